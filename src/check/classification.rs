@@ -1,0 +1,225 @@
+//! `classification-gap`, `classification-overlap`,
+//! `classification-monotonicity`, `level-unreachable`: the criteria must give
+//! every incident exactly one level, sensibly.
+//!
+//! These rules enumerate every combination of answers (a few hundred for the
+//! bundled policy), so what they say holds for all incidents, not a sample.
+//! A gap the policy closes with an editorial criterion disappears here; take
+//! the criterion away and the gap is reported again.
+
+use std::collections::BTreeSet;
+
+use super::{Index, span_of};
+use crate::diagnostics::Diagnostic;
+use crate::policy::{Policy, Span};
+use crate::ruleset::classifier;
+use crate::ruleset::classify::{Classifier, Outcome};
+
+/// Above this many combinations the exhaustive rules are skipped with a
+/// warning instead of making `check` slow.
+const MAX_COMBINATIONS: usize = 200_000;
+
+pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
+    let Some(levels) = &policy.levels else { return };
+    let f = levels.file;
+    let v = &levels.value;
+    // A criterion naming an unknown question or answer has already been
+    // reported; evaluating without it would report false gaps.
+    let unresolved = v.criterion.iter().any(|c| {
+        c.when.iter().any(|(q, answers)| {
+            ix.answers.get(q.get_ref()).is_none_or(|known| {
+                answers.get_ref().items().iter().any(|a| !known.contains(a))
+            })
+        }) || !ix.levels.contains_key(c.level.get_ref())
+    });
+    if unresolved || v.question.iter().any(|q| q.answer.is_empty()) || v.question.is_empty() {
+        return;
+    }
+    let c = classifier(v);
+    let total: usize = c.questions.iter().map(|q| q.answers.len()).product();
+    let file_span = Span::new(f, 0..0);
+    if total > MAX_COMBINATIONS {
+        out.push(
+            Diagnostic::warning(
+                "classification-gap",
+                format!("{total} combinations of answers are too many to check exhaustively"),
+            )
+            .at(file_span, "")
+            .hint("merge questions or answers; the checker enumerates up to 200000 combinations"),
+        );
+        return;
+    }
+    let question_span = |qi: usize| span_of(f, &v.question[qi].id);
+    let criterion_span = |id: &str| {
+        v.criterion
+            .iter()
+            .find(|x| x.id.get_ref() == id)
+            .map(|x| span_of(f, &x.id))
+            .unwrap_or_else(|| file_span.clone())
+    };
+
+    let outcomes: Vec<(Vec<usize>, Option<u8>, bool)> = c
+        .combinations()
+        .map(|combo| {
+            let full: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
+            let o = c.evaluate(&full);
+            let gap = matches!(o, Outcome::Unclassified);
+            (combo, o.level(), gap)
+        })
+        .collect();
+
+    // Gaps, with answers that do not matter folded into `*`.
+    let mut gaps: BTreeSet<Vec<Option<usize>>> = BTreeSet::new();
+    for (combo, _, gap) in &outcomes {
+        if !gap {
+            continue;
+        }
+        let mut pattern: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
+        for q in 0..combo.len() {
+            let all_gap = (0..c.questions[q].answers.len()).all(|a| {
+                let mut other = combo.clone();
+                other[q] = a;
+                let full: Vec<Option<usize>> = other.iter().map(|x| Some(*x)).collect();
+                matches!(c.evaluate(&full), Outcome::Unclassified)
+            });
+            if all_gap {
+                pattern[q] = None;
+            }
+        }
+        gaps.insert(pattern);
+    }
+    for pattern in &gaps {
+        let described = describe(&c, pattern);
+        let first = pattern.iter().position(|a| a.is_some()).unwrap_or(0);
+        out.push(
+            Diagnostic::error("classification-gap", format!("no level for: {described}"))
+                .at(question_span(first), "an incident can answer this way and get no level")
+                .hint("add a [[criterion]] that covers this combination; if the guideline is silent, record the choice as a [[decision]] in notes.toml and reference it with `decision`")
+                .subject(described.clone()),
+        );
+    }
+
+    // Levels no combination reaches.
+    let reached: BTreeSet<u8> = outcomes.iter().filter_map(|(_, l, _)| *l).collect();
+    for level in &v.level {
+        if let Ok(id) = u8::try_from(*level.id.get_ref())
+            && !reached.contains(&id)
+        {
+            out.push(
+                Diagnostic::error("level-unreachable", format!("no combination of answers reaches level {id}"))
+                    .at(span_of(f, &level.id), "unreachable level")
+                    .hint("add a criterion for this level, or check that a more severe criterion does not always win")
+                    .subject(id.to_string()),
+            );
+        }
+    }
+
+    // Conflicts: the same conditions at two levels.
+    for (i, a) in c.criteria.iter().enumerate() {
+        for b in &c.criteria[i + 1..] {
+            if a.level != b.level && same_conditions(&a.when, &b.when) {
+                out.push(
+                    Diagnostic::error(
+                        "classification-overlap",
+                        format!(
+                            "criteria `{}` (level {}) and `{}` (level {}) have the same conditions",
+                            a.id, a.level, b.id, b.level
+                        ),
+                    )
+                    .at(criterion_span(&b.id), "same conditions as another criterion")
+                    .related(criterion_span(&a.id), "this one")
+                    .hint("one incident cannot be two levels for the same reason; remove one or make the conditions differ")
+                    .subject(b.id.clone()),
+                );
+            }
+        }
+    }
+    // Shadowed: a criterion that never decides, because every combination it
+    // matches is already a more severe level through another criterion.
+    for crit in &c.criteria {
+        let matches_any = outcomes.iter().any(|(combo, _, _)| matches_combo(crit, combo));
+        let decides = outcomes
+            .iter()
+            .any(|(combo, level, _)| matches_combo(crit, combo) && *level == Some(crit.level));
+        if matches_any && !decides {
+            out.push(
+                Diagnostic::warning(
+                    "classification-overlap",
+                    format!(
+                        "criterion `{}` (level {}) never decides a level: a more severe criterion always matches too",
+                        crit.id, crit.level
+                    ),
+                )
+                .at(criterion_span(&crit.id), "never decides")
+                .hint("remove it, or narrow the more severe criterion")
+                .subject(crit.id.clone()),
+            );
+        } else if !matches_any {
+            out.push(
+                Diagnostic::warning(
+                    "classification-overlap",
+                    format!("criterion `{}` matches no combination of answers", crit.id),
+                )
+                .at(criterion_span(&crit.id), "matches nothing")
+                .hint("a condition lists no answer; fix or remove it")
+                .subject(crit.id.clone()),
+            );
+        }
+    }
+
+    // Monotonicity: a more severe answer to one question never lowers the level.
+    let index_of = |combo: &[usize]| -> usize {
+        combo
+            .iter()
+            .zip(&c.questions)
+            .fold(0, |acc, (a, q)| acc * q.answers.len() + a)
+    };
+    let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for (combo, level, _) in &outcomes {
+        let Some(level) = level else { continue };
+        for q in 0..combo.len() {
+            for more_severe in 0..combo[q] {
+                let mut other = combo.clone();
+                other[q] = more_severe;
+                let Some(other_level) = outcomes[index_of(&other)].1 else { continue };
+                if other_level < *level && seen.insert((q, combo[q])) {
+                    let qid = &c.questions[q].id;
+                    out.push(
+                        Diagnostic::error(
+                            "classification-monotonicity",
+                            format!(
+                                "answering `{qid}` with the more severe `{}` instead of `{}` lowers the level from {level} to {other_level} (with {})",
+                                c.questions[q].answers[more_severe],
+                                c.questions[q].answers[combo[q]],
+                                describe(&c, &combo.iter().map(|a| Some(*a)).collect::<Vec<_>>())
+                            ),
+                        )
+                        .at(question_span(q), "answers are listed most severe first")
+                        .hint("reorder the answers, or fix the criteria so that a worse answer never gives a milder level")
+                        .subject(qid.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn same_conditions(a: &[(usize, Vec<usize>)], b: &[(usize, Vec<usize>)]) -> bool {
+    let norm = |v: &[(usize, Vec<usize>)]| -> BTreeSet<(usize, BTreeSet<usize>)> {
+        v.iter().map(|(q, a)| (*q, a.iter().copied().collect())).collect()
+    };
+    norm(a) == norm(b)
+}
+
+fn matches_combo(c: &crate::ruleset::classify::CriterionSpec, combo: &[usize]) -> bool {
+    c.when.iter().all(|(q, allowed)| combo.get(*q).is_some_and(|a| allowed.contains(a)))
+}
+
+fn describe(c: &Classifier, pattern: &[Option<usize>]) -> String {
+    c.questions
+        .iter()
+        .zip(pattern)
+        .filter_map(|(q, a)| a.map(|a| format!("{}={}", q.id, q.answers[a])))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

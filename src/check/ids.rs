@@ -1,0 +1,227 @@
+//! The symbol table of a policy, and the `duplicate-id` rule.
+//!
+//! Every later rule looks identifiers up here instead of walking the policy
+//! again, so that "what exists" is decided once. The first definition of an
+//! id wins; later ones are reported and otherwise ignored.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::span_of;
+use crate::diagnostics::Diagnostic;
+use crate::policy::{FileId, Policy, Span};
+
+/// Ids of one kind, with where each was defined.
+#[derive(Debug, Clone, Default)]
+pub struct IdTable {
+    entries: BTreeMap<String, Span>,
+}
+
+impl IdTable {
+    pub fn contains(&self, id: &str) -> bool {
+        self.entries.contains_key(id)
+    }
+
+    pub fn span(&self, id: &str) -> Option<&Span> {
+        self.entries.get(id)
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+
+    fn define(&mut self, kind: &str, file: FileId, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+        let span = span_of(file, id);
+        if let Some(first) = self.entries.get(id.get_ref()) {
+            out.push(
+                Diagnostic::error("duplicate-id", format!("{kind} `{}` is defined twice", id.get_ref()))
+                    .at(span, "second definition")
+                    .related(first.clone(), "first defined here")
+                    .hint("give each entry its own id; references use ids, so they must be unique")
+                    .subject(id.get_ref().clone()),
+            );
+        } else {
+            self.entries.insert(id.get_ref().clone(), span);
+        }
+    }
+}
+
+/// Everything a policy defines.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub levels: BTreeMap<i64, Span>,
+    pub questions: IdTable,
+    /// Answers per question id.
+    pub answers: BTreeMap<String, IdTable>,
+    pub criteria: IdTable,
+    pub conditions: IdTable,
+    pub events: IdTable,
+    pub units: IdTable,
+    pub roles: IdTable,
+    pub agencies: IdTable,
+    /// Every name and alias of an agency, to its agency id.
+    pub agency_names: BTreeMap<String, String>,
+    pub contacts: IdTable,
+    pub duties: IdTable,
+    pub indicators: IdTable,
+    pub drills: IdTable,
+    pub provisions: IdTable,
+    pub trees: IdTable,
+    pub decisions: IdTable,
+    pub inconsistencies: IdTable,
+}
+
+impl Index {
+    /// An actor is an org unit or a role.
+    pub fn is_actor(&self, id: &str) -> bool {
+        self.units.contains(id) || self.roles.contains(id)
+    }
+
+    /// Resolves an agency reference (id, full name or alias) to its id.
+    pub fn agency(&self, reference: &str) -> Option<&str> {
+        if self.agencies.contains(reference) {
+            return self.agencies.entries.get_key_value(reference).map(|(k, _)| k.as_str());
+        }
+        self.agency_names.get(reference).map(String::as_str)
+    }
+}
+
+pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
+    let mut ix = Index::default();
+    if let Some(levels) = &policy.levels {
+        let f = levels.file;
+        for level in &levels.value.level {
+            let span = span_of(f, &level.id);
+            if let Some(first) = ix.levels.get(level.id.get_ref()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("level {} is defined twice", level.id.get_ref()))
+                        .at(span, "second definition")
+                        .related(first.clone(), "first defined here")
+                        .hint("each level 1-4 is defined once")
+                        .subject(level.id.get_ref().to_string()),
+                );
+            } else {
+                ix.levels.insert(*level.id.get_ref(), span);
+            }
+        }
+        for q in &levels.value.question {
+            ix.questions.define("question", f, &q.id, out);
+            let answers = ix.answers.entry(q.id.get_ref().clone()).or_default();
+            for a in &q.answer {
+                answers.define("answer", f, &a.id, out);
+            }
+        }
+        for c in &levels.value.criterion {
+            ix.criteria.define("criterion", f, &c.id, out);
+        }
+    }
+    if let Some(d) = &policy.deadlines {
+        for c in &d.value.condition {
+            ix.conditions.define("condition", d.file, &c.id, out);
+        }
+        for e in &d.value.event {
+            ix.events.define("event", d.file, &e.id, out);
+        }
+    }
+    if let Some(o) = &policy.organisation {
+        for u in &o.value.unit {
+            ix.units.define("unit", o.file, &u.id, out);
+        }
+        for r in &o.value.role {
+            if let Some(unit) = ix.units.span(r.id.get_ref()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("`{}` is both a unit and a role", r.id.get_ref()))
+                        .at(span_of(o.file, &r.id), "role")
+                        .related(unit.clone(), "unit")
+                        .hint("actors are named by id, so units and roles share one set of ids")
+                        .subject(r.id.get_ref().clone()),
+                );
+            }
+            ix.roles.define("role", o.file, &r.id, out);
+        }
+    }
+    if let Some(a) = &policy.agencies {
+        let f = a.file;
+        let mut numbers: BTreeMap<i64, Span> = BTreeMap::new();
+        let mut names: BTreeMap<String, Span> = BTreeMap::new();
+        for agency in &a.value.agency {
+            ix.agencies.define("agency", f, &agency.id, out);
+            let span = span_of(f, &agency.number);
+            if let Some(first) = numbers.get(agency.number.get_ref()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("agency number {} is used twice", agency.number.get_ref()))
+                        .at(span, "second use")
+                        .related(first.clone(), "first used here")
+                        .hint("numbers follow the annex: 1 to 62, each once")
+                        .subject(agency.number.get_ref().to_string()),
+                );
+            } else {
+                numbers.insert(*agency.number.get_ref(), span);
+            }
+            let full = agency
+                .name
+                .get_ref()
+                .get(crate::policy::PRIMARY_LANGUAGE)
+                .cloned()
+                .unwrap_or_default();
+            let mut all: Vec<(String, Span)> = vec![(full, span_of(f, &agency.name))];
+            all.extend(agency.aliases.iter().map(|al| (al.get_ref().clone(), span_of(f, al))));
+            for (name, span) in all {
+                if name.is_empty() {
+                    continue;
+                }
+                if let Some(first) = names.get(&name) {
+                    out.push(
+                        Diagnostic::error("duplicate-id", format!("agency name or alias `{name}` is used twice"))
+                            .at(span, "second use")
+                            .related(first.clone(), "first used here")
+                            .hint("a name or alias must point at exactly one agency")
+                            .subject(name.clone()),
+                    );
+                } else {
+                    names.insert(name.clone(), span);
+                    ix.agency_names.insert(name, agency.id.get_ref().clone());
+                }
+            }
+        }
+    }
+    if let Some(c) = &policy.contacts {
+        for contact in &c.value.contact {
+            ix.contacts.define("contact", c.file, &contact.id, out);
+        }
+    }
+    if let Some(d) = &policy.duties {
+        for duty in &d.value.duty {
+            ix.duties.define("duty", d.file, &duty.id, out);
+        }
+        for i in &d.value.indicator {
+            ix.indicators.define("indicator", d.file, &i.id, out);
+        }
+    }
+    if let Some(d) = &policy.drills {
+        for drill in &d.value.drill {
+            ix.drills.define("drill", d.file, &drill.id, out);
+        }
+    }
+    if let Some(a) = &policy.accountability {
+        let v = &a.value;
+        for p in v.reward.iter().chain(&v.penalty).chain(&v.mitigation) {
+            ix.provisions.define("provision", a.file, &p.id, out);
+        }
+    }
+    if let Some(t) = &policy.trees {
+        for tree in &t.value.tree {
+            ix.trees.define("tree", t.file, &tree.id, out);
+        }
+    }
+    if let Some(n) = &policy.notes {
+        for d in &n.value.decision {
+            ix.decisions.define("decision", n.file, &d.id, out);
+        }
+        for i in &n.value.inconsistency {
+            ix.inconsistencies.define("inconsistency", n.file, &i.id, out);
+        }
+    }
+    ix
+}

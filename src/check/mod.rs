@@ -1,0 +1,103 @@
+//! Stage 2: find every problem in a loaded policy.
+//!
+//! Each rule family lives in its own file and only pushes [`Diagnostic`]s;
+//! no rule prints, stops early, or changes the policy. [`run`] runs them all,
+//! then lets acknowledged inconsistencies in `notes.toml` accept the
+//! diagnostics they name. A policy with no errors left can be compiled by
+//! `ruleset`, which relies on what these rules guarantee (every reference
+//! resolves, no cycles, durations parse).
+
+mod calendar;
+mod classification;
+mod contacts;
+mod deadlines;
+mod ids;
+mod notes;
+mod org;
+mod references;
+mod schema;
+mod trees;
+
+pub use ids::Index;
+
+use toml::Spanned;
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::policy::{FileId, Loaded, Span};
+
+/// Every rule id, with a one-line description, for `--help` and the docs.
+pub const RULES: &[(&str, &str)] = &[
+    ("io", "a file or folder cannot be read"),
+    ("encoding", "a file is not UTF-8 text, has a BOM, or is too large"),
+    ("parse", "a file is not valid TOML"),
+    ("schema", "unknown key, wrong type, missing field or file, bad value"),
+    ("duplicate-id", "two entries share an id, number or name"),
+    ("unknown-reference", "a reference names nothing that exists"),
+    ("deadline-cycle", "events are timed from each other in a loop"),
+    ("deadline-order", "a more severe level gets more time for the same event"),
+    ("deadline-precedence", "an event falls due before its prerequisite must be done"),
+    ("classification-gap", "some combination of answers gets no level"),
+    ("classification-overlap", "criteria conflict or one can never decide"),
+    ("classification-monotonicity", "a more severe answer gives a lower level"),
+    ("level-unreachable", "no combination of answers reaches a level"),
+    ("org-tree", "the organisation is not a single tree"),
+    ("contact-format", "a phone number, e-mail address or URL is malformed"),
+    ("calendar", "impossible dates, reports due before the drill, shares outside (0, 1]"),
+    ("decision-tree", "a tree has dead ends, cycles or unreachable nodes"),
+    ("acknowledgement", "a note acknowledges a problem that no longer occurs"),
+];
+
+/// The outcome of checking: the diagnostics (sorted) and the index of ids
+/// that `ruleset` compiles from.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub index: Index,
+    /// Diagnostics accepted by an acknowledgement, kept so the rule set can
+    /// show them as known inconsistencies.
+    pub acknowledged: Vec<(String, Diagnostic)>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        diagnostics::counts(&self.diagnostics).0
+    }
+
+    pub fn warnings(&self) -> usize {
+        diagnostics::counts(&self.diagnostics).1
+    }
+}
+
+/// Runs every rule over a loaded policy.
+pub fn run(loaded: &Loaded) -> Checked {
+    let mut out = loaded.diagnostics.clone();
+    let index = ids::build(&loaded.policy, &mut out);
+    schema::check(&loaded.policy, &mut out);
+    references::check(&loaded.policy, &index, &mut out);
+    // The graph and classification rules need every reference they follow to
+    // resolve; where one does not, they would only repeat that error.
+    deadlines::check(&loaded.policy, &index, &mut out);
+    classification::check(&loaded.policy, &index, &mut out);
+    org::check(&loaded.policy, &index, &mut out);
+    contacts::check(&loaded.policy, &mut out);
+    calendar::check(&loaded.policy, &mut out);
+    trees::check(&loaded.policy, &index, &mut out);
+    let acknowledged = notes::apply(&loaded.policy, &mut out);
+    diagnostics::sort(&mut out, &loaded.sources);
+    Checked {
+        diagnostics: out,
+        index,
+        acknowledged,
+    }
+}
+
+/// Treats warnings as errors (`--deny-warnings`).
+pub fn deny_warnings(diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        d.severity = Severity::Error;
+    }
+}
+
+/// The span of a spanned value in a file.
+pub(crate) fn span_of<T>(file: FileId, value: &Spanned<T>) -> Span {
+    Span::new(file, value.span())
+}

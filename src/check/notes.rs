@@ -1,0 +1,44 @@
+//! Acknowledgements: an `[[inconsistency]]` in `notes.toml` may accept the
+//! diagnostics of one rule about one subject, because the guideline itself
+//! says so. Accepted diagnostics leave the report but are kept for the rule
+//! set; an acknowledgement that accepts nothing is itself reported, so a
+//! fixed inconsistency cannot leave a stale excuse behind.
+
+use super::span_of;
+use crate::diagnostics::Diagnostic;
+use crate::policy::Policy;
+
+pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnostic)> {
+    let mut accepted = Vec::new();
+    let Some(n) = &policy.notes else { return accepted };
+    for note in &n.value.inconsistency {
+        let Some(ack) = &note.acknowledges else { continue };
+        let rule = ack.rule.get_ref();
+        let subject = ack.subject.get_ref();
+        let before = out.len();
+        let mut kept = Vec::with_capacity(out.len());
+        for d in out.drain(..) {
+            if d.rule == rule.as_str() && d.subject.as_deref() == Some(subject.as_str()) {
+                accepted.push((note.id.get_ref().clone(), d));
+            } else {
+                kept.push(d);
+            }
+        }
+        *out = kept;
+        if out.len() == before {
+            out.push(
+                Diagnostic::warning(
+                    "acknowledgement",
+                    format!(
+                        "`{}` acknowledges `{rule}` about `{subject}`, but check reports no such problem",
+                        note.id.get_ref()
+                    ),
+                )
+                .at(span_of(n.file, &ack.subject), "nothing to acknowledge")
+                .hint("the inconsistency may be fixed: remove `acknowledges`, or correct the rule or subject")
+                .subject(note.id.get_ref().clone()),
+            );
+        }
+    }
+    accepted
+}

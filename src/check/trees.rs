@@ -1,0 +1,168 @@
+//! `decision-tree`: every authored tree starts at one of its nodes, every
+//! answer leads to exactly one node or outcome of the same tree, nothing
+//! loops, and every node and outcome can be reached.
+
+use std::collections::BTreeMap;
+
+use super::{Index, span_of};
+use crate::diagnostics::Diagnostic;
+use crate::policy::{Policy, Span};
+
+pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
+    let _ = ix;
+    let Some(t) = &policy.trees else { return };
+    let f = t.file;
+    for tree in &t.value.tree {
+        let tid = tree.id.get_ref();
+        let mut nodes: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
+        let mut outcomes: BTreeMap<&str, Span> = BTreeMap::new();
+        for (i, n) in tree.node.iter().enumerate() {
+            let span = span_of(f, &n.id);
+            if let Some((_, first)) = nodes.get(n.id.get_ref().as_str()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("tree `{tid}` has two nodes `{}`", n.id.get_ref()))
+                        .at(span, "second definition")
+                        .related(first.clone(), "first defined here")
+                        .hint("node ids are unique within a tree")
+                        .subject(n.id.get_ref().clone()),
+                );
+            } else {
+                nodes.insert(n.id.get_ref(), (i, span));
+            }
+        }
+        for o in &tree.outcome {
+            let span = span_of(f, &o.id);
+            if let Some(first) = outcomes.get(o.id.get_ref().as_str()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("tree `{tid}` has two outcomes `{}`", o.id.get_ref()))
+                        .at(span, "second definition")
+                        .related(first.clone(), "first defined here")
+                        .hint("outcome ids are unique within a tree")
+                        .subject(o.id.get_ref().clone()),
+                );
+            } else if nodes.contains_key(o.id.get_ref().as_str()) {
+                out.push(
+                    Diagnostic::error("duplicate-id", format!("`{}` is both a node and an outcome of `{tid}`", o.id.get_ref()))
+                        .at(span, "outcome")
+                        .hint("give nodes and outcomes different ids")
+                        .subject(o.id.get_ref().clone()),
+                );
+            } else {
+                outcomes.insert(o.id.get_ref(), span);
+            }
+        }
+        let Some((start, _)) = nodes.get(tree.start.get_ref().as_str()).cloned() else {
+            out.push(
+                Diagnostic::error("decision-tree", format!("tree `{tid}` starts at `{}`, which is not one of its nodes", tree.start.get_ref()))
+                    .at(span_of(f, &tree.start), "no such node in this tree")
+                    .hint("set `start` to the id of the first [[tree.node]]")
+                    .subject(tid.clone()),
+            );
+            continue;
+        };
+        // Edges, with answer problems reported as we go.
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); tree.node.len()];
+        let mut outcome_reached: BTreeMap<&str, bool> = outcomes.keys().map(|k| (*k, false)).collect();
+        for (i, n) in tree.node.iter().enumerate() {
+            if n.answer.len() < 2 {
+                out.push(
+                    Diagnostic::error("decision-tree", format!("node `{}` offers fewer than two answers", n.id.get_ref()))
+                        .at(span_of(f, &n.id), "a question needs a choice")
+                        .hint("add [[tree.node.answer]] entries, or turn the node into an outcome")
+                        .subject(n.id.get_ref().clone()),
+                );
+            }
+            for a in &n.answer {
+                match (&a.next, &a.outcome) {
+                    (Some(next), None) => match nodes.get(next.get_ref().as_str()) {
+                        Some((j, _)) => edges[i].push(*j),
+                        None => out.push(
+                            Diagnostic::error("decision-tree", format!("answer leads to `{}`, which is not a node of `{tid}`", next.get_ref()))
+                                .at(span_of(f, next), "no such node")
+                                .hint(match super::references::nearest(next.get_ref(), nodes.keys().copied()) {
+                                    Some(best) => format!("did you mean `{best}`?"),
+                                    None => "point `next` at a node of the same tree".to_owned(),
+                                })
+                                .subject(next.get_ref().clone()),
+                        ),
+                    },
+                    (None, Some(o)) => match outcome_reached.get_mut(o.get_ref().as_str()) {
+                        Some(r) => *r = true,
+                        None => out.push(
+                            Diagnostic::error("decision-tree", format!("answer leads to `{}`, which is not an outcome of `{tid}`", o.get_ref()))
+                                .at(span_of(f, o), "no such outcome")
+                                .hint(match super::references::nearest(o.get_ref(), outcomes.keys().copied()) {
+                                    Some(best) => format!("did you mean `{best}`?"),
+                                    None => "point `outcome` at a [[tree.outcome]] of the same tree".to_owned(),
+                                })
+                                .subject(o.get_ref().clone()),
+                        ),
+                    },
+                    (Some(next), Some(_)) => out.push(
+                        Diagnostic::error("decision-tree", "answer has both `next` and `outcome`")
+                            .at(span_of(f, next), "leads two ways")
+                            .hint("an answer leads to one place: keep `next` or `outcome`")
+                            .subject(n.id.get_ref().clone()),
+                    ),
+                    (None, None) => out.push(
+                        Diagnostic::error("decision-tree", format!("an answer of `{}` leads nowhere", n.id.get_ref()))
+                            .at(span_of(f, &a.text), "dead end")
+                            .hint("add next = \"<node>\" or outcome = \"<outcome>\"")
+                            .subject(n.id.get_ref().clone()),
+                    ),
+                }
+            }
+        }
+        // Reachability and cycles from the start node.
+        let mut reached = vec![false; tree.node.len()];
+        let mut state = vec![0u8; tree.node.len()]; // 0 new, 1 on stack, 2 done
+        let mut cycle_at: Option<usize> = None;
+        visit(start, &edges, &mut reached, &mut state, &mut cycle_at);
+        if let Some(i) = cycle_at {
+            let n = &tree.node[i];
+            out.push(
+                Diagnostic::error("decision-tree", format!("tree `{tid}` loops back to `{}`", n.id.get_ref()))
+                    .at(span_of(f, &n.id), "reached again from its own answers")
+                    .hint("a decision tree never asks the same question twice on one path; end the loop in an outcome")
+                    .subject(n.id.get_ref().clone()),
+            );
+        }
+        for (i, n) in tree.node.iter().enumerate() {
+            if !reached[i] {
+                out.push(
+                    Diagnostic::error("decision-tree", format!("node `{}` of `{tid}` cannot be reached from `{}`", n.id.get_ref(), tree.start.get_ref()))
+                        .at(span_of(f, &n.id), "unreachable")
+                        .hint("lead an answer to it, or remove it")
+                        .subject(n.id.get_ref().clone()),
+                );
+            }
+        }
+        for (id, hit) in &outcome_reached {
+            if !hit && let Some(span) = outcomes.get(id) {
+                out.push(
+                    Diagnostic::error("decision-tree", format!("outcome `{id}` of `{tid}` is never reached"))
+                        .at(span.clone(), "no answer leads here")
+                        .hint("lead an answer to it, or remove it")
+                        .subject((*id).to_owned()),
+                );
+            }
+        }
+    }
+}
+
+fn visit(i: usize, edges: &[Vec<usize>], reached: &mut [bool], state: &mut [u8], cycle_at: &mut Option<usize>) {
+    reached[i] = true;
+    state[i] = 1;
+    for &j in &edges[i] {
+        match state[j] {
+            0 => visit(j, edges, reached, state, cycle_at),
+            1 => {
+                if cycle_at.is_none() {
+                    *cycle_at = Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    state[i] = 2;
+}

@@ -1,0 +1,181 @@
+//! `handbook deadlines`: every deadline of one incident.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::json;
+use unicode_width::UnicodeWidthStr;
+
+use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
+use crate::ruleset::Ruleset;
+use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, compute, format_time, parse_time};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DeadlineFormat {
+    #[default]
+    Table,
+    Json,
+    Ics,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadlinesOptions {
+    pub root: PathBuf,
+    pub level: u8,
+    pub discovered: String,
+    pub support: bool,
+    pub portal_down: bool,
+    /// `EVENT=TIME` pairs.
+    pub at: Vec<String>,
+    pub format: DeadlineFormat,
+}
+
+/// The facts of an incident from command-line words, or a usage error.
+pub fn facts_from_options(ruleset: &Ruleset, opts: &DeadlinesOptions) -> Result<IncidentFacts, String> {
+    let zone = ruleset.zone();
+    if ruleset.level(opts.level).is_none() {
+        return Err(format!("level {} does not exist: use 1, 2, 3 or 4", opts.level));
+    }
+    let discovered = parse_time(&opts.discovered, zone).map_err(|e| format!("--discovered: {e}"))?;
+    let mut actual = BTreeMap::new();
+    for pair in &opts.at {
+        let Some((event, time)) = pair.split_once('=') else {
+            return Err(format!("--at {pair}: expected EVENT=TIME, e.g. report=2026-03-01T09:40"));
+        };
+        if ruleset.event(event).is_none() {
+            let known: Vec<&str> = ruleset.events.iter().map(|e| e.id.as_str()).collect();
+            return Err(format!("--at {pair}: unknown event `{event}`; events are: {}", known.join(", ")));
+        }
+        let t = parse_time(time, zone).map_err(|e| format!("--at {pair}: {e}"))?;
+        actual.insert(event.to_owned(), t);
+    }
+    let mut conditions = BTreeSet::new();
+    if opts.support {
+        conditions.insert("support-requested".to_owned());
+    }
+    if opts.portal_down {
+        conditions.insert("portal-unreachable".to_owned());
+    }
+    Ok(IncidentFacts {
+        zone,
+        level: opts.level,
+        discovered,
+        conditions,
+        actual,
+    })
+}
+
+pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let ruleset = match ruleset_or_exit(&opts.root, err) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let facts = match facts_from_options(&ruleset, opts) {
+        Ok(f) => f,
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            return EXIT_USAGE;
+        }
+    };
+    let due = compute(&ruleset.event_specs(), &facts);
+    let text = match opts.format {
+        DeadlineFormat::Json => json_output(&ruleset, &facts, &due),
+        DeadlineFormat::Table => table(&ruleset, &facts, &due),
+        DeadlineFormat::Ics => ics::calendar(&ruleset, &facts, &due),
+    };
+    let _ = out.write_all(text.as_bytes());
+    EXIT_OK
+}
+
+/// `{"level":N,"discovered":"...","deadlines":[...]}`.
+pub fn json_output(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
+    let zone = ruleset.zone();
+    let doc = json!({
+        "level": facts.level,
+        "discovered": format_time(&facts.discovered, zone),
+        "timezone": ruleset.meta.timezone,
+        "conditions": facts.conditions,
+        "ruleset": {"version": ruleset.meta.version, "digest": ruleset.digest},
+        "deadlines": due.iter().map(|d| json!({
+            "event": d.event,
+            "actor": d.actor,
+            "due": d.due.map(|t| format_time(&t, zone)),
+            "anchor": d.anchor,
+            "within": d.within.label(),
+            "assumed": d.assumed,
+            "kind": d.kind,
+            "actual": d.actual.map(|t| format_time(&t, zone)),
+            "source": d.source,
+        })).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
+    let zone = ruleset.zone();
+    let zh = |t: Option<&crate::ruleset::Text>| t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default();
+    let mut rows: Vec<[String; 6]> = vec![[
+        "EVENT".into(),
+        "DUE (UTC+8)".into(),
+        "WITHIN".into(),
+        "FROM".into(),
+        "ACTOR".into(),
+        "SOURCE".into(),
+    ]];
+    let mut any_assumed = false;
+    for d in due {
+        let mut when = match d.due {
+            Some(t) => format_time(&t, zone),
+            None => "-".into(),
+        };
+        if d.assumed {
+            when.push('*');
+            any_assumed = true;
+        }
+        if d.kind == EventKind::Right {
+            when = format!("from {when}");
+        }
+        if let Some(a) = d.actual {
+            when = format!("{when} (done {})", format_time(&a, zone));
+        }
+        rows.push([
+            format!("{} {}", d.event, zh(ruleset.event(&d.event).map(|e| &e.name))),
+            when,
+            d.within.label(),
+            d.anchor.clone().unwrap_or_default(),
+            zh(ruleset.actor_name(&d.actor)),
+            d.source.clone(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..6)
+        .map(|c| rows.iter().map(|r| UnicodeWidthStr::width(r[c].as_str())).max().unwrap_or(0))
+        .collect();
+    let level_name = ruleset
+        .level(facts.level)
+        .and_then(|l| l.name.get("zh-TW"))
+        .cloned()
+        .unwrap_or_default();
+    let mut s = format!(
+        "{level_name} (level {}), discovered {}\n\n",
+        facts.level,
+        format_time(&facts.discovered, zone)
+    );
+    for r in &rows {
+        let line: Vec<String> = r.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
+        s.push_str(line.join("  ").trim_end());
+        s.push('\n');
+    }
+    if any_assumed {
+        s.push_str("\n* assumed: the anchor's actual time was not given (--at EVENT=TIME), so this counts from the anchor's own deadline\n");
+    }
+    s.push_str("- no fixed time in the guideline; also shown when the anchor's time is unknown\n");
+    s
+}

@@ -1,0 +1,129 @@
+//! rustc-style text for people: the message, the file and position, the
+//! snippet with the problem underlined, and a hint.
+//!
+//! miette draws the snippet; it measures characters by display width, so the
+//! underline stays under the right character in lines full of CJK text.
+
+use std::fmt::Write as _;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Report, Severity as MietteSeverity,
+};
+
+use super::{Diagnostic, Severity};
+use crate::policy::SourceMap;
+
+/// Renders every diagnostic, then a summary line. Never uses colour, so the
+/// text is the same in a terminal, a log file and a snapshot.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&render_one(d, sources, &handler));
+        out.push('\n');
+    }
+    let (errors, warnings) = super::counts(diagnostics);
+    let _ = writeln!(out, "{}", summary(errors, warnings));
+    out
+}
+
+/// The closing line of a run, in the same words for `check` and `build`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, 0) => "policy ok: no errors, no warnings".to_owned(),
+        (e, w) => format!(
+            "{} {}, {} {}",
+            e,
+            if e == 1 { "error" } else { "errors" },
+            w,
+            if w == 1 { "warning" } else { "warnings" }
+        ),
+    }
+}
+
+fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHandler) -> String {
+    let loc = d.location(sources);
+    let mut header = format!("{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
+    let Some(span) = &d.span else {
+        if let Some(file) = &loc.file {
+            let _ = write!(header, "\n  --> {file}");
+        }
+        if let Some(hint) = &d.hint {
+            let _ = write!(header, "\n  help: {hint}");
+        }
+        header.push('\n');
+        return header;
+    };
+    let file = sources.get(span.file);
+    let _ = write!(
+        header,
+        "\n  --> {}:{}:{}",
+        loc.file.as_deref().unwrap_or(""),
+        loc.line,
+        loc.column
+    );
+
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(d.label.clone()).filter(|l| !l.is_empty()),
+        clamp(span.range.clone(), file.text.len()),
+    )];
+    let mut elsewhere = Vec::new();
+    for rel in &d.related {
+        if rel.span.file == span.file {
+            labels.push(LabeledSpan::new_with_span(
+                Some(rel.label.clone()),
+                clamp(rel.span.range.clone(), file.text.len()),
+            ));
+        } else {
+            let other = sources.get(rel.span.file);
+            let (line, column) = other.line_col(rel.span.range.start);
+            elsewhere.push(format!(
+                "  note: {}:{}:{}: {}",
+                other.path.display(),
+                line,
+                column,
+                rel.label
+            ));
+        }
+    }
+    let mut diag = MietteDiagnostic::new(d.message.clone())
+        .with_severity(match d.severity {
+            Severity::Error => MietteSeverity::Error,
+            Severity::Warning => MietteSeverity::Warning,
+        })
+        .with_labels(labels);
+    if let Some(hint) = &d.hint {
+        diag = diag.with_help(hint.clone());
+    }
+    let report = Report::new(diag).with_source_code(
+        NamedSource::new(loc.file.clone().unwrap_or_default(), file.text.clone())
+            .with_language("toml"),
+    );
+    let mut snippet = String::new();
+    if handler.render_report(&mut snippet, report.as_ref()).is_err() {
+        snippet = format!("  {}\n", d.message);
+    }
+    // miette repeats the message as its first line; the header already has
+    // it together with the rule id, so skip that line.
+    let body: Vec<&str> = snippet.lines().skip(1).collect();
+    let mut out = header;
+    out.push('\n');
+    for line in body {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    for line in elsewhere {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn clamp(range: std::ops::Range<usize>, len: usize) -> (usize, usize) {
+    let start = range.start.min(len);
+    let end = range.end.clamp(start, len);
+    (start, end - start)
+}

@@ -1,0 +1,170 @@
+//! Problems found in a policy, as plain data, and the ways to print them.
+//!
+//! Rules build [`Diagnostic`] values and never print; the renderers in this
+//! module turn a list of them into text for people (rustc-style snippets),
+//! JSON for scripts, SARIF for code-scanning tools and GitHub workflow
+//! commands. A renderer must never drop or reorder diagnostics: what `check`
+//! found is exactly what every format shows.
+
+mod human;
+pub use human::summary;
+mod machine;
+
+pub use human::render_human;
+pub use machine::{render_github, render_json, render_sarif};
+
+use std::path::PathBuf;
+
+use crate::policy::{SourceMap, Span};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A labelled place in a file that explains a diagnostic further.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub label: String,
+}
+
+/// One problem, with everything needed to show and locate it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable rule id such as `deadline-order`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// Where the problem is. `None` for problems with no file to point at
+    /// (a missing folder).
+    pub span: Option<Span>,
+    /// A file named without a position (a missing file).
+    pub path: Option<PathBuf>,
+    /// Short text under the highlighted snippet.
+    pub label: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    pub related: Vec<Related>,
+    /// The id the problem is about, so that an acknowledgement in
+    /// `notes.toml` can accept it.
+    pub subject: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(rule: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            rule,
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            path: None,
+            label: String::new(),
+            hint: None,
+            related: Vec::new(),
+            subject: None,
+        }
+    }
+
+    pub fn warning(rule: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, message)
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = label.into();
+        self
+    }
+
+    pub fn in_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = Some(subject.into());
+        self
+    }
+
+    /// The file, line and column this diagnostic points at, for sorting and
+    /// for the machine formats. Paths use `/` on every platform.
+    pub fn location(&self, sources: &SourceMap) -> Location {
+        match &self.span {
+            Some(span) => {
+                let file = sources.get(span.file);
+                let (line, column) = file.line_col(span.range.start);
+                Location {
+                    file: Some(slash_path(&file.path)),
+                    line,
+                    column,
+                }
+            }
+            None => Location {
+                file: self.path.as_deref().map(slash_path),
+                line: 0,
+                column: 0,
+            },
+        }
+    }
+}
+
+/// Where a diagnostic points. `line` and `column` are 1-based; 0 means the
+/// diagnostic has no position inside a file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: Option<String>,
+    pub line: usize,
+    pub column: usize,
+}
+
+fn slash_path(path: &std::path::Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Counts of a run's diagnostics by severity.
+pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// Puts diagnostics in the order a person fixes them: by file, then position,
+/// then rule. Sorting here keeps every output format deterministic no matter
+/// in which order rules ran.
+pub fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    diagnostics.sort_by_cached_key(|d| {
+        let loc = d.location(sources);
+        (loc, d.rule, d.message.clone())
+    });
+}

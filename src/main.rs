@@ -1,0 +1,152 @@
+//! The `handbook` command line: parses arguments and calls the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use incident_handbook::commands::{self, DeadlineFormat, DiagnosticFormat};
+
+#[derive(Parser)]
+#[command(
+    name = "handbook",
+    version,
+    about = "Policy compiler and offline handbook for Taiwan's national cyber-security incident reporting and response guideline",
+    long_about = "Checks the guideline encoded as TOML under policy/, compiles it into a versioned rule set, and answers questions with it: deadlines for an incident, the level of an incident.\n\nExit codes: 0 clean, 1 the policy has errors, 2 usage or I/O problem."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the policy and report every problem with file:line:col.
+    Check {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Output format: human text (stderr), json, sarif or github (stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Treat warnings as errors (exit 1 on any warning).
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Write the checked rule set as canonical JSON.
+    Compile {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Print every deadline of every actor for one incident.
+    Deadlines {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Impact level, 1 (least severe) to 4 (most severe).
+        #[arg(long)]
+        level: u8,
+        /// When the incident was discovered: RFC 3339 or local YYYY-MM-DDTHH:MM (Asia/Taipei).
+        #[arg(long, value_name = "TIME")]
+        discovered: String,
+        /// The competent authority requested technical support.
+        #[arg(long)]
+        support: bool,
+        /// The reporting portal cannot be reached (report by phone, fax or e-mail, then back-fill).
+        #[arg(long)]
+        portal_down: bool,
+        /// The actual time an event happened, e.g. report=2026-03-01T09:40; later deadlines move with it.
+        #[arg(long = "at", value_name = "EVENT=TIME")]
+        at: Vec<String>,
+        #[arg(long, value_enum, default_value_t = DeadlineOut::Table)]
+        format: DeadlineOut,
+    },
+    /// Classify an incident from answers to the factual questions.
+    Classify {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// An answer, e.g. leak=classified (repeat for each question).
+        #[arg(long = "answer", value_name = "QUESTION=ANSWER")]
+        answers: Vec<String>,
+        /// List the questions and their answers instead.
+        #[arg(long)]
+        list: bool,
+        #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+        format: TextOrJson,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DeadlineOut {
+    Table,
+    Json,
+    Ics,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TextOrJson {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { commands::EXIT_USAGE } else { 0 });
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    let code = match cli.command {
+        Command::Check { root, format, deny_warnings } => commands::check(
+            &commands::CheckOptions {
+                root,
+                format: match format {
+                    Format::Human => DiagnosticFormat::Human,
+                    Format::Json => DiagnosticFormat::Json,
+                    Format::Sarif => DiagnosticFormat::Sarif,
+                    Format::Github => DiagnosticFormat::Github,
+                },
+                deny_warnings,
+            },
+            &mut out,
+            &mut err,
+        ),
+        Command::Compile { root, out: file } => {
+            commands::compile(&commands::CompileOptions { root, out: file }, &mut out, &mut err)
+        }
+        Command::Deadlines { root, level, discovered, support, portal_down, at, format } => commands::deadlines(
+            &commands::DeadlinesOptions {
+                root,
+                level,
+                discovered,
+                support,
+                portal_down,
+                at,
+                format: match format {
+                    DeadlineOut::Table => DeadlineFormat::Table,
+                    DeadlineOut::Json => DeadlineFormat::Json,
+                    DeadlineOut::Ics => DeadlineFormat::Ics,
+                },
+            },
+            &mut out,
+            &mut err,
+        ),
+        Command::Classify { root, answers, list, format } => commands::classify(
+            &commands::ClassifyOptions { root, answers, list, json: matches!(format, TextOrJson::Json) },
+            &mut out,
+            &mut err,
+        ),
+    };
+    ExitCode::from(code)
+}

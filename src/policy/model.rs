@@ -1,0 +1,559 @@
+//! The policy as written: one struct per TOML table, with spans.
+//!
+//! These types mirror the files under `policy/` one to one, so that serde can
+//! reject unknown keys and wrong types with a position. Every identifier and
+//! every reference keeps its [`Spanned`] byte range, because `check` must be
+//! able to point at the exact text that is wrong. Nothing here resolves a
+//! reference or judges a value: that is `check`'s job, and `ruleset` only ever
+//! sees a policy that passed it.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Text a person reads, keyed by language tag (`zh-TW` now, `en` later).
+///
+/// A table rather than a bare string so that a translation can be added beside
+/// the original without changing any file's structure.
+pub type Text = Spanned<BTreeMap<String, String>>;
+
+/// The language every user-facing text must have.
+pub const PRIMARY_LANGUAGE: &str = "zh-TW";
+
+pub type Id = Spanned<String>;
+
+/// `policy.toml`: what this policy is and how its times are read.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub title: Text,
+    pub guideline: Text,
+    pub version: Spanned<String>,
+    pub timezone: Spanned<String>,
+    pub source: Spanned<String>,
+}
+
+/// `levels.toml`: impact levels, the factual questions, and the criteria.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelsFile {
+    #[serde(default)]
+    pub level: Vec<Level>,
+    #[serde(default)]
+    pub question: Vec<Question>,
+    #[serde(default)]
+    pub criterion: Vec<Criterion>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    /// 1 (least severe) to 4 (most severe).
+    pub id: Spanned<i64>,
+    pub name: Text,
+    pub summary: Text,
+    pub source: Spanned<String>,
+}
+
+/// A factual question about the incident. Answers are listed from the most
+/// severe to the least severe; `classification-monotonicity` relies on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Id,
+    pub text: Text,
+    #[serde(default)]
+    pub help: Option<Text>,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub answer: Vec<Answer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub id: Id,
+    pub text: Text,
+    /// This answer means "nothing happened here". An incident where every
+    /// question is answered with such an answer is not an incident at all and
+    /// needs no level.
+    #[serde(default)]
+    pub nothing: bool,
+}
+
+/// One way an incident reaches a level: every listed question must have one
+/// of the listed answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: Id,
+    pub level: Spanned<i64>,
+    pub text: Text,
+    pub when: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
+    pub source: Spanned<String>,
+    /// Set when the guideline does not say this and the policy decided it:
+    /// the id of the `[[decision]]` in `notes.toml` that explains why.
+    #[serde(default)]
+    pub decision: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "an answer id such as \"core\", or a list of answer ids"
+)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn items(&self) -> Vec<&String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v.iter().collect(),
+        }
+    }
+}
+
+/// `deadlines.toml`: the events of an incident and when each falls due.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinesFile {
+    #[serde(default)]
+    pub condition: Vec<Condition>,
+    #[serde(default)]
+    pub event: Vec<Event>,
+}
+
+/// A circumstance that switches events on, such as "support was requested".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub id: Id,
+    pub text: Text,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: Id,
+    pub name: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Who must act: an org unit or a role.
+    pub actor: Id,
+    /// The event this one is timed from. Absent only for starting events such
+    /// as `discovered`.
+    #[serde(default)]
+    pub anchor: Option<Id>,
+    /// How long after the anchor: a duration for every level, a table of
+    /// level to duration, `"immediately"` or `"unspecified"`. Levels missing
+    /// from a table do not have this event.
+    #[serde(default)]
+    pub within: Option<Spanned<Within>>,
+    /// `deadline` (must happen by then) or `right` (may happen from then on).
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// The event only happens when this condition holds.
+    #[serde(default)]
+    pub when: Option<Id>,
+    /// Events that must be done before this one can be, besides the anchor.
+    #[serde(default)]
+    pub after: Vec<Id>,
+    /// Contacts used to do this.
+    #[serde(default)]
+    pub contacts: Vec<Id>,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a duration such as \"1h\", \"immediately\", \"unspecified\", or a table of level = duration"
+)]
+pub enum Within {
+    Every(String),
+    PerLevel(BTreeMap<String, String>),
+}
+
+/// `organisation.toml`: the org tree and the generic roles that act in it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationFile {
+    #[serde(default)]
+    pub unit: Vec<Unit>,
+    #[serde(default)]
+    pub role: Vec<Role>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    pub id: Id,
+    pub name: Text,
+    #[serde(default)]
+    pub short: Option<Text>,
+    pub kind: Spanned<String>,
+    #[serde(default)]
+    pub parent: Option<Id>,
+    /// Lead agencies, by agency id, name or alias.
+    #[serde(default)]
+    pub lead: Vec<Id>,
+    #[serde(default)]
+    pub lead_note: Option<Text>,
+    #[serde(default)]
+    pub jurisdiction: Option<Text>,
+    #[serde(default)]
+    pub remit: Option<Text>,
+    pub source: Spanned<String>,
+}
+
+/// A kind of actor that exists in many places, such as "the competent
+/// authority" or "the reporting agency".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub id: Id,
+    pub name: Text,
+    #[serde(default)]
+    pub part_of: Option<Id>,
+    #[serde(default)]
+    pub remit: Option<Text>,
+    pub source: Spanned<String>,
+}
+
+/// `agencies.toml`: the competent authorities of the annex.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgenciesFile {
+    #[serde(default)]
+    pub agency: Vec<Agency>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub number: Spanned<i64>,
+    pub id: Id,
+    pub name: Text,
+    /// Other names the guideline uses for this agency (研考會, 衛生署 ...).
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    pub source: Spanned<String>,
+}
+
+/// `contacts.toml`: phone, fax, e-mail and web channels.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactsFile {
+    #[serde(default)]
+    pub contact: Vec<Contact>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub id: Id,
+    pub name: Text,
+    /// `phone`, `fax`, `email` or `url`.
+    pub kind: Spanned<String>,
+    pub value: Spanned<String>,
+    /// The org unit or role that answers this channel.
+    pub owner: Id,
+    #[serde(default)]
+    pub hours: Option<Text>,
+    pub purpose: Text,
+    pub source: Spanned<String>,
+}
+
+/// `duties.toml`: what each actor must do before, during and after.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutiesFile {
+    #[serde(default)]
+    pub duty: Vec<Duty>,
+    #[serde(default)]
+    pub indicator: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    pub id: Id,
+    /// `before`, `during`, `after`, `review`, `escalation` or `reporting`.
+    pub phase: Spanned<String>,
+    pub actor: Id,
+    pub text: Text,
+    #[serde(default)]
+    pub events: Vec<Id>,
+    #[serde(default)]
+    pub contacts: Vec<Id>,
+    pub source: Spanned<String>,
+}
+
+/// A national-security screening indicator (§4.4(三)).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub id: Id,
+    pub name: Text,
+    pub question: Text,
+    pub source: Spanned<String>,
+}
+
+/// `drills.toml`: exercises, when they are due and how they are reported.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillsFile {
+    #[serde(default)]
+    pub drill: Vec<Drill>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drill {
+    pub id: Id,
+    pub name: Text,
+    pub organiser: Id,
+    /// `yearly`, `irregular` or `per-plan`.
+    pub cadence: Spanned<String>,
+    #[serde(default)]
+    pub times_per_year: Option<Spanned<i64>>,
+    #[serde(default)]
+    pub purpose: Vec<Text>,
+    #[serde(default)]
+    pub description: Option<Text>,
+    #[serde(default)]
+    pub due: Vec<CalendarDue>,
+    #[serde(default)]
+    pub report: Vec<DrillReport>,
+    #[serde(default)]
+    pub participation: Vec<Participation>,
+    #[serde(default)]
+    pub scenarios: Option<Scenarios>,
+    #[serde(default)]
+    pub approval: Option<Text>,
+    pub source: Spanned<String>,
+}
+
+/// A yearly date by which something must be done.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDue {
+    pub month: Spanned<i64>,
+    /// A day of the month, or `"end"` for its last day.
+    pub day: Spanned<DayOfMonth>,
+    pub text: Text,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "a day of the month (1-31) or \"end\"")]
+pub enum DayOfMonth {
+    Day(i64),
+    Named(String),
+}
+
+/// How a drill's results are reported: within a time after the drill, or by a
+/// yearly date, to someone.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrillReport {
+    pub text: Text,
+    pub to: Id,
+    #[serde(default)]
+    pub within: Option<Spanned<String>>,
+    #[serde(default)]
+    pub by: Option<CalendarDate>,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarDate {
+    pub month: Spanned<i64>,
+    pub day: Spanned<DayOfMonth>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participation {
+    /// A fraction such as `"1/3"`, at least this share must take part.
+    pub share: Spanned<String>,
+    pub of: Text,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenarios {
+    pub min: Spanned<i64>,
+    pub levels: Vec<Spanned<i64>>,
+    pub source: Spanned<String>,
+}
+
+/// `accountability.toml`: rewards, penalties and mitigation (chapter 6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountabilityFile {
+    #[serde(default)]
+    pub reward: Vec<Provision>,
+    #[serde(default)]
+    pub penalty: Vec<Provision>,
+    #[serde(default)]
+    pub mitigation: Vec<Provision>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    pub id: Id,
+    pub text: Text,
+    #[serde(default)]
+    pub applies_to: Vec<Id>,
+    pub source: Spanned<String>,
+}
+
+/// `trees.toml`: decision trees staff walk, besides the level tree.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreesFile {
+    #[serde(default)]
+    pub tree: Vec<Tree>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tree {
+    pub id: Id,
+    pub title: Text,
+    pub summary: Text,
+    pub start: Id,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub node: Vec<TreeNode>,
+    #[serde(default)]
+    pub outcome: Vec<TreeOutcome>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeNode {
+    pub id: Id,
+    pub question: Text,
+    #[serde(default)]
+    pub help: Option<Text>,
+    pub source: Spanned<String>,
+    #[serde(default)]
+    pub answer: Vec<TreeAnswer>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeAnswer {
+    pub text: Text,
+    /// Another node of the same tree.
+    #[serde(default)]
+    pub next: Option<Id>,
+    /// An outcome of the same tree.
+    #[serde(default)]
+    pub outcome: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeOutcome {
+    pub id: Id,
+    pub title: Text,
+    pub text: Text,
+    #[serde(default)]
+    pub levels: Vec<Spanned<i64>>,
+    #[serde(default)]
+    pub events: Vec<Id>,
+    #[serde(default)]
+    pub contacts: Vec<Id>,
+    #[serde(default)]
+    pub duties: Vec<Id>,
+    #[serde(default)]
+    pub units: Vec<Id>,
+    #[serde(default)]
+    pub trees: Vec<Id>,
+    pub source: Spanned<String>,
+}
+
+/// `notes.toml`: editorial decisions and acknowledged inconsistencies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotesFile {
+    #[serde(default)]
+    pub decision: Vec<Decision>,
+    #[serde(default)]
+    pub inconsistency: Vec<Inconsistency>,
+}
+
+/// Something the guideline leaves open and the policy decides.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub id: Id,
+    pub title: Text,
+    pub text: Text,
+    pub source: Spanned<String>,
+}
+
+/// A place where the guideline contradicts itself, with both readings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inconsistency {
+    pub id: Id,
+    pub title: Text,
+    pub reason: Text,
+    #[serde(default)]
+    pub reading: Vec<Reading>,
+    /// The diagnostic this note accepts, if a rule detects the problem.
+    #[serde(default)]
+    pub acknowledges: Option<Acknowledgement>,
+    pub source: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    pub source: Spanned<String>,
+    pub text: Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    pub rule: Spanned<String>,
+    /// The id the diagnostic is about (an event, a unit ...).
+    pub subject: Id,
+}
+
+/// Everything under `policy/` that parsed. Files that failed to parse are
+/// `None`, and their problems are already in the diagnostics.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub meta: Option<Located<Meta>>,
+    pub levels: Option<Located<LevelsFile>>,
+    pub deadlines: Option<Located<DeadlinesFile>>,
+    pub organisation: Option<Located<OrganisationFile>>,
+    pub agencies: Option<Located<AgenciesFile>>,
+    pub contacts: Option<Located<ContactsFile>>,
+    pub duties: Option<Located<DutiesFile>>,
+    pub drills: Option<Located<DrillsFile>>,
+    pub accountability: Option<Located<AccountabilityFile>>,
+    pub trees: Option<Located<TreesFile>>,
+    pub notes: Option<Located<NotesFile>>,
+}
+
+/// A parsed file and where it came from.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub file: crate::policy::FileId,
+    pub value: T,
+}
