@@ -14,7 +14,7 @@ pub mod ics;
 pub use check::{CheckOptions, DiagnosticFormat, check};
 pub use classify::{ClassifyOptions, classify};
 pub use compile::{CompileOptions, compile};
-pub use deadlines::{DeadlineFormat, DeadlinesOptions, deadlines};
+pub use deadlines::{DeadlineFormat, DeadlinesOptions, deadlines, facts_from_options, json_output};
 
 use std::io::Write;
 use std::path::Path;
