@@ -102,13 +102,21 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { commands::EXIT_USAGE } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                commands::EXIT_USAGE
+            } else {
+                0
+            });
         }
     };
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let code = match cli.command {
-        Command::Check { root, format, deny_warnings } => commands::check(
+        Command::Check {
+            root,
+            format,
+            deny_warnings,
+        } => commands::check(
             &commands::CheckOptions {
                 root,
                 format: match format {
@@ -122,10 +130,20 @@ fn main() -> ExitCode {
             &mut out,
             &mut err,
         ),
-        Command::Compile { root, out: file } => {
-            commands::compile(&commands::CompileOptions { root, out: file }, &mut out, &mut err)
-        }
-        Command::Deadlines { root, level, discovered, support, portal_down, at, format } => commands::deadlines(
+        Command::Compile { root, out: file } => commands::compile(
+            &commands::CompileOptions { root, out: file },
+            &mut out,
+            &mut err,
+        ),
+        Command::Deadlines {
+            root,
+            level,
+            discovered,
+            support,
+            portal_down,
+            at,
+            format,
+        } => commands::deadlines(
             &commands::DeadlinesOptions {
                 root,
                 level,
@@ -142,8 +160,18 @@ fn main() -> ExitCode {
             &mut out,
             &mut err,
         ),
-        Command::Classify { root, answers, list, format } => commands::classify(
-            &commands::ClassifyOptions { root, answers, list, json: matches!(format, TextOrJson::Json) },
+        Command::Classify {
+            root,
+            answers,
+            list,
+            format,
+        } => commands::classify(
+            &commands::ClassifyOptions {
+                root,
+                answers,
+                list,
+                json: matches!(format, TextOrJson::Json),
+            },
             &mut out,
             &mut err,
         ),

@@ -25,11 +25,17 @@ fn date(
     day: &Spanned<DayOfMonth>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(u32, u32)> {
-    let Some(m) = u32::try_from(*month.get_ref()).ok().filter(|m| (1..=12).contains(m)) else {
+    let Some(m) = u32::try_from(*month.get_ref())
+        .ok()
+        .filter(|m| (1..=12).contains(m))
+    else {
         out.push(
-            Diagnostic::error("calendar", format!("month {} does not exist", month.get_ref()))
-                .at(span_of(file, month), "expected 1 to 12")
-                .hint("months are numbered 1 (January) to 12 (December)"),
+            Diagnostic::error(
+                "calendar",
+                format!("month {} does not exist", month.get_ref()),
+            )
+            .at(span_of(file, month), "expected 1 to 12")
+            .hint("months are numbered 1 (January) to 12 (December)"),
         );
         return None;
     };
@@ -48,7 +54,9 @@ fn date(
             None
         }
         DayOfMonth::Day(d) => {
-            let ok = u32::try_from(*d).ok().filter(|d| *d >= 1 && *d <= max_day(m));
+            let ok = u32::try_from(*d)
+                .ok()
+                .filter(|d| *d >= 1 && *d <= max_day(m));
             match ok {
                 Some(d) if m == 2 && d == 29 => {
                     out.push(
@@ -62,7 +70,10 @@ fn date(
                 None => {
                     out.push(
                         Diagnostic::error("calendar", format!("month {m} has no day {d}"))
-                            .at(span_of(file, day), format!("month {m} has {} days at most", max_day(m)))
+                            .at(
+                                span_of(file, day),
+                                format!("month {m} has {} days at most", max_day(m)),
+                            )
                             .hint("fix the day, or use \"end\" for the last day of the month"),
                     );
                     None
@@ -84,9 +95,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if let Some(times) = &drill.times_per_year {
             if *times.get_ref() < 1 {
                 out.push(
-                    Diagnostic::error("calendar", format!("`times_per_year` is {}", times.get_ref()))
-                        .at(span_of(f, times), "must be at least 1")
-                        .hint("remove it for drills without a yearly count"),
+                    Diagnostic::error(
+                        "calendar",
+                        format!("`times_per_year` is {}", times.get_ref()),
+                    )
+                    .at(span_of(f, times), "must be at least 1")
+                    .hint("remove it for drills without a yearly count"),
                 );
             } else if drill.due.len() as i64 > *times.get_ref() {
                 out.push(

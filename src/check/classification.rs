@@ -27,9 +27,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     // reported; evaluating without it would report false gaps.
     let unresolved = v.criterion.iter().any(|c| {
         c.when.iter().any(|(q, answers)| {
-            ix.answers.get(q.get_ref()).is_none_or(|known| {
-                answers.get_ref().items().iter().any(|a| !known.contains(a))
-            })
+            ix.answers
+                .get(q.get_ref())
+                .is_none_or(|known| answers.get_ref().items().iter().any(|a| !known.contains(a)))
         }) || !ix.levels.contains_key(c.level.get_ref())
     });
     if unresolved || v.question.iter().any(|q| q.answer.is_empty()) || v.question.is_empty() {
@@ -137,7 +137,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     // Shadowed: a criterion that never decides, because every combination it
     // matches is already a more severe level through another criterion.
     for crit in &c.criteria {
-        let matches_any = outcomes.iter().any(|(combo, _, _)| matches_combo(crit, combo));
+        let matches_any = outcomes
+            .iter()
+            .any(|(combo, _, _)| matches_combo(crit, combo));
         let decides = outcomes
             .iter()
             .any(|(combo, level, _)| matches_combo(crit, combo) && *level == Some(crit.level));
@@ -181,7 +183,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             for more_severe in 0..combo[q] {
                 let mut other = combo.clone();
                 other[q] = more_severe;
-                let Some(other_level) = outcomes[index_of(&other)].1 else { continue };
+                let Some(other_level) = outcomes[index_of(&other)].1 else {
+                    continue;
+                };
                 if other_level < *level && seen.insert((q, combo[q])) {
                     let qid = &c.questions[q].id;
                     out.push(
@@ -206,13 +210,17 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
 
 fn same_conditions(a: &[(usize, Vec<usize>)], b: &[(usize, Vec<usize>)]) -> bool {
     let norm = |v: &[(usize, Vec<usize>)]| -> BTreeSet<(usize, BTreeSet<usize>)> {
-        v.iter().map(|(q, a)| (*q, a.iter().copied().collect())).collect()
+        v.iter()
+            .map(|(q, a)| (*q, a.iter().copied().collect()))
+            .collect()
     };
     norm(a) == norm(b)
 }
 
 fn matches_combo(c: &crate::ruleset::classify::CriterionSpec, combo: &[usize]) -> bool {
-    c.when.iter().all(|(q, allowed)| combo.get(*q).is_some_and(|a| allowed.contains(a)))
+    c.when
+        .iter()
+        .all(|(q, allowed)| combo.get(*q).is_some_and(|a| allowed.contains(a)))
 }
 
 fn describe(c: &Classifier, pattern: &[Option<usize>]) -> String {

@@ -26,10 +26,14 @@ pub fn valid_phone(s: &str) -> bool {
 }
 
 pub fn valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
         && valid_host(domain)
 }
 
@@ -42,11 +46,15 @@ fn valid_host(host: &str) -> bool {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 pub fn valid_https_url(s: &str) -> bool {
-    let Some(rest) = s.strip_prefix("https://") else { return false };
+    let Some(rest) = s.strip_prefix("https://") else {
+        return false;
+    };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.split(':').next().unwrap_or("");
     valid_host(host) && !s.chars().any(|c| c.is_whitespace())
@@ -62,7 +70,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 "a phone number",
                 "write a Taiwan number such as \"(02)2733-9922\" or \"+886-2-2733-9922\"",
             ),
-            "email" => (valid_email(value), "an e-mail address", "write it as name@example.gov.tw"),
+            "email" => (
+                valid_email(value),
+                "an e-mail address",
+                "write it as name@example.gov.tw",
+            ),
             "url" => (
                 valid_https_url(value),
                 "an https URL",
@@ -74,9 +86,15 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(
                     "contact-format",
-                    format!("contact `{}`: `{value}` is not {expected}", contact.id.get_ref()),
+                    format!(
+                        "contact `{}`: `{value}` is not {expected}",
+                        contact.id.get_ref()
+                    ),
                 )
-                .at(span_of(c.file, &contact.value), format!("expected {expected}"))
+                .at(
+                    span_of(c.file, &contact.value),
+                    format!("expected {expected}"),
+                )
                 .hint(hint)
                 .subject(contact.id.get_ref().clone()),
             );

@@ -50,10 +50,15 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     let e = &events[start];
                     let mut diag = Diagnostic::error(
                         "deadline-cycle",
-                        format!("events are timed from each other in a loop: {}", names.join(" → ")),
+                        format!(
+                            "events are timed from each other in a loop: {}",
+                            names.join(" → ")
+                        ),
                     )
                     .at(span_of(f, &e.id), "this event is part of the loop")
-                    .hint("every chain of anchors must end at a starting event such as `discovered`")
+                    .hint(
+                        "every chain of anchors must end at a starting event such as `discovered`",
+                    )
                     .subject(e.id.get_ref().clone());
                     for p in path.iter().skip(1) {
                         diag = diag.related(span_of(f, &events[*p].id), "also in the loop");
@@ -86,7 +91,11 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             for (mild, m_mild) in &timed {
                 if severe > mild && m_severe > m_mild {
                     let span = match e.within.as_ref().map(|w| w.get_ref()) {
-                        Some(_) => e.within.as_ref().map(|w| span_of(f, w)).unwrap_or_else(|| span_of(f, &e.id)),
+                        Some(_) => e
+                            .within
+                            .as_ref()
+                            .map(|w| span_of(f, w))
+                            .unwrap_or_else(|| span_of(f, &e.id)),
                         None => span_of(f, &e.id),
                     };
                     out.push(
@@ -115,9 +124,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if spec.kind == EventKind::Right {
                 continue;
             }
-            let Some(Some(mine)) = offsets.get(&spec.id) else { continue };
+            let Some(Some(mine)) = offsets.get(&spec.id) else {
+                continue;
+            };
             for (prereq, prereq_span) in spec.after.iter().zip(&e.after) {
-                let Some(Some(theirs)) = offsets.get(prereq) else { continue };
+                let Some(Some(theirs)) = offsets.get(prereq) else {
+                    continue;
+                };
                 if root_of(&specs, &spec.id) != root_of(&specs, prereq) || mine >= theirs {
                     continue;
                 }
@@ -128,7 +141,10 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     root_of(&specs, &spec.id).unwrap_or_default(),
                     fmt_minutes(*theirs)
                 );
-                if out.iter().any(|d| d.rule == "deadline-precedence" && d.message == msg) {
+                if out
+                    .iter()
+                    .any(|d| d.rule == "deadline-precedence" && d.message == msg)
+                {
                     continue;
                 }
                 let mut diag = Diagnostic::warning("deadline-precedence", msg)

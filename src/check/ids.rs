@@ -31,15 +31,24 @@ impl IdTable {
         self.entries.keys().map(String::as_str)
     }
 
-    fn define(&mut self, kind: &str, file: FileId, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    fn define(
+        &mut self,
+        kind: &str,
+        file: FileId,
+        id: &Spanned<String>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let span = span_of(file, id);
         if let Some(first) = self.entries.get(id.get_ref()) {
             out.push(
-                Diagnostic::error("duplicate-id", format!("{kind} `{}` is defined twice", id.get_ref()))
-                    .at(span, "second definition")
-                    .related(first.clone(), "first defined here")
-                    .hint("give each entry its own id; references use ids, so they must be unique")
-                    .subject(id.get_ref().clone()),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("{kind} `{}` is defined twice", id.get_ref()),
+                )
+                .at(span, "second definition")
+                .related(first.clone(), "first defined here")
+                .hint("give each entry its own id; references use ids, so they must be unique")
+                .subject(id.get_ref().clone()),
             );
         } else {
             self.entries.insert(id.get_ref().clone(), span);
@@ -81,7 +90,11 @@ impl Index {
     /// Resolves an agency reference (id, full name or alias) to its id.
     pub fn agency(&self, reference: &str) -> Option<&str> {
         if self.agencies.contains(reference) {
-            return self.agencies.entries.get_key_value(reference).map(|(k, _)| k.as_str());
+            return self
+                .agencies
+                .entries
+                .get_key_value(reference)
+                .map(|(k, _)| k.as_str());
         }
         self.agency_names.get(reference).map(String::as_str)
     }
@@ -95,11 +108,14 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             let span = span_of(f, &level.id);
             if let Some(first) = ix.levels.get(level.id.get_ref()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("level {} is defined twice", level.id.get_ref()))
-                        .at(span, "second definition")
-                        .related(first.clone(), "first defined here")
-                        .hint("each level 1-4 is defined once")
-                        .subject(level.id.get_ref().to_string()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("level {} is defined twice", level.id.get_ref()),
+                    )
+                    .at(span, "second definition")
+                    .related(first.clone(), "first defined here")
+                    .hint("each level 1-4 is defined once")
+                    .subject(level.id.get_ref().to_string()),
                 );
             } else {
                 ix.levels.insert(*level.id.get_ref(), span);
@@ -131,11 +147,14 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
         for r in &o.value.role {
             if let Some(unit) = ix.units.span(r.id.get_ref()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("`{}` is both a unit and a role", r.id.get_ref()))
-                        .at(span_of(o.file, &r.id), "role")
-                        .related(unit.clone(), "unit")
-                        .hint("actors are named by id, so units and roles share one set of ids")
-                        .subject(r.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("`{}` is both a unit and a role", r.id.get_ref()),
+                    )
+                    .at(span_of(o.file, &r.id), "role")
+                    .related(unit.clone(), "unit")
+                    .hint("actors are named by id, so units and roles share one set of ids")
+                    .subject(r.id.get_ref().clone()),
                 );
             }
             ix.roles.define("role", o.file, &r.id, out);
@@ -150,11 +169,14 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             let span = span_of(f, &agency.number);
             if let Some(first) = numbers.get(agency.number.get_ref()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("agency number {} is used twice", agency.number.get_ref()))
-                        .at(span, "second use")
-                        .related(first.clone(), "first used here")
-                        .hint("numbers follow the annex: 1 to 62, each once")
-                        .subject(agency.number.get_ref().to_string()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("agency number {} is used twice", agency.number.get_ref()),
+                    )
+                    .at(span, "second use")
+                    .related(first.clone(), "first used here")
+                    .hint("numbers follow the annex: 1 to 62, each once")
+                    .subject(agency.number.get_ref().to_string()),
                 );
             } else {
                 numbers.insert(*agency.number.get_ref(), span);
@@ -166,18 +188,26 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
                 .cloned()
                 .unwrap_or_default();
             let mut all: Vec<(String, Span)> = vec![(full, span_of(f, &agency.name))];
-            all.extend(agency.aliases.iter().map(|al| (al.get_ref().clone(), span_of(f, al))));
+            all.extend(
+                agency
+                    .aliases
+                    .iter()
+                    .map(|al| (al.get_ref().clone(), span_of(f, al))),
+            );
             for (name, span) in all {
                 if name.is_empty() {
                     continue;
                 }
                 if let Some(first) = names.get(&name) {
                     out.push(
-                        Diagnostic::error("duplicate-id", format!("agency name or alias `{name}` is used twice"))
-                            .at(span, "second use")
-                            .related(first.clone(), "first used here")
-                            .hint("a name or alias must point at exactly one agency")
-                            .subject(name.clone()),
+                        Diagnostic::error(
+                            "duplicate-id",
+                            format!("agency name or alias `{name}` is used twice"),
+                        )
+                        .at(span, "second use")
+                        .related(first.clone(), "first used here")
+                        .hint("a name or alias must point at exactly one agency")
+                        .subject(name.clone()),
                     );
                 } else {
                     names.insert(name.clone(), span);
@@ -220,7 +250,8 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             ix.decisions.define("decision", n.file, &d.id, out);
         }
         for i in &n.value.inconsistency {
-            ix.inconsistencies.define("inconsistency", n.file, &i.id, out);
+            ix.inconsistencies
+                .define("inconsistency", n.file, &i.id, out);
         }
     }
     ix

@@ -10,9 +10,13 @@ use crate::policy::Policy;
 
 pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnostic)> {
     let mut accepted = Vec::new();
-    let Some(n) = &policy.notes else { return accepted };
+    let Some(n) = &policy.notes else {
+        return accepted;
+    };
     for note in &n.value.inconsistency {
-        let Some(ack) = &note.acknowledges else { continue };
+        let Some(ack) = &note.acknowledges else {
+            continue;
+        };
         let rule = ack.rule.get_ref();
         let subject = ack.subject.get_ref();
         let before = out.len();

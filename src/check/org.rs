@@ -6,7 +6,9 @@ use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
-    let Some(o) = &policy.organisation else { return };
+    let Some(o) = &policy.organisation else {
+        return;
+    };
     let f = o.file;
     let units = &o.value.unit;
     let roots: Vec<_> = units.iter().filter(|u| u.parent.is_none()).collect();
@@ -18,16 +20,23 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         );
     } else if roots.is_empty() {
         out.push(
-            Diagnostic::error("org-tree", "the organisation has no root: every unit has a parent")
-                .at(span_of(f, &units[0].id), "has a parent too")
-                .hint("remove `parent` from the top unit (the council)"),
+            Diagnostic::error(
+                "org-tree",
+                "the organisation has no root: every unit has a parent",
+            )
+            .at(span_of(f, &units[0].id), "has a parent too")
+            .hint("remove `parent` from the top unit (the council)"),
         );
     }
     for extra in roots.iter().skip(1) {
         out.push(
             Diagnostic::error(
                 "org-tree",
-                format!("unit `{}` has no parent, but `{}` is already the root", extra.id.get_ref(), roots[0].id.get_ref()),
+                format!(
+                    "unit `{}` has no parent, but `{}` is already the root",
+                    extra.id.get_ref(),
+                    roots[0].id.get_ref()
+                ),
             )
             .at(span_of(f, &extra.id), "orphan unit")
             .related(span_of(f, &roots[0].id), "the root")
@@ -50,13 +59,19 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     for c in cycle {
                         reported[*c] = true;
                     }
-                    let names: Vec<&str> = cycle.iter().map(|c| units[*c].id.get_ref().as_str()).collect();
+                    let names: Vec<&str> = cycle
+                        .iter()
+                        .map(|c| units[*c].id.get_ref().as_str())
+                        .collect();
                     let first = &units[cycle[0]];
                     out.push(
-                        Diagnostic::error("org-tree", format!("units are each other's parents: {}", names.join(" → ")))
-                            .at(span_of(f, &first.id), "part of a loop")
-                            .hint("a unit's parent chain must end at the root")
-                            .subject(first.id.get_ref().clone()),
+                        Diagnostic::error(
+                            "org-tree",
+                            format!("units are each other's parents: {}", names.join(" → ")),
+                        )
+                        .at(span_of(f, &first.id), "part of a loop")
+                        .hint("a unit's parent chain must end at the root")
+                        .subject(first.id.get_ref().clone()),
                     );
                 }
                 break;
@@ -70,14 +85,19 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let mut seen = vec![i];
         let mut current = r;
         while let Some(p) = &current.part_of {
-            let Some(j) = roles.iter().position(|x| x.id.get_ref() == p.get_ref()) else { break };
+            let Some(j) = roles.iter().position(|x| x.id.get_ref() == p.get_ref()) else {
+                break;
+            };
             if seen.contains(&j) {
                 if j == i {
                     out.push(
-                        Diagnostic::error("org-tree", format!("role `{}` is part of itself", r.id.get_ref()))
-                            .at(span_of(f, &r.id), "part_of chain loops back here")
-                            .hint("a role's `part_of` chain must end at a role without `part_of`")
-                            .subject(r.id.get_ref().clone()),
+                        Diagnostic::error(
+                            "org-tree",
+                            format!("role `{}` is part of itself", r.id.get_ref()),
+                        )
+                        .at(span_of(f, &r.id), "part_of chain loops back here")
+                        .hint("a role's `part_of` chain must end at a role without `part_of`")
+                        .subject(r.id.get_ref().clone()),
                     );
                 }
                 break;

@@ -61,28 +61,46 @@ impl Refs<'_> {
 
     fn event(&mut self, file: FileId, id: &Spanned<String>) {
         let ix = self.ix;
-        self.require("event", file, id, ix.events.contains(id.get_ref()), ix.events.ids());
+        self.require(
+            "event",
+            file,
+            id,
+            ix.events.contains(id.get_ref()),
+            ix.events.ids(),
+        );
     }
 
     fn contact(&mut self, file: FileId, id: &Spanned<String>) {
         let ix = self.ix;
-        self.require("contact", file, id, ix.contacts.contains(id.get_ref()), ix.contacts.ids());
+        self.require(
+            "contact",
+            file,
+            id,
+            ix.contacts.contains(id.get_ref()),
+            ix.contacts.ids(),
+        );
     }
 
     fn level(&mut self, file: FileId, level: &Spanned<i64>) {
         if !self.ix.levels.contains_key(level.get_ref()) {
             self.out.push(
-                Diagnostic::error("unknown-reference", format!("unknown level {}", level.get_ref()))
-                    .at(span_of(file, level), "no level has this id")
-                    .hint("levels are defined in levels.toml as [[level]] with id 1 to 4")
-                    .subject(level.get_ref().to_string()),
+                Diagnostic::error(
+                    "unknown-reference",
+                    format!("unknown level {}", level.get_ref()),
+                )
+                .at(span_of(file, level), "no level has this id")
+                .hint("levels are defined in levels.toml as [[level]] with id 1 to 4")
+                .subject(level.get_ref().to_string()),
             );
         }
     }
 }
 
 /// The closest id by edit distance, when it is close enough to be a typo.
-pub(crate) fn nearest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+pub(crate) fn nearest<'c>(
+    name: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     candidates
         .map(|c| (strsim::levenshtein(name, c), c))
         .filter(|(d, c)| *d <= (name.chars().count().max(c.chars().count()) / 3).max(1))
@@ -97,7 +115,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         for c in &l.value.criterion {
             r.level(f, &c.level);
             for (question, answers) in &c.when {
-                r.require("question", f, question, ix.questions.contains(question.get_ref()), ix.questions.ids());
+                r.require(
+                    "question",
+                    f,
+                    question,
+                    ix.questions.contains(question.get_ref()),
+                    ix.questions.ids(),
+                );
                 if let Some(known) = ix.answers.get(question.get_ref()) {
                     for a in answers.get_ref().items() {
                         r.require_at(
@@ -111,7 +135,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 }
             }
             if let Some(d) = &c.decision {
-                r.require("decision", f, d, ix.decisions.contains(d.get_ref()), ix.decisions.ids());
+                r.require(
+                    "decision",
+                    f,
+                    d,
+                    ix.decisions.contains(d.get_ref()),
+                    ix.decisions.ids(),
+                );
             }
         }
     }
@@ -126,7 +156,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 r.event(f, a);
             }
             if let Some(c) = &e.when {
-                r.require("condition", f, c, ix.conditions.contains(c.get_ref()), ix.conditions.ids());
+                r.require(
+                    "condition",
+                    f,
+                    c,
+                    ix.conditions.contains(c.get_ref()),
+                    ix.conditions.ids(),
+                );
             }
             for c in &e.contacts {
                 r.contact(f, c);
@@ -145,7 +181,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     f,
                     lead,
                     ix.agency(lead.get_ref()).is_some(),
-                    ix.agencies.ids().chain(ix.agency_names.keys().map(String::as_str)),
+                    ix.agencies
+                        .ids()
+                        .chain(ix.agency_names.keys().map(String::as_str)),
                 );
             }
         }
@@ -206,13 +244,25 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     r.contact(f, c);
                 }
                 for d in &o.duties {
-                    r.require("duty", f, d, ix.duties.contains(d.get_ref()), ix.duties.ids());
+                    r.require(
+                        "duty",
+                        f,
+                        d,
+                        ix.duties.contains(d.get_ref()),
+                        ix.duties.ids(),
+                    );
                 }
                 for u in &o.units {
                     r.actor(f, u);
                 }
                 for other in &o.trees {
-                    r.require("tree", f, other, ix.trees.contains(other.get_ref()), ix.trees.ids());
+                    r.require(
+                        "tree",
+                        f,
+                        other,
+                        ix.trees.contains(other.get_ref()),
+                        ix.trees.ids(),
+                    );
                 }
             }
         }

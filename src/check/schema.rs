@@ -12,13 +12,25 @@ use crate::diagnostics::Diagnostic;
 use crate::policy::{FileId, PRIMARY_LANGUAGE, Policy, Text, Within};
 use crate::ruleset::deadlines::parse_within;
 
-fn one_of(file: FileId, what: &str, value: &Spanned<String>, allowed: &[&str], out: &mut Vec<Diagnostic>) {
+fn one_of(
+    file: FileId,
+    what: &str,
+    value: &Spanned<String>,
+    allowed: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
     if allowed.contains(&value.get_ref().as_str()) {
         return;
     }
-    let mut d = Diagnostic::error("schema", format!("`{}` is not a valid {what}", value.get_ref()))
-        .at(span_of(file, value), format!("expected one of: {}", allowed.join(", ")))
-        .subject(value.get_ref().clone());
+    let mut d = Diagnostic::error(
+        "schema",
+        format!("`{}` is not a valid {what}", value.get_ref()),
+    )
+    .at(
+        span_of(file, value),
+        format!("expected one of: {}", allowed.join(", ")),
+    )
+    .subject(value.get_ref().clone());
     d = match super::references::nearest(value.get_ref(), allowed.iter().copied()) {
         Some(best) => d.hint(format!("did you mean `{best}`?")),
         None => d.hint(format!("use one of: {}", allowed.join(", "))),
@@ -28,9 +40,8 @@ fn one_of(file: FileId, what: &str, value: &Spanned<String>, allowed: &[&str], o
 
 fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
     let s = value.get_ref().trim();
-    let ok = s.starts_with(|c: char| c.is_ascii_digit())
-        || s.starts_with('第')
-        || s.starts_with("附件");
+    let ok =
+        s.starts_with(|c: char| c.is_ascii_digit()) || s.starts_with('第') || s.starts_with("附件");
     if !ok {
         out.push(
             Diagnostic::error("schema", format!("`{s}` is not a section of the guideline"))
@@ -50,16 +61,23 @@ fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
                 .hint("write the text, or remove the optional key"),
         ),
         None => out.push(
-            Diagnostic::error("schema", format!("text has no `{PRIMARY_LANGUAGE}` version"))
-                .at(span_of(file, value), "zh-TW missing")
-                .hint(format!("write it as {{ {PRIMARY_LANGUAGE} = \"...\" }}; other languages go beside it")),
+            Diagnostic::error(
+                "schema",
+                format!("text has no `{PRIMARY_LANGUAGE}` version"),
+            )
+            .at(span_of(file, value), "zh-TW missing")
+            .hint(format!(
+                "write it as {{ {PRIMARY_LANGUAGE} = \"...\" }}; other languages go beside it"
+            )),
         ),
     }
     for lang in map.keys() {
         let valid = lang.split('-').enumerate().all(|(i, part)| {
             !part.is_empty()
                 && part.chars().all(|c| c.is_ascii_alphanumeric())
-                && (i > 0 || (2..=3).contains(&part.len()) && part.chars().all(|c| c.is_ascii_lowercase()))
+                && (i > 0
+                    || (2..=3).contains(&part.len())
+                        && part.chars().all(|c| c.is_ascii_lowercase()))
         });
         if !valid {
             out.push(
@@ -86,9 +104,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         source(f, &v.source, out);
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
-                Diagnostic::error("schema", format!("unknown time zone `{}`", v.timezone.get_ref()))
-                    .at(span_of(f, &v.timezone), "not an IANA time zone")
-                    .hint("the guideline's times are Taiwan's: \"Asia/Taipei\""),
+                Diagnostic::error(
+                    "schema",
+                    format!("unknown time zone `{}`", v.timezone.get_ref()),
+                )
+                .at(span_of(f, &v.timezone), "not an IANA time zone")
+                .hint("the guideline's times are Taiwan's: \"Asia/Taipei\""),
             );
         }
         if v.version.get_ref().trim().is_empty() {
@@ -105,9 +126,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for level in &v.level {
             if !(1..=4).contains(level.id.get_ref()) {
                 out.push(
-                    Diagnostic::error("schema", format!("level {} does not exist", level.id.get_ref()))
-                        .at(span_of(f, &level.id), "expected 1, 2, 3 or 4")
-                        .hint("the guideline has four levels, 1 (least severe) to 4 (most severe)"),
+                    Diagnostic::error(
+                        "schema",
+                        format!("level {} does not exist", level.id.get_ref()),
+                    )
+                    .at(span_of(f, &level.id), "expected 1, 2, 3 or 4")
+                    .hint("the guideline has four levels, 1 (least severe) to 4 (most severe)"),
                 );
             }
             text(f, &level.name, out);
@@ -129,9 +153,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             source(f, &q.source, out);
             if q.answer.len() < 2 {
                 out.push(
-                    Diagnostic::error("schema", format!("question `{}` has fewer than two answers", q.id.get_ref()))
-                        .at(span_of(f, &q.id), "needs [[question.answer]] entries")
-                        .hint("a question offers at least two answers, most severe first"),
+                    Diagnostic::error(
+                        "schema",
+                        format!("question `{}` has fewer than two answers", q.id.get_ref()),
+                    )
+                    .at(span_of(f, &q.id), "needs [[question.answer]] entries")
+                    .hint("a question offers at least two answers, most severe first"),
                 );
             }
             for a in &q.answer {
@@ -143,9 +170,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             source(f, &c.source, out);
             if c.when.is_empty() {
                 out.push(
-                    Diagnostic::error("schema", format!("criterion `{}` has no conditions", c.id.get_ref()))
-                        .at(span_of(f, &c.id), "`when` is empty")
-                        .hint("list at least one question = answer in `when`"),
+                    Diagnostic::error(
+                        "schema",
+                        format!("criterion `{}` has no conditions", c.id.get_ref()),
+                    )
+                    .at(span_of(f, &c.id), "`when` is empty")
+                    .hint("list at least one question = answer in `when`"),
                 );
             }
         }
@@ -198,9 +228,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                         for (level, value) in map {
                             if !matches!(level.as_str(), "1" | "2" | "3" | "4") {
                                 out.push(
-                                    Diagnostic::error("schema", format!("`{level}` is not a level"))
-                                        .at(span_of(f, w), "key must be 1, 2, 3 or 4")
-                                        .hint("keys of a `within` table are level numbers"),
+                                    Diagnostic::error(
+                                        "schema",
+                                        format!("`{level}` is not a level"),
+                                    )
+                                    .at(span_of(f, w), "key must be 1, 2, 3 or 4")
+                                    .hint("keys of a `within` table are level numbers"),
                                 );
                             }
                             if let Err(msg) = parse_within(value) {
@@ -225,7 +258,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             opt_text(f, &u.jurisdiction, out);
             opt_text(f, &u.remit, out);
             source(f, &u.source, out);
-            one_of(f, "unit kind", &u.kind, &["council", "office", "system", "group", "centre"], out);
+            one_of(
+                f,
+                "unit kind",
+                &u.kind,
+                &["council", "office", "system", "group", "centre"],
+                out,
+            );
         }
         for r in &o.value.role {
             text(f, &r.name, out);
@@ -245,7 +284,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(c.file, &contact.purpose, out);
             opt_text(c.file, &contact.hours, out);
             source(c.file, &contact.source, out);
-            one_of(c.file, "contact kind", &contact.kind, &["phone", "fax", "email", "url"], out);
+            one_of(
+                c.file,
+                "contact kind",
+                &contact.kind,
+                &["phone", "fax", "email", "url"],
+                out,
+            );
         }
     }
     if let Some(d) = &policy.duties {
@@ -257,7 +302,14 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 f,
                 "duty phase",
                 &duty.phase,
-                &["before", "during", "after", "reporting", "review", "escalation"],
+                &[
+                    "before",
+                    "during",
+                    "after",
+                    "reporting",
+                    "review",
+                    "escalation",
+                ],
                 out,
             );
         }
@@ -277,7 +329,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 text(f, p, out);
             }
             source(f, &drill.source, out);
-            one_of(f, "drill cadence", &drill.cadence, &["yearly", "irregular", "per-plan"], out);
+            one_of(
+                f,
+                "drill cadence",
+                &drill.cadence,
+                &["yearly", "irregular", "per-plan"],
+                out,
+            );
             for due in &drill.due {
                 text(f, &due.text, out);
                 source(f, &due.source, out);

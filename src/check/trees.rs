@@ -20,11 +20,14 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             let span = span_of(f, &n.id);
             if let Some((_, first)) = nodes.get(n.id.get_ref().as_str()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("tree `{tid}` has two nodes `{}`", n.id.get_ref()))
-                        .at(span, "second definition")
-                        .related(first.clone(), "first defined here")
-                        .hint("node ids are unique within a tree")
-                        .subject(n.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("tree `{tid}` has two nodes `{}`", n.id.get_ref()),
+                    )
+                    .at(span, "second definition")
+                    .related(first.clone(), "first defined here")
+                    .hint("node ids are unique within a tree")
+                    .subject(n.id.get_ref().clone()),
                 );
             } else {
                 nodes.insert(n.id.get_ref(), (i, span));
@@ -34,18 +37,27 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             let span = span_of(f, &o.id);
             if let Some(first) = outcomes.get(o.id.get_ref().as_str()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("tree `{tid}` has two outcomes `{}`", o.id.get_ref()))
-                        .at(span, "second definition")
-                        .related(first.clone(), "first defined here")
-                        .hint("outcome ids are unique within a tree")
-                        .subject(o.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("tree `{tid}` has two outcomes `{}`", o.id.get_ref()),
+                    )
+                    .at(span, "second definition")
+                    .related(first.clone(), "first defined here")
+                    .hint("outcome ids are unique within a tree")
+                    .subject(o.id.get_ref().clone()),
                 );
             } else if nodes.contains_key(o.id.get_ref().as_str()) {
                 out.push(
-                    Diagnostic::error("duplicate-id", format!("`{}` is both a node and an outcome of `{tid}`", o.id.get_ref()))
-                        .at(span, "outcome")
-                        .hint("give nodes and outcomes different ids")
-                        .subject(o.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!(
+                            "`{}` is both a node and an outcome of `{tid}`",
+                            o.id.get_ref()
+                        ),
+                    )
+                    .at(span, "outcome")
+                    .hint("give nodes and outcomes different ids")
+                    .subject(o.id.get_ref().clone()),
                 );
             } else {
                 outcomes.insert(o.id.get_ref(), span);
@@ -53,23 +65,33 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         }
         let Some((start, _)) = nodes.get(tree.start.get_ref().as_str()).cloned() else {
             out.push(
-                Diagnostic::error("decision-tree", format!("tree `{tid}` starts at `{}`, which is not one of its nodes", tree.start.get_ref()))
-                    .at(span_of(f, &tree.start), "no such node in this tree")
-                    .hint("set `start` to the id of the first [[tree.node]]")
-                    .subject(tid.clone()),
+                Diagnostic::error(
+                    "decision-tree",
+                    format!(
+                        "tree `{tid}` starts at `{}`, which is not one of its nodes",
+                        tree.start.get_ref()
+                    ),
+                )
+                .at(span_of(f, &tree.start), "no such node in this tree")
+                .hint("set `start` to the id of the first [[tree.node]]")
+                .subject(tid.clone()),
             );
             continue;
         };
         // Edges, with answer problems reported as we go.
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); tree.node.len()];
-        let mut outcome_reached: BTreeMap<&str, bool> = outcomes.keys().map(|k| (*k, false)).collect();
+        let mut outcome_reached: BTreeMap<&str, bool> =
+            outcomes.keys().map(|k| (*k, false)).collect();
         for (i, n) in tree.node.iter().enumerate() {
             if n.answer.len() < 2 {
                 out.push(
-                    Diagnostic::error("decision-tree", format!("node `{}` offers fewer than two answers", n.id.get_ref()))
-                        .at(span_of(f, &n.id), "a question needs a choice")
-                        .hint("add [[tree.node.answer]] entries, or turn the node into an outcome")
-                        .subject(n.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "decision-tree",
+                        format!("node `{}` offers fewer than two answers", n.id.get_ref()),
+                    )
+                    .at(span_of(f, &n.id), "a question needs a choice")
+                    .hint("add [[tree.node.answer]] entries, or turn the node into an outcome")
+                    .subject(n.id.get_ref().clone()),
                 );
             }
             for a in &n.answer {
@@ -77,25 +99,50 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     (Some(next), None) => match nodes.get(next.get_ref().as_str()) {
                         Some((j, _)) => edges[i].push(*j),
                         None => out.push(
-                            Diagnostic::error("decision-tree", format!("answer leads to `{}`, which is not a node of `{tid}`", next.get_ref()))
-                                .at(span_of(f, next), "no such node")
-                                .hint(match super::references::nearest(next.get_ref(), nodes.keys().copied()) {
+                            Diagnostic::error(
+                                "decision-tree",
+                                format!(
+                                    "answer leads to `{}`, which is not a node of `{tid}`",
+                                    next.get_ref()
+                                ),
+                            )
+                            .at(span_of(f, next), "no such node")
+                            .hint(
+                                match super::references::nearest(
+                                    next.get_ref(),
+                                    nodes.keys().copied(),
+                                ) {
                                     Some(best) => format!("did you mean `{best}`?"),
                                     None => "point `next` at a node of the same tree".to_owned(),
-                                })
-                                .subject(next.get_ref().clone()),
+                                },
+                            )
+                            .subject(next.get_ref().clone()),
                         ),
                     },
                     (None, Some(o)) => match outcome_reached.get_mut(o.get_ref().as_str()) {
                         Some(r) => *r = true,
                         None => out.push(
-                            Diagnostic::error("decision-tree", format!("answer leads to `{}`, which is not an outcome of `{tid}`", o.get_ref()))
-                                .at(span_of(f, o), "no such outcome")
-                                .hint(match super::references::nearest(o.get_ref(), outcomes.keys().copied()) {
+                            Diagnostic::error(
+                                "decision-tree",
+                                format!(
+                                    "answer leads to `{}`, which is not an outcome of `{tid}`",
+                                    o.get_ref()
+                                ),
+                            )
+                            .at(span_of(f, o), "no such outcome")
+                            .hint(
+                                match super::references::nearest(
+                                    o.get_ref(),
+                                    outcomes.keys().copied(),
+                                ) {
                                     Some(best) => format!("did you mean `{best}`?"),
-                                    None => "point `outcome` at a [[tree.outcome]] of the same tree".to_owned(),
-                                })
-                                .subject(o.get_ref().clone()),
+                                    None => {
+                                        "point `outcome` at a [[tree.outcome]] of the same tree"
+                                            .to_owned()
+                                    }
+                                },
+                            )
+                            .subject(o.get_ref().clone()),
                         ),
                     },
                     (Some(next), Some(_)) => out.push(
@@ -105,10 +152,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                             .subject(n.id.get_ref().clone()),
                     ),
                     (None, None) => out.push(
-                        Diagnostic::error("decision-tree", format!("an answer of `{}` leads nowhere", n.id.get_ref()))
-                            .at(span_of(f, &a.text), "dead end")
-                            .hint("add next = \"<node>\" or outcome = \"<outcome>\"")
-                            .subject(n.id.get_ref().clone()),
+                        Diagnostic::error(
+                            "decision-tree",
+                            format!("an answer of `{}` leads nowhere", n.id.get_ref()),
+                        )
+                        .at(span_of(f, &a.text), "dead end")
+                        .hint("add next = \"<node>\" or outcome = \"<outcome>\"")
+                        .subject(n.id.get_ref().clone()),
                     ),
                 }
             }
@@ -130,37 +180,49 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         for (i, n) in tree.node.iter().enumerate() {
             if !reached[i] {
                 out.push(
-                    Diagnostic::error("decision-tree", format!("node `{}` of `{tid}` cannot be reached from `{}`", n.id.get_ref(), tree.start.get_ref()))
-                        .at(span_of(f, &n.id), "unreachable")
-                        .hint("lead an answer to it, or remove it")
-                        .subject(n.id.get_ref().clone()),
+                    Diagnostic::error(
+                        "decision-tree",
+                        format!(
+                            "node `{}` of `{tid}` cannot be reached from `{}`",
+                            n.id.get_ref(),
+                            tree.start.get_ref()
+                        ),
+                    )
+                    .at(span_of(f, &n.id), "unreachable")
+                    .hint("lead an answer to it, or remove it")
+                    .subject(n.id.get_ref().clone()),
                 );
             }
         }
         for (id, hit) in &outcome_reached {
             if !hit && let Some(span) = outcomes.get(id) {
                 out.push(
-                    Diagnostic::error("decision-tree", format!("outcome `{id}` of `{tid}` is never reached"))
-                        .at(span.clone(), "no answer leads here")
-                        .hint("lead an answer to it, or remove it")
-                        .subject((*id).to_owned()),
+                    Diagnostic::error(
+                        "decision-tree",
+                        format!("outcome `{id}` of `{tid}` is never reached"),
+                    )
+                    .at(span.clone(), "no answer leads here")
+                    .hint("lead an answer to it, or remove it")
+                    .subject((*id).to_owned()),
                 );
             }
         }
     }
 }
 
-fn visit(i: usize, edges: &[Vec<usize>], reached: &mut [bool], state: &mut [u8], cycle_at: &mut Option<usize>) {
+fn visit(
+    i: usize,
+    edges: &[Vec<usize>],
+    reached: &mut [bool],
+    state: &mut [u8],
+    cycle_at: &mut Option<usize>,
+) {
     reached[i] = true;
     state[i] = 1;
     for &j in &edges[i] {
         match state[j] {
             0 => visit(j, edges, reached, state, cycle_at),
-            1 => {
-                if cycle_at.is_none() {
-                    *cycle_at = Some(j);
-                }
-            }
+            1 if cycle_at.is_none() => *cycle_at = Some(j),
             _ => {}
         }
     }

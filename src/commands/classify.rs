@@ -28,16 +28,24 @@ pub fn parse_answers(ruleset: &Ruleset, pairs: &[String]) -> Result<Vec<Option<u
     let mut answers = vec![None; ruleset.questions.len()];
     for pair in pairs {
         let Some((q, a)) = pair.split_once('=') else {
-            return Err(format!("--answer {pair}: expected QUESTION=ANSWER, e.g. leak=classified"));
+            return Err(format!(
+                "--answer {pair}: expected QUESTION=ANSWER, e.g. leak=classified"
+            ));
         };
         let Some(qi) = ruleset.questions.iter().position(|x| x.id == q) else {
             let known: Vec<&str> = ruleset.questions.iter().map(|x| x.id.as_str()).collect();
-            return Err(format!("--answer {pair}: unknown question `{q}`; questions are: {}", known.join(", ")));
+            return Err(format!(
+                "--answer {pair}: unknown question `{q}`; questions are: {}",
+                known.join(", ")
+            ));
         };
         let question = &ruleset.questions[qi];
         let Some(ai) = question.answers.iter().position(|x| x.id == a) else {
             let known: Vec<&str> = question.answers.iter().map(|x| x.id.as_str()).collect();
-            return Err(format!("--answer {pair}: `{a}` is not an answer of `{q}`; answers are: {}", known.join(", ")));
+            return Err(format!(
+                "--answer {pair}: `{a}` is not an answer of `{q}`; answers are: {}",
+                known.join(", ")
+            ));
         };
         if answers[qi].is_some_and(|prev| prev != ai) {
             return Err(format!("--answer {pair}: `{q}` is answered twice"));
@@ -101,19 +109,32 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
             let mut s = format!("level {level}: {name}\n");
             for id in criteria {
                 if let Some(c) = ruleset.criteria.iter().find(|c| &c.id == id) {
-                    s.push_str(&format!("  matched {} ({}): {}\n", c.id, c.source, zh(&c.text)));
+                    s.push_str(&format!(
+                        "  matched {} ({}): {}\n",
+                        c.id,
+                        c.source,
+                        zh(&c.text)
+                    ));
                 }
             }
             s
         }
         Outcome::NotAnIncident => "not an incident: every answer says nothing happened\n".into(),
-        Outcome::Unclassified => "no level: the policy has no criterion for these answers (run `handbook check`)\n".into(),
+        Outcome::Unclassified => {
+            "no level: the policy has no criterion for these answers (run `handbook check`)\n"
+                .into()
+        }
         Outcome::NeedsAnswers { questions } => {
             let mut s = String::from("needs more answers:\n");
             for id in questions {
                 if let Some(q) = ruleset.questions.iter().find(|q| &q.id == id) {
                     let answers: Vec<&str> = q.answers.iter().map(|a| a.id.as_str()).collect();
-                    s.push_str(&format!("  --answer {}=<{}>  {}\n", q.id, answers.join("|"), zh(&q.text)));
+                    s.push_str(&format!(
+                        "  --answer {}=<{}>  {}\n",
+                        q.id,
+                        answers.join("|"),
+                        zh(&q.text)
+                    ));
                 }
             }
             s

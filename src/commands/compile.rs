@@ -26,7 +26,8 @@ pub fn compile(opts: &CompileOptions, out: &mut dyn Write, err: &mut dyn Write) 
             // Write beside the target and rename, so a reader never sees a
             // half-written rule set.
             let tmp = path.with_extension("json.tmp");
-            let written = std::fs::write(&tmp, json.as_bytes()).and_then(|_| std::fs::rename(&tmp, path));
+            let written =
+                std::fs::write(&tmp, json.as_bytes()).and_then(|_| std::fs::rename(&tmp, path));
             if let Err(e) = written {
                 let _ = std::fs::remove_file(&tmp);
                 let _ = writeln!(err, "error: cannot write {}: {e}", path.display());

@@ -9,7 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
 use crate::ruleset::Ruleset;
-use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, compute, format_time, parse_time};
+use crate::ruleset::deadlines::{
+    DueTime, EventKind, IncidentFacts, compute, format_time, parse_time,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeadlineFormat {
@@ -32,20 +34,32 @@ pub struct DeadlinesOptions {
 }
 
 /// The facts of an incident from command-line words, or a usage error.
-pub fn facts_from_options(ruleset: &Ruleset, opts: &DeadlinesOptions) -> Result<IncidentFacts, String> {
+pub fn facts_from_options(
+    ruleset: &Ruleset,
+    opts: &DeadlinesOptions,
+) -> Result<IncidentFacts, String> {
     let zone = ruleset.zone();
     if ruleset.level(opts.level).is_none() {
-        return Err(format!("level {} does not exist: use 1, 2, 3 or 4", opts.level));
+        return Err(format!(
+            "level {} does not exist: use 1, 2, 3 or 4",
+            opts.level
+        ));
     }
-    let discovered = parse_time(&opts.discovered, zone).map_err(|e| format!("--discovered: {e}"))?;
+    let discovered =
+        parse_time(&opts.discovered, zone).map_err(|e| format!("--discovered: {e}"))?;
     let mut actual = BTreeMap::new();
     for pair in &opts.at {
         let Some((event, time)) = pair.split_once('=') else {
-            return Err(format!("--at {pair}: expected EVENT=TIME, e.g. report=2026-03-01T09:40"));
+            return Err(format!(
+                "--at {pair}: expected EVENT=TIME, e.g. report=2026-03-01T09:40"
+            ));
         };
         if ruleset.event(event).is_none() {
             let known: Vec<&str> = ruleset.events.iter().map(|e| e.id.as_str()).collect();
-            return Err(format!("--at {pair}: unknown event `{event}`; events are: {}", known.join(", ")));
+            return Err(format!(
+                "--at {pair}: unknown event `{event}`; events are: {}",
+                known.join(", ")
+            ));
         }
         let t = parse_time(time, zone).map_err(|e| format!("--at {pair}: {e}"))?;
         actual.insert(event.to_owned(), t);
@@ -121,7 +135,9 @@ fn pad(s: &str, width: usize) -> String {
 
 fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
     let zone = ruleset.zone();
-    let zh = |t: Option<&crate::ruleset::Text>| t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default();
+    let zh = |t: Option<&crate::ruleset::Text>| {
+        t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default()
+    };
     let mut rows: Vec<[String; 6]> = vec![[
         "EVENT".into(),
         "DUE (UTC+8)".into(),
@@ -147,7 +163,11 @@ fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
             when = format!("{when} (done {})", format_time(&a, zone));
         }
         rows.push([
-            format!("{} {}", d.event, zh(ruleset.event(&d.event).map(|e| &e.name))),
+            format!(
+                "{} {}",
+                d.event,
+                zh(ruleset.event(&d.event).map(|e| &e.name))
+            ),
             when,
             d.within.label(),
             d.anchor.clone().unwrap_or_default(),
@@ -156,7 +176,12 @@ fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
         ]);
     }
     let widths: Vec<usize> = (0..6)
-        .map(|c| rows.iter().map(|r| UnicodeWidthStr::width(r[c].as_str())).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| UnicodeWidthStr::width(r[c].as_str()))
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let level_name = ruleset
         .level(facts.level)

@@ -42,7 +42,9 @@ pub fn fold(line: &str) -> String {
 
 pub fn calendar(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
     let zone = ruleset.zone();
-    let zh = |t: Option<&crate::ruleset::Text>| t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default();
+    let zh = |t: Option<&crate::ruleset::Text>| {
+        t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default()
+    };
     let stamp = utc(&facts.discovered);
     let mut s = String::new();
     s.push_str(&fold("BEGIN:VCALENDAR"));
@@ -54,7 +56,11 @@ pub fn calendar(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> St
         let Some(t) = d.due else { continue };
         let name = zh(ruleset.event(&d.event).map(|e| &e.name));
         let actor = zh(ruleset.actor_name(&d.actor));
-        let prefix = if d.kind == EventKind::Right { "起始：" } else { "期限：" };
+        let prefix = if d.kind == EventKind::Right {
+            "起始："
+        } else {
+            "期限："
+        };
         let mut desc = format!(
             "{actor}：{name}\n{prefix}{}（UTC+8）\n依據：綱要 {}",
             format_time(&t, zone),
@@ -71,7 +77,10 @@ pub fn calendar(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> St
         s.push_str(&fold(&format!("DTSTAMP:{stamp}")));
         s.push_str(&fold(&format!("DTSTART:{}", utc(&t))));
         s.push_str(&fold(&format!("DTEND:{}", utc(&t))));
-        s.push_str(&fold(&format!("SUMMARY:{}", escape(&format!("{prefix}{name}")))));
+        s.push_str(&fold(&format!(
+            "SUMMARY:{}",
+            escape(&format!("{prefix}{name}"))
+        )));
         s.push_str(&fold(&format!("DESCRIPTION:{}", escape(&desc))));
         s.push_str(&fold("BEGIN:VALARM"));
         s.push_str(&fold("ACTION:DISPLAY"));

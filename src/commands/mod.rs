@@ -49,7 +49,11 @@ pub fn ruleset_or_exit(root: &Path, err: &mut dyn Write) -> Result<Ruleset, u8> 
         Ok(r) => Ok(r),
         Err(_) => {
             let errors: Vec<Diagnostic> = checked.diagnostics.clone();
-            let _ = write!(err, "{}", diagnostics::render_human(&errors, &loaded.sources));
+            let _ = write!(
+                err,
+                "{}",
+                diagnostics::render_human(&errors, &loaded.sources)
+            );
             Err(EXIT_POLICY)
         }
     }

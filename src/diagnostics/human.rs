@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
-    Report, Severity as MietteSeverity,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    Severity as MietteSeverity,
 };
 
 use super::{Diagnostic, Severity};
@@ -103,7 +103,10 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
             .with_language("toml"),
     );
     let mut snippet = String::new();
-    if handler.render_report(&mut snippet, report.as_ref()).is_err() {
+    if handler
+        .render_report(&mut snippet, report.as_ref())
+        .is_err()
+    {
         snippet = format!("  {}\n", d.message);
     }
     // miette repeats the message as its first line; the header already has

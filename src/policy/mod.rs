@@ -48,7 +48,10 @@ pub struct Loaded {
 #[derive(Debug)]
 pub enum LoadError {
     MissingFolder(PathBuf),
-    Unreadable { path: PathBuf, error: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl std::fmt::Display for LoadError {
@@ -93,12 +96,15 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     unknown.sort();
     for path in unknown {
         loaded.diagnostics.push(
-            Diagnostic::error("schema", format!("unknown policy file `{}`", path.display()))
-                .in_file(path)
-                .hint(format!(
-                    "policy files are: {}; rename the file or move its tables into one of them",
-                    POLICY_FILES.join(", ")
-                )),
+            Diagnostic::error(
+                "schema",
+                format!("unknown policy file `{}`", path.display()),
+            )
+            .in_file(path)
+            .hint(format!(
+                "policy files are: {}; rename the file or move its tables into one of them",
+                POLICY_FILES.join(", ")
+            )),
         );
     }
 

@@ -136,7 +136,10 @@ mod tests {
 
     #[test]
     fn decode_rejects_bom_and_bad_bytes() {
-        assert_eq!(decode(b"\xEF\xBB\xBFa=1"), Err(EncodingProblem::ByteOrderMark));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa=1"),
+            Err(EncodingProblem::ByteOrderMark)
+        );
         assert_eq!(
             decode(b"a = \"\xff\""),
             Err(EncodingProblem::NotUtf8 { offset: 5 })

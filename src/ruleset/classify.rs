@@ -263,7 +263,11 @@ impl Iterator for Combinations<'_> {
 }
 
 /// Walks the tree with a full set of answers and returns the leaf reached.
-pub fn walk<'a>(tree: &'a [TreeNode], classifier: &Classifier, answers: &[usize]) -> Option<&'a Outcome> {
+pub fn walk<'a>(
+    tree: &'a [TreeNode],
+    classifier: &Classifier,
+    answers: &[usize],
+) -> Option<&'a Outcome> {
     let mut node = 0;
     loop {
         match tree.get(node)? {
@@ -296,9 +300,21 @@ mod tests {
                 },
             ],
             criteria: vec![
-                CriterionSpec { id: "a".into(), level: 4, when: vec![(0, vec![0])] },
-                CriterionSpec { id: "b".into(), level: 2, when: vec![(1, vec![0])] },
-                CriterionSpec { id: "c".into(), level: 1, when: vec![(1, vec![1])] },
+                CriterionSpec {
+                    id: "a".into(),
+                    level: 4,
+                    when: vec![(0, vec![0])],
+                },
+                CriterionSpec {
+                    id: "b".into(),
+                    level: 2,
+                    when: vec![(1, vec![0])],
+                },
+                CriterionSpec {
+                    id: "c".into(),
+                    level: 1,
+                    when: vec![(1, vec![1])],
+                },
             ],
         }
     }
@@ -308,11 +324,17 @@ mod tests {
         let c = sample();
         assert_eq!(
             c.evaluate(&[Some(0), Some(1)]),
-            Outcome::Level { level: 4, criteria: vec!["a".into()] }
+            Outcome::Level {
+                level: 4,
+                criteria: vec!["a".into()]
+            }
         );
         assert_eq!(
             c.evaluate(&[Some(1), Some(1)]),
-            Outcome::Level { level: 1, criteria: vec!["c".into()] }
+            Outcome::Level {
+                level: 1,
+                criteria: vec!["c".into()]
+            }
         );
     }
 
@@ -321,11 +343,16 @@ mod tests {
         let c = sample();
         assert_eq!(
             c.evaluate(&[Some(0), None]),
-            Outcome::Level { level: 4, criteria: vec!["a".into()] }
+            Outcome::Level {
+                level: 4,
+                criteria: vec!["a".into()]
+            }
         );
         assert_eq!(
             c.evaluate(&[None, None]),
-            Outcome::NeedsAnswers { questions: vec!["leak".into(), "down".into()] }
+            Outcome::NeedsAnswers {
+                questions: vec!["leak".into(), "down".into()]
+            }
         );
     }
 

@@ -36,7 +36,9 @@ impl Within {
     /// Short human form: `1h`, `36h`, `30m`, `immediately`, `unspecified`.
     pub fn label(self) -> String {
         match self {
-            Within::Minutes(m) if m % (60 * 24 * 7) == 0 && m > 0 => format!("{}w", m / (60 * 24 * 7)),
+            Within::Minutes(m) if m % (60 * 24 * 7) == 0 && m > 0 => {
+                format!("{}w", m / (60 * 24 * 7))
+            }
             Within::Minutes(m) if m % 60 == 0 => format!("{}h", m / 60),
             Within::Minutes(m) => format!("{m}m"),
             Within::Immediately => "immediately".into(),
@@ -116,7 +118,12 @@ pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<FixedOffset>, String>
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&zone).fixed_offset());
     }
-    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"] {
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             return zone
                 .from_local_datetime(&naive)
@@ -172,7 +179,10 @@ pub struct DueTime {
     pub source: String,
 }
 
-fn ser_time<S: serde::Serializer>(t: &Option<DateTime<FixedOffset>>, s: S) -> Result<S::Ok, S::Error> {
+fn ser_time<S: serde::Serializer>(
+    t: &Option<DateTime<FixedOffset>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match t {
         Some(t) => s.serialize_str(&t.format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
         None => s.serialize_none(),
@@ -201,7 +211,14 @@ pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
                 actual
             };
             if let Some(t) = time {
-                known.insert(&e.id, Known { actual: Some(t), due: None, assumed: false });
+                known.insert(
+                    &e.id,
+                    Known {
+                        actual: Some(t),
+                        due: None,
+                        assumed: false,
+                    },
+                );
             }
             continue;
         };
@@ -222,13 +239,22 @@ pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
             (None, None) => (None, anchor_known.assumed),
         };
         let due = match (base, within.minutes()) {
-            (Some(b), Some(m)) => {
-                Some((b + Duration::minutes(m)).with_timezone(&facts.zone).fixed_offset())
-            }
+            (Some(b), Some(m)) => Some(
+                (b + Duration::minutes(m))
+                    .with_timezone(&facts.zone)
+                    .fixed_offset(),
+            ),
             _ => None,
         };
         let assumed = assumed || (base.is_none() && due.is_none() && anchor_known.assumed);
-        known.insert(&e.id, Known { actual, due, assumed });
+        known.insert(
+            &e.id,
+            Known {
+                actual,
+                due,
+                assumed,
+            },
+        );
         out.push(DueTime {
             event: e.id.clone(),
             actor: e.actor.clone(),

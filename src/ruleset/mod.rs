@@ -485,7 +485,10 @@ impl Ruleset {
 
     /// The time zone all times are read and shown in.
     pub fn zone(&self) -> chrono_tz::Tz {
-        self.meta.timezone.parse().unwrap_or(chrono_tz::Asia::Taipei)
+        self.meta
+            .timezone
+            .parse()
+            .unwrap_or(chrono_tz::Asia::Taipei)
     }
 
     /// Canonical JSON: sorted keys, two-space indent, trailing newline.
@@ -534,7 +537,11 @@ pub struct NotCompilable {
 
 impl std::fmt::Display for NotCompilable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the policy has {} error(s); run `handbook check`", self.errors)
+        write!(
+            f,
+            "the policy has {} error(s); run `handbook check`",
+            self.errors
+        )
     }
 }
 
@@ -591,7 +598,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             source: s(&l.source),
         })
         .collect();
-    level_list.sort_by(|a, b| b.id.cmp(&a.id));
+    level_list.sort_by_key(|l| std::cmp::Reverse(l.id));
 
     let classifier = classifier(&levels.value);
     let level_tree = classifier.build_tree();
@@ -608,7 +615,11 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             description: opt_text(&e.description),
             actor: spec.actor.clone(),
             anchor: spec.anchor.clone(),
-            within: spec.within.iter().map(|(l, w)| (l.to_string(), *w)).collect(),
+            within: spec
+                .within
+                .iter()
+                .map(|(l, w)| (l.to_string(), *w))
+                .collect(),
             kind: spec.kind,
             when: spec.when.clone(),
             after: spec.after.clone(),
@@ -631,7 +642,11 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 .value
                 .unit
                 .iter()
-                .filter(|c| c.parent.as_ref().is_some_and(|p| p.get_ref() == u.id.get_ref()))
+                .filter(|c| {
+                    c.parent
+                        .as_ref()
+                        .is_some_and(|p| p.get_ref() == u.id.get_ref())
+                })
                 .map(|c| s(&c.id))
                 .collect(),
             lead: u
@@ -912,7 +927,10 @@ fn compile_drill(d: &policy::Drill) -> Drill {
             .map(|r| DrillReport {
                 text: text(&r.text),
                 to: s(&r.to),
-                within: r.within.as_ref().and_then(|w| parse_within(w.get_ref()).ok()),
+                within: r
+                    .within
+                    .as_ref()
+                    .and_then(|w| parse_within(w.get_ref()).ok()),
                 by: r.by.as_ref().map(|b| MonthDay {
                     month: u32::try_from(*b.month.get_ref()).unwrap_or(1),
                     day: day(&b.day),
@@ -954,7 +972,10 @@ pub fn parse_share(text: &str) -> Option<(u32, u32)> {
 pub fn contact_href(kind: &str, value: &str) -> String {
     match kind {
         "phone" | "fax" => {
-            let digits: String = value.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            let digits: String = value
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
             // A global number (RFC 3966) dials from any phone, including a
             // foreign SIM: Taiwan's trunk 0 becomes +886.
             match digits.strip_prefix('0') {
