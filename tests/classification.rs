@@ -36,17 +36,27 @@ fn tree_gives_the_same_level_as_the_criteria_for_every_combination() {
     }
     let expected: usize = r.questions.iter().map(|q| q.answers.len()).product();
     assert_eq!(combos, expected);
-    assert_eq!(levels_seen.into_iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(
+        levels_seen.into_iter().collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
 }
 
 #[test]
 fn leaves_list_matched_criteria_of_their_level() {
     let r = bundled();
     for node in &r.level_tree {
-        if let TreeNode::Leaf { outcome: Outcome::Level { level, criteria } } = node {
+        if let TreeNode::Leaf {
+            outcome: Outcome::Level { level, criteria },
+        } = node
+        {
             assert!(!criteria.is_empty());
             for id in criteria {
-                let c = r.criteria.iter().find(|c| &c.id == id).expect("criterion exists");
+                let c = r
+                    .criteria
+                    .iter()
+                    .find(|c| &c.id == id)
+                    .expect("criterion exists");
                 assert_eq!(c.level, *level);
             }
         }
@@ -77,15 +87,28 @@ fn guideline_examples() {
     ];
     assert_eq!(eval(&cii).level(), Some(3));
     assert_eq!(
-        eval(&[("leak", "none"), ("tamper-target", "core"), ("tamper-severity", "minor"), ("operations", "none")]).level(),
+        eval(&[
+            ("leak", "none"),
+            ("tamper-target", "core"),
+            ("tamper-severity", "minor"),
+            ("operations", "none")
+        ])
+        .level(),
         Some(2)
     );
     assert_eq!(
-        eval(&[("leak", "none"), ("tamper-target", "none"), ("operations", "none")]),
+        eval(&[
+            ("leak", "none"),
+            ("tamper-target", "none"),
+            ("operations", "none")
+        ]),
         Outcome::NotAnIncident
     );
     match eval(&[("leak", "classified")]) {
-        Outcome::NeedsAnswers { questions } => assert_eq!(questions, vec!["tamper-target", "operations", "restored-in-time"]),
+        Outcome::NeedsAnswers { questions } => assert_eq!(
+            questions,
+            vec!["tamper-target", "operations", "restored-in-time"]
+        ),
         other => panic!("expected more questions, got {other:?}"),
     }
 }
@@ -106,8 +129,15 @@ fn handbook(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn classify_cli_reports_level_criteria_and_sources() {
     let (code, out, err) = handbook(&[
-        "classify", "--answer", "leak=classified", "--answer", "tamper-target=none", "--answer",
-        "operations=none", "--format", "json",
+        "classify",
+        "--answer",
+        "leak=classified",
+        "--answer",
+        "tamper-target=none",
+        "--answer",
+        "operations=none",
+        "--format",
+        "json",
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -132,7 +162,10 @@ fn classify_list_and_bad_answers() {
 
     let (code, _, err) = handbook(&["classify", "--answer", "leak=everything"]);
     assert_eq!(code, 2);
-    assert!(err.contains("state-secret"), "lists the valid answers: {err}");
+    assert!(
+        err.contains("state-secret"),
+        "lists the valid answers: {err}"
+    );
     let (code, _, err) = handbook(&["classify", "--answer", "colour=red"]);
     assert_eq!(code, 2);
     assert!(err.contains("unknown question"), "{err}");

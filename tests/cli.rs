@@ -55,11 +55,27 @@ fn compile_is_canonical_and_deterministic() {
     let v: serde_json::Value = serde_json::from_str(&first).expect("json");
     assert_eq!(v["format_version"], 1);
     let digest = v["digest"].as_str().expect("digest");
-    assert!(digest.starts_with("sha256:") && digest.len() == 7 + 64, "{digest}");
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 7 + 64,
+        "{digest}"
+    );
     assert_eq!(v["levels"].as_array().map(Vec::len), Some(4));
     assert_eq!(v["agencies"].as_array().map(Vec::len), Some(62));
-    for key in ["level_tree", "events", "units", "contacts", "duties", "drills", "trees", "inconsistencies", "decisions"] {
-        assert!(v[key].as_array().is_some_and(|a| !a.is_empty()), "{key} missing or empty");
+    for key in [
+        "level_tree",
+        "events",
+        "units",
+        "contacts",
+        "duties",
+        "drills",
+        "trees",
+        "inconsistencies",
+        "decisions",
+    ] {
+        assert!(
+            v[key].as_array().is_some_and(|a| !a.is_empty()),
+            "{key} missing or empty"
+        );
     }
     // Keys are sorted at every level: re-serialising the parsed value (a
     // sorted map) reproduces the bytes.
@@ -91,12 +107,19 @@ fn agencies_resolve_aliases_used_by_the_guideline() {
     let (_, out, _) = handbook(&["compile"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let agencies = v["agencies"].as_array().expect("agencies");
-    let numbers: Vec<i64> = agencies.iter().filter_map(|a| a["number"].as_i64()).collect();
+    let numbers: Vec<i64> = agencies
+        .iter()
+        .filter_map(|a| a["number"].as_i64())
+        .collect();
     assert_eq!(numbers, (1..=62).collect::<Vec<_>>());
     let by_alias = |alias: &str| {
         agencies
             .iter()
-            .find(|a| a["aliases"].as_array().is_some_and(|l| l.iter().any(|x| x == alias)))
+            .find(|a| {
+                a["aliases"]
+                    .as_array()
+                    .is_some_and(|l| l.iter().any(|x| x == alias))
+            })
             .map(|a| a["number"].as_i64())
     };
     assert_eq!(by_alias("研考會"), Some(Some(27)));
@@ -104,7 +127,15 @@ fn agencies_resolve_aliases_used_by_the_guideline() {
     assert_eq!(by_alias("金管會"), Some(Some(35)));
     // The administrative group of Table 1 is led by 研考會, resolved to its id.
     let units = v["units"].as_array().expect("units");
-    let lead_of = |id: &str| units.iter().find(|u| u["id"] == id).map(|u| u["lead"].clone());
-    let rdec = agencies.iter().find(|a| a["number"] == 27).map(|a| a["id"].clone());
+    let lead_of = |id: &str| {
+        units
+            .iter()
+            .find(|u| u["id"] == id)
+            .map(|u| u["lead"].clone())
+    };
+    let rdec = agencies
+        .iter()
+        .find(|a| a["number"] == 27)
+        .map(|a| a["id"].clone());
     assert_eq!(lead_of("defence-executive").map(|l| l[0].clone()), rdec);
 }

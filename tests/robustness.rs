@@ -75,7 +75,10 @@ fn an_oversized_file_is_an_encoding_error() {
     std::fs::write(dir.join("contacts.toml"), big).expect("write");
     let (_, checked) = load_and_check(tmp.path()).expect("loads");
     assert!(
-        checked.diagnostics.iter().any(|d| d.rule == "encoding" && d.message.contains("at most")),
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.rule == "encoding" && d.message.contains("at most")),
         "{:?}",
         checked.diagnostics
     );

@@ -103,6 +103,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let reached: BTreeSet<u8> = outcomes.iter().filter_map(|(_, l, _)| *l).collect();
     for level in &v.level {
         if let Ok(id) = u8::try_from(*level.id.get_ref())
+            && (1..=4).contains(&id)
             && !reached.contains(&id)
         {
             out.push(

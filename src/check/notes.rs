@@ -1,11 +1,11 @@
 //! Acknowledgements: an `[[inconsistency]]` in `notes.toml` may accept the
-//! diagnostics of one rule about one subject, because the guideline itself
-//! says so. Accepted diagnostics leave the report but are kept for the rule
+//! warnings of one rule about one subject, because the guideline itself says
+//! so. Errors cannot be acknowledged. Accepted diagnostics leave the report but are kept for the rule
 //! set; an acknowledgement that accepts nothing is itself reported, so a
 //! fixed inconsistency cannot leave a stale excuse behind.
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::policy::Policy;
 
 pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnostic)> {
@@ -22,14 +22,22 @@ pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnos
         let before = out.len();
         let mut kept = Vec::with_capacity(out.len());
         for d in out.drain(..) {
-            if d.rule == rule.as_str() && d.subject.as_deref() == Some(subject.as_str()) {
+            // Only warnings can be accepted: an error means the rule set
+            // would be wrong, and no note can make it right.
+            if d.severity == Severity::Warning
+                && d.rule == rule.as_str()
+                && d.subject.as_deref() == Some(subject.as_str())
+            {
                 accepted.push((note.id.get_ref().clone(), d));
             } else {
                 kept.push(d);
             }
         }
         *out = kept;
-        if out.len() == before {
+        // With errors present some rules did not run (or ran on part of the
+        // policy), so "nothing matched" would be a false alarm.
+        let has_errors = out.iter().any(|d| d.severity == Severity::Error);
+        if out.len() == before && !has_errors {
             out.push(
                 Diagnostic::warning(
                     "acknowledgement",

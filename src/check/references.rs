@@ -13,6 +13,22 @@ use crate::policy::{FileId, Policy, Span};
 struct Refs<'a> {
     ix: &'a Index,
     out: &'a mut Vec<Diagnostic>,
+    /// Which files loaded. A reference into a file that failed to load is
+    /// not checked: that file's own error says what is wrong, and reporting
+    /// every reference into it would bury that one message.
+    loaded: Loaded,
+}
+
+#[derive(Clone, Copy)]
+struct Loaded {
+    levels: bool,
+    events: bool,
+    actors: bool,
+    agencies: bool,
+    contacts: bool,
+    duties: bool,
+    trees: bool,
+    notes: bool,
 }
 
 impl Refs<'_> {
@@ -35,7 +51,19 @@ impl Refs<'_> {
         exists: bool,
         candidates: impl Iterator<Item = &'c str>,
     ) {
-        if exists {
+        let loaded = self.loaded;
+        let target_loaded = match kind {
+            k if k.starts_with("actor") || k == "unit" || k == "role" => loaded.actors,
+            k if k.starts_with("answer") || k == "question" => loaded.levels,
+            "event" | "condition" => loaded.events,
+            k if k.starts_with("agency") => loaded.agencies,
+            "contact" => loaded.contacts,
+            "duty" => loaded.duties,
+            "tree" => loaded.trees,
+            "decision" => loaded.notes,
+            _ => true,
+        };
+        if exists || !target_loaded {
             return;
         }
         let mut d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`"))
@@ -82,7 +110,7 @@ impl Refs<'_> {
     }
 
     fn level(&mut self, file: FileId, level: &Spanned<i64>) {
-        if !self.ix.levels.contains_key(level.get_ref()) {
+        if self.loaded.levels && !self.ix.levels.contains_key(level.get_ref()) {
             self.out.push(
                 Diagnostic::error(
                     "unknown-reference",
@@ -109,7 +137,17 @@ pub(crate) fn nearest<'c>(
 }
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
-    let mut r = Refs { ix, out };
+    let loaded = Loaded {
+        levels: policy.levels.is_some(),
+        events: policy.deadlines.is_some(),
+        actors: policy.organisation.is_some(),
+        agencies: policy.agencies.is_some(),
+        contacts: policy.contacts.is_some(),
+        duties: policy.duties.is_some(),
+        trees: policy.trees.is_some(),
+        notes: policy.notes.is_some(),
+    };
+    let mut r = Refs { ix, out, loaded };
     if let Some(l) = &policy.levels {
         let f = l.file;
         for c in &l.value.criterion {

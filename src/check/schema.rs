@@ -53,6 +53,7 @@ fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
 
 fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
     let map = value.get_ref();
+    let text_span = span_of(file, value);
     match map.get(PRIMARY_LANGUAGE) {
         Some(t) if !t.trim().is_empty() => {}
         Some(_) => out.push(
@@ -71,7 +72,14 @@ fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
             )),
         ),
     }
-    for lang in map.keys() {
+    for (lang, value) in map {
+        if lang != PRIMARY_LANGUAGE && value.trim().is_empty() {
+            out.push(
+                Diagnostic::error("schema", format!("`{lang}` text is empty"))
+                    .at(text_span.clone(), "empty translation")
+                    .hint("write the translation, or leave the language out until it exists"),
+            );
+        }
         let valid = lang.split('-').enumerate().all(|(i, part)| {
             !part.is_empty()
                 && part.chars().all(|c| c.is_ascii_alphanumeric())
@@ -82,7 +90,7 @@ fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
         if !valid {
             out.push(
                 Diagnostic::error("schema", format!("`{lang}` is not a language tag"))
-                    .at(span_of(file, value), "bad language key")
+                    .at(text_span.clone(), "bad language key")
                     .hint("use a BCP 47 tag such as zh-TW or en"),
             );
         }
@@ -186,6 +194,24 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(f, &c.text, out);
             source(f, &c.source, out);
         }
+        let discovered = d
+            .value
+            .event
+            .iter()
+            .find(|e| e.id.get_ref() == "discovered");
+        match discovered {
+            None => out.push(
+                Diagnostic::error("schema", "no `discovered` event")
+                    .in_file("policy/deadlines.toml")
+                    .hint("every incident's deadlines start at an event with id = \"discovered\" and no anchor"),
+            ),
+            Some(e) if e.anchor.is_some() => out.push(
+                Diagnostic::error("schema", "`discovered` must be a starting event")
+                    .at(span_of(f, &e.id), "has an anchor")
+                    .hint("remove `anchor` and `within` from `discovered`: it is when the clock starts"),
+            ),
+            Some(_) => {}
+        }
         for e in &d.value.event {
             text(f, &e.name, out);
             opt_text(f, &e.description, out);
@@ -274,6 +300,16 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
     if let Some(a) = &policy.agencies {
         for agency in &a.value.agency {
+            if *agency.number.get_ref() < 1 {
+                out.push(
+                    Diagnostic::error(
+                        "schema",
+                        format!("agency number {} is not positive", agency.number.get_ref()),
+                    )
+                    .at(span_of(a.file, &agency.number), "expected 1 or more")
+                    .hint("agencies are numbered as in the annex, from 1"),
+                );
+            }
             text(a.file, &agency.name, out);
             source(a.file, &agency.source, out);
         }

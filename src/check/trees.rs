@@ -80,8 +80,8 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         };
         // Edges, with answer problems reported as we go.
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); tree.node.len()];
-        let mut outcome_reached: BTreeMap<&str, bool> =
-            outcomes.keys().map(|k| (*k, false)).collect();
+        let outcome_target = outcomes.clone();
+        let mut outcome_edges: Vec<Vec<&str>> = vec![Vec::new(); tree.node.len()];
         for (i, n) in tree.node.iter().enumerate() {
             if n.answer.len() < 2 {
                 out.push(
@@ -119,8 +119,8 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                             .subject(next.get_ref().clone()),
                         ),
                     },
-                    (None, Some(o)) => match outcome_reached.get_mut(o.get_ref().as_str()) {
-                        Some(r) => *r = true,
+                    (None, Some(o)) => match outcome_target.get(o.get_ref().as_str()) {
+                        Some(_) => outcome_edges[i].push(o.get_ref().as_str()),
                         None => out.push(
                             Diagnostic::error(
                                 "decision-tree",
@@ -194,8 +194,14 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        for (id, hit) in &outcome_reached {
-            if !hit && let Some(span) = outcomes.get(id) {
+        let outcome_reached: std::collections::BTreeSet<&str> = outcome_edges
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| reached[*i])
+            .flat_map(|(_, targets)| targets.iter().copied())
+            .collect();
+        for (id, span) in &outcomes {
+            if !outcome_reached.contains(id) {
                 out.push(
                     Diagnostic::error(
                         "decision-tree",

@@ -109,9 +109,9 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     {
         snippet = format!("  {}\n", d.message);
     }
-    // miette repeats the message as its first line; the header already has
-    // it together with the rule id, so skip that line.
-    let body: Vec<&str> = snippet.lines().skip(1).collect();
+    // miette repeats the message (wrapped when long) before the snippet; the
+    // header already has it with the rule id, so start at the snippet box.
+    let body: Vec<&str> = snippet.lines().skip_while(|l| !l.contains("╭─[")).collect();
     let mut out = header;
     out.push('\n');
     for line in body {

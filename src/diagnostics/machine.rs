@@ -30,6 +30,9 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 if !d.label.is_empty() {
                     obj.insert("label".into(), json!(d.label));
                 }
+                if let Some(subject) = &d.subject {
+                    obj.insert("subject".into(), json!(subject));
+                }
             }
             v
         })

@@ -83,10 +83,12 @@ pub fn parse_within(text: &str) -> Result<Within, String> {
         "w" => 60 * 24 * 7,
         _ => return Err(format!("`{text}` has an unknown unit `{unit}`")),
     };
-    if n <= 0 || n > 366 * 24 * 60 {
-        return Err(format!("`{text}` is out of range"));
+    match n.checked_mul(per) {
+        Some(total) if n > 0 && total <= 366 * 24 * 60 => Ok(Within::Minutes(total)),
+        _ => Err(format!(
+            "`{text}` is out of range: a deadline is more than nothing and at most a year"
+        )),
     }
-    Ok(Within::Minutes(n * per))
 }
 
 /// Whether the due time is an obligation or the start of a right.

@@ -45,7 +45,8 @@ fn ids(v: &[Spanned<String>]) -> Vec<String> {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ruleset {
     pub format_version: u32,
-    /// `sha256:` of the canonical JSON with this field empty.
+    /// `sha256:` and the hex SHA-256 of the compact JSON (sorted keys, no
+    /// whitespace) of the whole rule set with this field set to `""`.
     pub digest: String,
     pub meta: Meta,
     /// Most severe first.

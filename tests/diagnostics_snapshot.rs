@@ -1,0 +1,108 @@
+//! Snapshots of the human `check` output for a few broken-policy fixtures of
+//! `tests/fixtures/policy-bad/`: the snippet, the underline under the right
+//! characters (also in CJK lines), the labels and the hints.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Expected {
+    #[serde(default)]
+    remove: Vec<String>,
+    exit: i32,
+}
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds the fixture's policy in a temp dir, runs `handbook check` with the
+/// default (human) format and returns its stderr, with the temp dir replaced
+/// by `[ROOT]`.
+fn human_output(fixture: &str) -> String {
+    let dir = manifest_dir()
+        .join("tests/fixtures/policy-bad")
+        .join(fixture);
+    let expected_path = dir.join("expected.toml");
+    let text = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", expected_path.display()));
+    let expected: Expected =
+        toml::from_str(&text).unwrap_or_else(|e| panic!("bad {}: {e}", expected_path.display()));
+
+    let tmp = tempfile::tempdir().expect("create a temp dir");
+    let policy = tmp.path().join("policy");
+    std::fs::create_dir(&policy).expect("create <tmp>/policy");
+    copy_files(&manifest_dir().join("policy"), &policy);
+    for name in &expected.remove {
+        std::fs::remove_file(policy.join(name))
+            .unwrap_or_else(|e| panic!("{fixture}: cannot remove {name}: {e}"));
+    }
+    let overlay = dir.join("policy");
+    if overlay.is_dir() {
+        copy_files(&overlay, &policy);
+    }
+
+    let output = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .arg("check")
+        .arg("--root")
+        .arg(tmp.path())
+        .output()
+        .expect("run handbook");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(
+        output.status.code(),
+        Some(expected.exit),
+        "{fixture}: unexpected exit code; stderr:\n{stderr}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "{fixture}: human output belongs on stderr, but stdout has:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let root = tmp.path().to_string_lossy().into_owned();
+    stderr.replace(&root, "[ROOT]")
+}
+
+fn copy_files(from: &Path, to: &Path) {
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("cannot list {}: {e}", from.display()));
+    for entry in entries {
+        let entry = entry.expect("read a directory entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name()))
+            .unwrap_or_else(|e| panic!("cannot copy {}: {e}", entry.path().display()));
+    }
+}
+
+#[test]
+fn unknown_reference() {
+    insta::assert_snapshot!(
+        "unknown_reference",
+        human_output("unknown-event-anchor-typo")
+    );
+}
+
+#[test]
+fn schema_unknown_key() {
+    insta::assert_snapshot!(
+        "schema_unknown_key",
+        human_output("unknown-key-in-policy-meta")
+    );
+}
+
+#[test]
+fn classification_gap() {
+    insta::assert_snapshot!(
+        "classification_gap",
+        human_output("classification-gap-infrastructure-restored")
+    );
+}
+
+#[test]
+fn contact_format_under_cjk_text() {
+    insta::assert_snapshot!(
+        "contact_format_cjk",
+        human_output("contact-phone-with-chinese-note")
+    );
+}
