@@ -20,6 +20,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check the policy and the chapters, then build the handbook site.
+    Build {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Output folder (relative to --root); replaced atomically on success.
+        #[arg(long, default_value = "public", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Check the policy and report every problem with file:line:col.
     Check {
         #[arg(long, default_value = ".", value_name = "DIR")]
@@ -112,6 +120,9 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let code = match cli.command {
+        Command::Build { root, out: dir } => {
+            commands::build(&commands::BuildCommand { root, out: dir }, &mut out, &mut err)
+        }
         Command::Check {
             root,
             format,

@@ -25,18 +25,21 @@ pub struct CheckOptions {
 /// Human output goes to `err` (like a compiler's); machine formats go to
 /// `out` so they can be piped.
 pub fn check(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let (loaded, mut checked) = match load_and_check(&opts.root) {
+    let (loaded, checked) = match load_and_check(&opts.root) {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return EXIT_USAGE;
         }
     };
+    // The chapters are checked too: a shortcode naming an unknown id is as
+    // much a broken reference as one in the policy.
+    let mut project = crate::site::check_project(&opts.root, &loaded, &checked);
     if opts.deny_warnings {
-        crate::check::deny_warnings(&mut checked.diagnostics);
+        crate::check::deny_warnings(&mut project.diagnostics);
     }
-    let ds = &checked.diagnostics;
-    let s = &loaded.sources;
+    let ds = &project.diagnostics;
+    let s = &project.sources;
     let text = match opts.format {
         DiagnosticFormat::Human => {
             let _ = write!(err, "{}", diagnostics::render_human(ds, s));

@@ -5,12 +5,14 @@
 //! `main.rs` drive the same code. Exit codes: 0 clean, 1 the policy has
 //! errors, 2 usage or I/O problem.
 
+mod build;
 mod check;
 mod classify;
 mod compile;
 mod deadlines;
 pub mod ics;
 
+pub use build::{BuildCommand, build};
 pub use check::{CheckOptions, DiagnosticFormat, check};
 pub use classify::{ClassifyOptions, classify};
 pub use compile::{CompileOptions, compile};

@@ -1,0 +1,55 @@
+//! `handbook build`: check, then render the handbook site atomically.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{EXIT_OK, EXIT_POLICY, EXIT_USAGE};
+use crate::diagnostics;
+use crate::site::{self, BuildError, BuildOptions};
+
+#[derive(Debug, Clone)]
+pub struct BuildCommand {
+    pub root: PathBuf,
+    /// Output folder; relative paths are taken from `root`.
+    pub out: PathBuf,
+}
+
+pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let target = if opts.out.is_absolute() { opts.out.clone() } else { opts.root.join(&opts.out) };
+    let result = site::build(&BuildOptions {
+        root: opts.root.clone(),
+        out: target.clone(),
+        year: site::default_year(),
+    });
+    match result {
+        Ok(report) => {
+            if !report.warnings.is_empty() {
+                let _ = write!(err, "{}", diagnostics::render_human(&report.warnings, &report.sources));
+            }
+            let _ = writeln!(
+                out,
+                "built {} pages ({} files, {} KiB) into {} in {:.1} ms; rule set {}",
+                report.pages,
+                report.files,
+                report.bytes / 1024,
+                target.display(),
+                report.elapsed.as_secs_f64() * 1000.0,
+                report.digest
+            );
+            EXIT_OK
+        }
+        Err(BuildError::Load(e)) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_USAGE
+        }
+        Err(BuildError::Diagnostics { diagnostics: ds, sources }) => {
+            let _ = write!(err, "{}", diagnostics::render_human(&ds, &sources));
+            let _ = writeln!(err, "build stopped: the previous output (if any) is unchanged");
+            EXIT_POLICY
+        }
+        Err(BuildError::Write { path, error }) => {
+            let _ = writeln!(err, "error: cannot write {}: {error}", path.display());
+            EXIT_USAGE
+        }
+    }
+}

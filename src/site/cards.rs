@@ -1,0 +1,110 @@
+//! Contact files: a vCard per org unit or role that owns contact channels,
+//! and a QR code (SVG) per phone number, so staff can save or dial the
+//! hotline from a printed card.
+
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+use crate::commands::ics::escape;
+use crate::ruleset::{Contact, Ruleset};
+
+pub fn vcard_path(owner: &str) -> String {
+    format!("contacts/{owner}.vcf")
+}
+
+/// The QR code's path, for phone contacts only.
+pub fn qr_path(c: &Contact) -> Option<String> {
+    (c.kind == "phone").then(|| format!("contacts/{}-qr.svg", c.id))
+}
+
+fn zh(t: &crate::ruleset::Text) -> String {
+    t.get("zh-TW").cloned().unwrap_or_default()
+}
+
+/// A vCard 3.0 (the version every phone imports) for one owner.
+pub fn vcard(r: &Ruleset, owner: &str) -> String {
+    let name = r.actor_name(owner).map(zh).unwrap_or_else(|| owner.to_owned());
+    let parent = r
+        .units
+        .iter()
+        .find(|u| u.id == owner)
+        .and_then(|u| u.parent.as_deref())
+        .and_then(|p| r.actor_name(p))
+        .map(zh);
+    let mut lines = vec![
+        "BEGIN:VCARD".to_owned(),
+        "VERSION:3.0".to_owned(),
+        format!("FN:{}", escape(&name)),
+        format!("N:;{};;;", escape(&name)),
+    ];
+    if let Some(p) = parent {
+        lines.push(format!("ORG:{}", escape(&p)));
+    }
+    let mut notes = Vec::new();
+    for c in r.contacts.iter().filter(|c| c.owner == owner) {
+        let tel = c.href.trim_start_matches("tel:");
+        match c.kind.as_str() {
+            "phone" => lines.push(format!("TEL;TYPE=WORK,VOICE:{tel}")),
+            "fax" => lines.push(format!("TEL;TYPE=WORK,FAX:{tel}")),
+            "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", c.value)),
+            _ => lines.push(format!("URL:{}", c.value)),
+        }
+        notes.push(format!("{}：{}", zh(&c.name), zh(&c.purpose)));
+    }
+    lines.push(format!("NOTE:{}", escape(&notes.join("\n"))));
+    lines.push("END:VCARD".to_owned());
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&crate::commands::ics::fold(&line));
+    }
+    out
+}
+
+/// A QR code that dials `href` when scanned, as standalone SVG.
+pub fn qr_svg(href: &str, label: &str) -> Option<String> {
+    let code = QrCode::new(href.as_bytes()).ok()?;
+    let svg = code
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .quiet_zone(true)
+        .build();
+    // Give the image a text alternative for screen readers.
+    let title = format!("<title>{}</title>", html_escape(label));
+    Some(match svg.find("?>") {
+        Some(i) => {
+            let (head, body) = svg.split_at(i + 2);
+            let body = body.replacen("<svg ", "<svg role=\"img\" ", 1);
+            let close = body.find('>').map(|j| j + 1).unwrap_or(0);
+            format!("{head}{}{title}{}", &body[..close], &body[close..])
+        }
+        None => svg,
+    })
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Every vCard and QR code of the site.
+pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
+    let mut owners: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
+    owners.sort_unstable();
+    owners.dedup();
+    let mut out: Vec<(String, Vec<u8>)> = owners
+        .iter()
+        .map(|o| (vcard_path(o), vcard(r, o).into_bytes()))
+        .collect();
+    for c in &r.contacts {
+        if let Some(path) = qr_path(c)
+            && let Some(svg) = qr_svg(&c.href, &format!("QR code：撥打 {} {}", zh(&c.name), c.value))
+        {
+            out.push((path, svg.into_bytes()));
+        }
+    }
+    out
+}

@@ -1,0 +1,538 @@
+//! Handbook chapters: `content/**/*.md` with TOML front matter, shortcodes
+//! that pull facts from the rule set, and Markdown rendering.
+//!
+//! Prose must never repeat a fact the policy owns: a chapter writes
+//! `{{ within(event="review", level=3) }}` and the number comes from the rule
+//! set, so editing the TOML changes the prose. Shortcodes are checked against
+//! the policy's [`Index`] (rule `content-reference`) before anything is
+//! rendered; expansion later trusts that check.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::{Deserialize, Serialize};
+
+use crate::check::Index;
+use crate::diagnostics::Diagnostic;
+use crate::policy::{FileId, SourceMap, Span, decode};
+use crate::ruleset::Ruleset;
+
+/// Zola's front-matter keys.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// One chapter as read: front matter, where its body starts, its slug.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: FileId,
+    pub path: PathBuf,
+    pub front: FrontMatter,
+    pub slug: String,
+    /// Byte offset of the body in the file, for shortcode positions.
+    pub body_start: usize,
+}
+
+/// Reads every chapter under `<root>/content`, sorted by weight then path.
+/// A missing folder is an empty handbook, not an error.
+pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> Vec<Page> {
+    let dir = root.join("content");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let mut pages = Vec::new();
+    for path in files {
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.push(
+                    Diagnostic::error("io", format!("cannot read {}: {e}", rel.display()))
+                        .in_file(rel)
+                        .hint("check the file's permissions"),
+                );
+                continue;
+            }
+        };
+        let text = match decode(&bytes) {
+            Ok(t) => t,
+            Err(problem) => {
+                out.push(
+                    Diagnostic::error("encoding", format!("{} is not usable text: {problem:?}", rel.display()))
+                        .in_file(rel)
+                        .hint("save the chapter as UTF-8 without BOM"),
+                );
+                continue;
+            }
+        };
+        let file = sources.add(rel.clone(), text);
+        if let Some(page) = parse_page(file, &rel, &sources.get(file).text, out) {
+            pages.push(page);
+        }
+    }
+    pages.retain(|p| !p.front.draft);
+    let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
+    for p in &pages {
+        if let Some(first) = seen.get(&p.slug) {
+            out.push(
+                Diagnostic::error("duplicate-id", format!("two chapters have the slug `{}`", p.slug))
+                    .at(Span::new(p.file, 0..3), "second chapter")
+                    .related(Span::new(*first, 0..3), "first chapter")
+                    .hint("set a different `slug` in one front matter; slugs become file names")
+                    .subject(p.slug.clone()),
+            );
+        } else {
+            seen.insert(p.slug.clone(), p.file);
+        }
+    }
+    pages.sort_by(|a, b| (a.front.weight, &a.path).cmp(&(b.front.weight, &b.path)));
+    pages
+}
+
+fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -> Option<Page> {
+    let fm_error = |message: String, range: std::ops::Range<usize>, label: &str, hint: &str| {
+        Diagnostic::error("content-front-matter", message)
+            .at(Span::new(file, range), label)
+            .hint(hint)
+    };
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "+++" {
+        out.push(fm_error(
+            "chapter has no front matter".into(),
+            0..first_line_end,
+            "expected `+++`",
+            "start the file with a `+++` line, `title = \"...\"`, and another `+++` line",
+        ));
+        return None;
+    }
+    let fm_start = (first_line_end + 1).min(text.len());
+    let mut close = None;
+    let mut pos = fm_start;
+    for line in text[fm_start..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            close = Some((pos, pos + line.len()));
+            break;
+        }
+        pos += line.len();
+    }
+    let Some((fm_end, body_start)) = close else {
+        out.push(fm_error(
+            "front matter is not closed".into(),
+            0..first_line_end,
+            "opened here",
+            "end the front matter with a `+++` line",
+        ));
+        return None;
+    };
+    let front: FrontMatter = match toml::from_str(&text[fm_start..fm_end]) {
+        Ok(f) => f,
+        Err(e) => {
+            let span = e.span().map(|s| s.start + fm_start..s.end + fm_start).unwrap_or(fm_start..fm_end);
+            let msg = e.message().lines().next().unwrap_or("bad front matter").to_owned();
+            out.push(fm_error(
+                format!("front matter: {msg}"),
+                span,
+                "here",
+                "front matter keys are title, description, weight, slug, draft and [extra]",
+            ));
+            return None;
+        }
+    };
+    let slug = match &front.slug {
+        Some(s) => s.clone(),
+        None => rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+    };
+    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        let range = text[..fm_end].find("slug").map(|i| i..i + 4).unwrap_or(0..3);
+        out.push(fm_error(
+            format!("slug `{slug}` is not ASCII kebab-case"),
+            range,
+            "used as a file name",
+            "set slug = \"like-this\": output names stay ASCII so the site survives USB sticks and zip files on Windows",
+        ));
+        return None;
+    }
+    Some(Page {
+        file,
+        path: rel.to_path_buf(),
+        front,
+        slug,
+        body_start,
+    })
+}
+
+/// A `{{ name(key="value", key=3) }}` call in a chapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: BTreeMap<String, ArgValue>,
+    /// Byte range of the whole `{{ ... }}` in the file.
+    pub range: std::ops::Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    Str(String),
+    Int(i64),
+}
+
+impl ArgValue {
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            ArgValue::Str(s) => Some(s),
+            ArgValue::Int(_) => None,
+        }
+    }
+
+    fn as_int(&self) -> Option<i64> {
+        match self {
+            ArgValue::Int(i) => Some(*i),
+            ArgValue::Str(s) => s.parse().ok(),
+        }
+    }
+}
+
+/// Finds every shortcode in a body; `offset` is the body's position in its
+/// file. Malformed calls are returned as errors with their range.
+pub fn shortcodes(body: &str, offset: usize) -> Vec<Result<Shortcode, (String, std::ops::Range<usize>)>> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(start) = body[from..].find("{{").map(|i| i + from) {
+        let Some(end) = body[start..].find("}}").map(|i| i + start + 2) else {
+            found.push(Err(("`{{` is never closed with `}}`".to_owned(), offset + start..offset + start + 2)));
+            break;
+        };
+        let range = offset + start..offset + end;
+        found.push(parse_call(body[start + 2..end - 2].trim()).map(|(name, args)| Shortcode { name, args, range: range.clone() }).map_err(|m| (m, range)));
+        from = end;
+    }
+    found
+}
+
+fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, ArgValue>), String> {
+    let open = inner.find('(').ok_or("expected name(arguments)")?;
+    if !inner.ends_with(')') {
+        return Err("expected `)` at the end of the call".into());
+    }
+    let name = inner[..open].trim().to_owned();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("`{name}` is not a shortcode name"));
+    }
+    let mut args = BTreeMap::new();
+    let mut rest = inner[open + 1..inner.len() - 1].trim();
+    while !rest.is_empty() {
+        let eq = rest.find('=').ok_or("expected key=value")?;
+        let key = rest[..eq].trim().to_owned();
+        rest = rest[eq + 1..].trim_start();
+        let value = if let Some(stripped) = rest.strip_prefix('"') {
+            let close = stripped.find('"').ok_or("string is not closed")?;
+            let v = ArgValue::Str(stripped[..close].to_owned());
+            rest = stripped[close + 1..].trim_start();
+            v
+        } else {
+            let end = rest.find(',').unwrap_or(rest.len());
+            let raw = rest[..end].trim();
+            rest = &rest[end..];
+            ArgValue::Int(raw.parse().map_err(|_| format!("`{raw}` is neither a \"string\" nor a number"))?)
+        };
+        if args.insert(key.clone(), value).is_some() {
+            return Err(format!("argument `{key}` is given twice"));
+        }
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    }
+    Ok((name, args))
+}
+
+/// The shortcodes a chapter may use, with their arguments.
+pub const SHORTCODES: &[(&str, &[&str])] = &[
+    ("within", &["event", "level"]),
+    ("event", &["id"]),
+    ("level", &["id"]),
+    ("contact", &["id"]),
+    ("unit", &["id"]),
+    ("agency", &["id"]),
+    ("duty", &["id"]),
+    ("url", &["path"]),
+];
+
+/// `content-reference`: every shortcode is known, has its arguments, and
+/// names ids that exist in the policy.
+pub fn check(pages: &[Page], sources: &SourceMap, ix: &Index, pages_known: &[String], out: &mut Vec<Diagnostic>) {
+    for page in pages {
+        let text = &sources.get(page.file).text;
+        for found in shortcodes(&text[page.body_start..], page.body_start) {
+            let sc = match found {
+                Ok(sc) => sc,
+                Err((msg, range)) => {
+                    out.push(
+                        Diagnostic::error("content-reference", format!("malformed shortcode: {msg}"))
+                            .at(Span::new(page.file, range), "here")
+                            .hint("write shortcodes as {{ name(key=\"value\") }}"),
+                    );
+                    continue;
+                }
+            };
+            let span = Span::new(page.file, sc.range.clone());
+            let Some((_, params)) = SHORTCODES.iter().find(|(n, _)| *n == sc.name) else {
+                let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
+                out.push(
+                    Diagnostic::error("content-reference", format!("unknown shortcode `{}`", sc.name))
+                        .at(span, "not a shortcode")
+                        .hint(format!("shortcodes are: {}", names.join(", ")))
+                        .subject(sc.name.clone()),
+                );
+                continue;
+            };
+            let missing: Vec<&str> = params.iter().copied().filter(|p| !sc.args.contains_key(*p)).collect();
+            let extra: Vec<&String> = sc.args.keys().filter(|k| !params.contains(&k.as_str())).collect();
+            if !missing.is_empty() || !extra.is_empty() {
+                out.push(
+                    Diagnostic::error("content-reference", format!("`{}` takes {}", sc.name, params.join(", ")))
+                        .at(span, "wrong arguments")
+                        .hint(format!("write {{{{ {}({}) }}}}", sc.name, params.iter().map(|p| format!("{p}=...")).collect::<Vec<_>>().join(", "))),
+                );
+                continue;
+            }
+            let arg = |k: &str| sc.args.get(k).and_then(ArgValue::as_str).unwrap_or("");
+            let level_ok = |k: &str| sc.args.get(k).and_then(ArgValue::as_int).is_some_and(|l| ix.levels.contains_key(&l));
+            let problem: Option<(String, String)> = match sc.name.as_str() {
+                "within" if !ix.events.contains(arg("event")) => Some(("event".into(), arg("event").into())),
+                "within" if !level_ok("level") => Some(("level".into(), format!("{:?}", sc.args.get("level")))),
+                "event" if !ix.events.contains(arg("id")) => Some(("event".into(), arg("id").into())),
+                "level" if !level_ok("id") => Some(("level".into(), format!("{:?}", sc.args.get("id")))),
+                "contact" if !ix.contacts.contains(arg("id")) => Some(("contact".into(), arg("id").into())),
+                "unit" if !ix.is_actor(arg("id")) => Some(("unit or role".into(), arg("id").into())),
+                "agency" if ix.agency(arg("id")).is_none() => Some(("agency".into(), arg("id").into())),
+                "duty" if !ix.duties.contains(arg("id")) => Some(("duty".into(), arg("id").into())),
+                "url" if !pages_known.iter().any(|p| p == arg("path")) => Some(("page".into(), arg("path").into())),
+                _ => None,
+            };
+            if let Some((kind, id)) = problem {
+                out.push(
+                    Diagnostic::error("content-reference", format!("unknown {kind} `{id}` in `{}`", sc.name))
+                        .at(span, format!("no {kind} has this id"))
+                        .hint(format!("use an id defined in policy/ (see `handbook compile`), or fix the spelling"))
+                        .subject(id),
+                );
+            }
+        }
+    }
+}
+
+/// Escapes text so Markdown shows it as written.
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_{}[]()#+-.!|<>&".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn zh(t: &crate::ruleset::Text) -> &str {
+    t.get("zh-TW").map(String::as_str).unwrap_or("")
+}
+
+/// Replaces every shortcode with Markdown; `root` is the relative path from
+/// the page to the site root (`../` for a chapter).
+pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for sc in shortcodes(body, 0).into_iter().flatten() {
+        out.push_str(&body[last..sc.range.start]);
+        last = sc.range.end;
+        let arg = |k: &str| sc.args.get(k).and_then(ArgValue::as_str).unwrap_or("").to_owned();
+        let int = |k: &str| sc.args.get(k).and_then(ArgValue::as_int).unwrap_or(0);
+        let text = match sc.name.as_str() {
+            "within" => ruleset
+                .event(&arg("event"))
+                .and_then(|e| e.within.get(&int("level").to_string()))
+                .map(|w| md_escape(&w.label_zh()))
+                .unwrap_or_default(),
+            "event" => ruleset.event(&arg("id")).map(|e| md_escape(zh(&e.name))).unwrap_or_default(),
+            "level" => u8::try_from(int("id"))
+                .ok()
+                .and_then(|l| ruleset.level(l))
+                .map(|l| md_escape(zh(&l.name)))
+                .unwrap_or_default(),
+            "contact" => ruleset
+                .contacts
+                .iter()
+                .find(|c| c.id == arg("id"))
+                .map(|c| format!("[{}]({})", md_escape(&c.value), c.href))
+                .unwrap_or_default(),
+            "unit" => ruleset.actor_name(&arg("id")).map(|n| md_escape(zh(n))).unwrap_or_default(),
+            "agency" => {
+                let id = arg("id");
+                ruleset
+                    .agencies
+                    .iter()
+                    .find(|a| a.id == id || a.aliases.contains(&id))
+                    .map(|a| md_escape(zh(&a.name)))
+                    .unwrap_or_default()
+            }
+            "duty" => ruleset.duties.iter().find(|d| d.id == arg("id")).map(|d| md_escape(zh(&d.text))).unwrap_or_default(),
+            "url" => format!("{root}{}", arg("path")),
+            _ => String::new(),
+        };
+        out.push_str(&text);
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
+/// A heading of a rendered chapter, for the table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Rendered Markdown.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    /// The text without markup, for search.
+    pub plain: String,
+}
+
+/// An anchor that keeps the heading's own words (Chinese stays Chinese):
+/// letters and digits of any script, spaces become `-`.
+pub fn anchor(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_matches('-').to_owned();
+    if id.is_empty() { "section".into() } else { id }
+}
+
+/// Renders Markdown with tables, footnotes and heading anchors. Raw HTML in
+/// a chapter is shown as text, never passed through: chapters are data.
+pub fn render(markdown: &str) -> Rendered {
+    render_with_prefix(markdown, "")
+}
+
+/// As [`render`], with every heading id prefixed, so several chapters can
+/// share one page (the print version) without clashing ids.
+pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut headings = Vec::new();
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out_events = Vec::with_capacity(events.len());
+    let mut plain = String::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let mut text = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        text.push_str(t);
+                    }
+                    j += 1;
+                }
+                let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| anchor(&text));
+                let n = used.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let unique = if *n == 1 { format!("{prefix}{base}") } else { format!("{prefix}{base}-{n}") };
+                headings.push(Heading { level: heading_number(*level), id: unique.clone(), text });
+                out_events.push(Event::Start(Tag::Heading {
+                    level: *level,
+                    id: Some(CowStr::from(unique)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => out_events.push(Event::Text(h.clone())),
+            other => out_events.push(other.clone()),
+        }
+        if let Event::Text(t) | Event::Code(t) = &events[i] {
+            plain.push_str(t);
+        }
+        if matches!(events[i], Event::End(_) | Event::SoftBreak | Event::HardBreak) {
+            plain.push(' ');
+        }
+        i += 1;
+    }
+    let mut html_out = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut html_out, out_events.into_iter());
+    Rendered { html: html_out, headings, plain }
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_shortcodes() {
+        let body = "a {{ within(event=\"review\", level=3) }} b {{ url(path=\"x.html\") }}";
+        let found: Vec<_> = shortcodes(body, 10).into_iter().map(|r| r.map(|s| (s.name, s.range))).collect();
+        assert_eq!(found, vec![Ok(("within".into(), 12..48)), Ok(("url".into(), 51..76))]);
+        assert!(shortcodes("{{ within(event=\"x\" }}", 0)[0].is_err());
+        assert!(shortcodes("{{ oops", 0)[0].is_err());
+    }
+
+    #[test]
+    fn anchors_keep_chinese() {
+        assert_eq!(anchor("第一個小時 要做的事"), "第一個小時-要做的事");
+        assert_eq!(anchor("Step 1: Call"), "step-1-call");
+        assert_eq!(anchor("（）"), "section");
+    }
+
+    #[test]
+    fn renders_tables_footnotes_and_escapes_html() {
+        let r = render("# 標題\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n文字[^1]\n\n[^1]: 註\n\n<script>x</script>\n");
+        assert!(r.html.contains("<h1 id=\"標題\">"), "{}", r.html);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("<script>"));
+        assert_eq!(r.headings[0].id, "標題");
+    }
+}

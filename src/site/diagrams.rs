@@ -1,0 +1,194 @@
+//! SVG diagrams generated from the rule set: the organisation chart (the
+//! guideline's missing figure 1) and the reporting and response flow (figure
+//! 2). Both are drawn as an indented tree, which stays readable on a narrow
+//! phone screen and needs no layout engine. Colours come from CSS classes,
+//! so the page's light and dark themes apply; every diagram has a title and
+//! a description, and the page beside it carries a full text alternative.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::cards::html_escape;
+use super::pages::{actor_url, event_url, zh};
+use crate::ruleset::Ruleset;
+
+/// A box of the diagram.
+pub struct DiagramNode {
+    pub parent: Option<usize>,
+    /// First line is the title; others are smaller.
+    pub lines: Vec<String>,
+    pub href: String,
+}
+
+const ROW_GAP: f64 = 12.0;
+const LINE: f64 = 20.0;
+const INDENT: f64 = 26.0;
+const PAD: f64 = 8.0;
+/// Width of one display column at the diagram's font size: CJK characters
+/// are two columns wide.
+const COLUMN: f64 = 8.0;
+
+/// Draws a forest of boxes, each below the previous, indented by depth, with
+/// elbow connectors from parent to child.
+pub fn tree_svg(nodes: &[DiagramNode], id: &str, title: &str, desc: &str) -> String {
+    let depth: Vec<usize> = (0..nodes.len())
+        .map(|i| {
+            let mut d = 0;
+            let mut at = i;
+            while let Some(p) = nodes[at].parent {
+                d += 1;
+                at = p;
+                if d > nodes.len() {
+                    break;
+                }
+            }
+            d
+        })
+        .collect();
+    let mut y = PAD;
+    let mut boxes = Vec::with_capacity(nodes.len());
+    let mut width: f64 = 0.0;
+    for (i, n) in nodes.iter().enumerate() {
+        let x = PAD + depth[i] as f64 * INDENT;
+        let w = n
+            .lines
+            .iter()
+            .map(|l| UnicodeWidthStr::width(l.as_str()) as f64 * COLUMN)
+            .fold(0.0, f64::max)
+            + 2.0 * PAD;
+        let h = n.lines.len() as f64 * LINE + PAD;
+        boxes.push((x, y, w, h));
+        width = width.max(x + w + PAD);
+        y += h + ROW_GAP;
+    }
+    let height = y;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\">\
+<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        html_escape(title),
+        html_escape(desc)
+    );
+    for (i, n) in nodes.iter().enumerate() {
+        if let Some(p) = n.parent {
+            let (px, py, _, ph) = boxes[p];
+            let (cx, cy, _, ch) = boxes[i];
+            let from_x = px + INDENT / 2.0;
+            let mid_y = cy + ch / 2.0;
+            s.push_str(&format!(
+                "<path class=\"edge\" d=\"M{from_x:.1} {:.1} V{mid_y:.1} H{cx:.1}\"/>",
+                py + ph
+            ));
+        }
+    }
+    for (i, n) in nodes.iter().enumerate() {
+        let (x, y, w, h) = boxes[i];
+        s.push_str(&format!("<a href=\"{}\">", html_escape(&n.href)));
+        s.push_str(&format!(
+            "<rect class=\"node{}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"6\"/>",
+            if n.parent.is_none() { " root" } else { "" }
+        ));
+        for (k, line) in n.lines.iter().enumerate() {
+            s.push_str(&format!(
+                "<text class=\"{}\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                if k == 0 { "label" } else { "sub" },
+                x + PAD,
+                y + PAD / 2.0 + LINE * (k as f64 + 0.75),
+                html_escape(line)
+            ));
+        }
+        s.push_str("</a>");
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The organisation tree, each box linking to its unit card. `root` is the
+/// relative path from the page showing it to the site root.
+pub fn org_chart(r: &Ruleset, root: &str) -> String {
+    let mut order: Vec<&str> = Vec::new();
+    fn visit<'a>(r: &'a Ruleset, id: &'a str, order: &mut Vec<&'a str>) {
+        if order.contains(&id) {
+            return;
+        }
+        order.push(id);
+        if let Some(u) = r.units.iter().find(|u| u.id == id) {
+            for c in &u.children {
+                visit(r, c, order);
+            }
+        }
+    }
+    for u in r.units.iter().filter(|u| u.parent.is_none()) {
+        visit(r, &u.id, &mut order);
+    }
+    let nodes: Vec<DiagramNode> = order
+        .iter()
+        .filter_map(|id| r.units.iter().find(|u| &u.id == id))
+        .map(|u| {
+            let mut lines = vec![zh(&u.name)];
+            let leads: Vec<String> = u
+                .lead
+                .iter()
+                .filter_map(|a| r.agencies.iter().find(|x| &x.id == a))
+                .map(|a| a.aliases.first().cloned().unwrap_or_else(|| zh(&a.name)))
+                .collect();
+            if !leads.is_empty() {
+                lines.push(format!("主責：{}", leads.join("、")));
+            }
+            DiagramNode {
+                parent: u.parent.as_ref().and_then(|p| order.iter().position(|x| x == p)),
+                lines,
+                href: format!("{root}{}", actor_url(&u.id)),
+            }
+        })
+        .collect();
+    tree_svg(
+        &nodes,
+        "org-chart",
+        "行政院國家資通安全會報組織架構圖",
+        "由本會報往下：資安辦、網際防護體系及其分組與技術服務中心、網際犯罪偵防體系及其分組、本會報資通安全組、國家資通安全辦公室。下方有完整的文字版。",
+    )
+}
+
+/// The event graph: each event under the event it is timed from, with who
+/// acts and the time per level.
+pub fn process_flow(r: &Ruleset, root: &str) -> String {
+    let order: Vec<&str> = {
+        let mut o = Vec::new();
+        fn visit<'a>(r: &'a Ruleset, id: &'a str, o: &mut Vec<&'a str>) {
+            if o.contains(&id) {
+                return;
+            }
+            o.push(id);
+            for e in r.events.iter().filter(|e| e.anchor.as_deref() == Some(id)) {
+                visit(r, &e.id, o);
+            }
+        }
+        for e in r.events.iter().filter(|e| e.anchor.is_none()) {
+            visit(r, &e.id, &mut o);
+        }
+        o
+    };
+    let nodes: Vec<DiagramNode> = order
+        .iter()
+        .filter_map(|id| r.event(id))
+        .map(|e| {
+            let mut lines = vec![zh(&e.name)];
+            let actor = r.actor_name(&e.actor).map(zh).unwrap_or_default();
+            if e.anchor.is_some() {
+                lines.push(format!("{actor}｜{}", super::pages::within_text(e)));
+            } else {
+                lines.push(actor);
+            }
+            DiagramNode {
+                parent: e.anchor.as_ref().and_then(|a| order.iter().position(|x| x == a)),
+                lines,
+                href: format!("{root}{}", event_url(&e.id)),
+            }
+        })
+        .collect();
+    tree_svg(
+        &nodes,
+        "process-flow",
+        "資安事件通報與應變流程圖",
+        "每個方框是一個事件，接在它起算的事件下方，並註明負責單位與各等級的時限。下方的表格是同一流程的文字版。",
+    )
+}

@@ -1,0 +1,153 @@
+//! Stage 4: the handbook site, built from the rule set and `content/`.
+//!
+//! `build` checks the policy and the chapters (errors stop it), compiles the
+//! rule set, renders every page into memory, and only then writes the output
+//! atomically. The site reads the compiled [`Ruleset`], never the TOML, and
+//! its scripts read the same compiled data (inlined as classic scripts, since
+//! `fetch` and modules fail under `file://`). Every link is relative, so the
+//! folder works from a USB stick. Nothing here may fetch from the network or
+//! emit a non-ASCII file name.
+
+pub mod calendar;
+pub mod cards;
+pub mod content;
+pub mod diagrams;
+mod filters;
+pub mod output;
+pub mod pages;
+pub mod search;
+pub mod theme;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::check::Checked;
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::policy::{self, SourceMap};
+use crate::ruleset::{self, Ruleset};
+
+pub use output::Files;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub out: PathBuf,
+    /// The year the drill calendars start at (this year, unless
+    /// `SOURCE_DATE_EPOCH` says otherwise).
+    pub year: i32,
+}
+
+/// What a successful build produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub elapsed: Duration,
+    pub digest: String,
+    pub warnings: Vec<Diagnostic>,
+    /// The files the warnings point into.
+    pub sources: SourceMap,
+}
+
+/// Why a build stopped. The previous output is untouched in every case.
+#[derive(Debug)]
+pub enum BuildError {
+    /// Loading could not start (missing policy folder ...): exit 2.
+    Load(policy::LoadError),
+    /// The policy, the chapters or the templates have errors: exit 1.
+    Diagnostics { diagnostics: Vec<Diagnostic>, sources: SourceMap },
+    /// Writing the output failed: exit 2.
+    Write { path: PathBuf, error: std::io::Error },
+}
+
+/// Everything a render needs, checked and compiled.
+pub struct Prepared {
+    pub ruleset: Ruleset,
+    pub pages: Vec<content::Page>,
+    pub sources: SourceMap,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The chapters of a project and every diagnostic of the policy and the
+/// chapters together; `check` and `build` both report exactly these.
+pub struct ProjectCheck {
+    pub pages: Vec<content::Page>,
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks the chapters against a checked policy.
+pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) -> ProjectCheck {
+    let mut sources = loaded.sources.clone();
+    let mut diagnostics = checked.diagnostics.clone();
+    let pages = content::load(root, &mut sources, &mut diagnostics);
+    let known = pages::known_paths(&loaded.policy, &pages);
+    content::check(&pages, &sources, &checked.index, &known, &mut diagnostics);
+    crate::diagnostics::sort(&mut diagnostics, &sources);
+    ProjectCheck { pages, sources, diagnostics }
+}
+
+/// Loads and checks the policy and the chapters, and compiles the rule set.
+pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
+    let loaded = policy::load(root).map_err(BuildError::Load)?;
+    let checked: Checked = crate::check::run(&loaded);
+    let ProjectCheck { pages, sources, diagnostics } = check_project(root, &loaded, &checked);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(BuildError::Diagnostics { diagnostics, sources });
+    }
+    let ruleset = ruleset::compile(&loaded, &checked).map_err(|_| BuildError::Diagnostics {
+        diagnostics: diagnostics.clone(),
+        sources: sources.clone(),
+    })?;
+    Ok(Prepared {
+        ruleset,
+        pages,
+        sources,
+        warnings: diagnostics,
+    })
+}
+
+/// Renders the whole site into memory.
+pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
+    let theme = theme::load(root).map_err(|d| BuildError::Diagnostics {
+        diagnostics: vec![d],
+        sources: prepared.sources.clone(),
+    })?;
+    pages::render_all(&theme, prepared, year).map_err(|d| BuildError::Diagnostics {
+        diagnostics: vec![d],
+        sources: prepared.sources.clone(),
+    })
+}
+
+/// Checks, renders and writes the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let start = Instant::now();
+    let prepared = prepare(&opts.root)?;
+    let files = render(&opts.root, &prepared, opts.year)?;
+    output::write_atomically(&opts.out, &files).map_err(|error| BuildError::Write {
+        path: opts.out.clone(),
+        error,
+    })?;
+    Ok(BuildReport {
+        pages: files.keys().filter(|k| k.ends_with(".html")).count(),
+        files: files.len(),
+        bytes: files.values().map(Vec::len).sum(),
+        elapsed: start.elapsed(),
+        digest: prepared.ruleset.digest.clone(),
+        warnings: prepared.warnings,
+        sources: prepared.sources,
+    })
+}
+
+/// The year drill calendars start at: `SOURCE_DATE_EPOCH` (for reproducible
+/// builds) or the current year in the policy's time zone.
+pub fn default_year() -> i32 {
+    use chrono::Datelike;
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(chrono::Utc::now);
+    now.with_timezone(&chrono_tz::Asia::Taipei).year()
+}

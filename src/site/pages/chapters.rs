@@ -1,0 +1,111 @@
+//! The home page, the chapters, the search page and the one-page print
+//! version.
+
+use serde_json::json;
+
+use super::{PageOut, chapter_url, classify_url, root_of, zh};
+use crate::ruleset::Ruleset;
+use crate::site::Prepared;
+use crate::site::content::{self, Heading};
+
+/// A chapter rendered to HTML.
+pub struct Chapter {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub html: String,
+    /// The same chapter rendered for the print page, whose links start at
+    /// the site root.
+    pub print_html: String,
+    pub headings: Vec<Heading>,
+}
+
+pub fn render_chapters(prepared: &Prepared) -> Vec<Chapter> {
+    prepared
+        .pages
+        .iter()
+        .map(|page| {
+            let text = &prepared.sources.get(page.file).text;
+            let body = &text[page.body_start..];
+            let path = chapter_url(&page.slug);
+            let rendered = content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
+            let print = content::render_with_prefix(
+                &content::expand(body, &prepared.ruleset, ""),
+                &format!("{}-", page.slug),
+            );
+            Chapter {
+                slug: page.slug.clone(),
+                title: page.front.title.clone(),
+                description: page.front.description.clone().unwrap_or_default(),
+                html: rendered.html,
+                print_html: print.html,
+                headings: rendered.headings,
+            }
+        })
+        .collect()
+}
+
+pub fn pages(r: &Ruleset, chapters: &[Chapter]) -> Vec<PageOut> {
+    let mut out = Vec::new();
+    let first_steps: Vec<_> = ["report", "review", "recover"]
+        .iter()
+        .filter_map(|id| r.event(id))
+        .map(|e| {
+            json!({
+                "name": zh(&e.name),
+                "within": r.levels.iter().map(|l| json!({
+                    "level": l.id,
+                    "label": e.within.get(&l.id.to_string()).map(|w| w.label_zh()).unwrap_or_default(),
+                })).collect::<Vec<_>>(),
+                "source": e.source,
+            })
+        })
+        .collect();
+    let hotline = r.contacts.iter().find(|c| c.kind == "phone");
+    out.push(PageOut {
+        path: "index.html".into(),
+        template: "index.html",
+        title: zh(&r.meta.title),
+        context: json!({
+            "hotline": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "source": c.source})),
+            "first_steps": first_steps,
+            "classify_url": classify_url(0),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
+            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": zh(&t.title), "summary": zh(&t.summary)})).collect::<Vec<_>>(),
+        }),
+    });
+    for (i, c) in chapters.iter().enumerate() {
+        let link = |c: &Chapter| json!({"url": chapter_url(&c.slug), "title": c.title});
+        out.push(PageOut {
+            path: chapter_url(&c.slug),
+            template: "chapter.html",
+            title: c.title.clone(),
+            context: json!({
+                "description": c.description,
+                "content": c.html,
+                "headings": c.headings.iter().filter(|h| h.level == 2).collect::<Vec<_>>(),
+                "prev": i.checked_sub(1).and_then(|j| chapters.get(j)).map(link),
+                "next": chapters.get(i + 1).map(link),
+            }),
+        });
+    }
+    out.push(PageOut {
+        path: "search.html".into(),
+        template: "search.html",
+        title: "搜尋".into(),
+        context: json!({}),
+    });
+    out.push(PageOut {
+        path: "print.html".into(),
+        template: "print.html",
+        title: "全文列印版".into(),
+        context: json!({
+            "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "deadline_rows": super::reference::deadline_rows(r, ""),
+            "contacts": r.contacts.iter().map(|c| json!({"name": zh(&c.name), "value": c.value, "href": c.href, "purpose": zh(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
+        }),
+    });
+    out
+}

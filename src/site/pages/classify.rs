@@ -1,0 +1,120 @@
+//! The level decision tree as static pages: one page per node of the
+//! compiled tree, so the tree works without JavaScript and every path is a
+//! shareable URL. The script on the page enhances the same tree in place.
+
+use serde_json::json;
+
+use super::{PageOut, classify_url, event_url, level_url, zh};
+use crate::ruleset::Ruleset;
+use crate::ruleset::classify::{Outcome, TreeNode};
+
+/// Parent of each node and the answer that leads to it.
+fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
+    let mut parent = vec![None; tree.len()];
+    for (i, node) in tree.iter().enumerate() {
+        if let TreeNode::Question { question, branches } = node {
+            for b in branches {
+                if let Some(p) = parent.get_mut(b.node) {
+                    *p = Some((i, format!("{question}={}", b.answer)));
+                }
+            }
+        }
+    }
+    parent
+}
+
+pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+    let tree = &r.level_tree;
+    let parent = parents(tree);
+    let question = |id: &str| r.questions.iter().find(|q| q.id == id);
+    let answer_text = |pair: &str| {
+        let (q, a) = pair.split_once('=').unwrap_or((pair, ""));
+        question(q).map(|q| {
+            (
+                zh(&q.text),
+                q.answers.iter().find(|x| x.id == a).map(|x| zh(&x.text)).unwrap_or_default(),
+            )
+        })
+    };
+    let mut out = Vec::new();
+    for (i, node) in tree.iter().enumerate() {
+        // The answers given so far, from the root.
+        let mut trail = Vec::new();
+        let mut at = i;
+        while let Some(Some((p, pair))) = parent.get(at) {
+            if let Some((q, a)) = answer_text(pair) {
+                trail.push(json!({"question": q, "answer": a, "url": classify_url(*p)}));
+            }
+            at = *p;
+        }
+        trail.reverse();
+        let step = trail.len() + 1;
+        let context = match node {
+            TreeNode::Question { question: qid, branches } => {
+                let q = question(qid);
+                json!({
+                    "kind": "question",
+                    "node": i,
+                    "step": step,
+                    "trail": trail,
+                    "question": q.map(|q| zh(&q.text)),
+                    "help": q.and_then(|q| q.help.as_ref()).map(zh),
+                    "source": q.map(|q| q.source.clone()),
+                    "answers": branches.iter().map(|b| json!({
+                        "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| zh(&a.text)),
+                        "url": classify_url(b.node),
+                    })).collect::<Vec<_>>(),
+                })
+            }
+            TreeNode::Leaf { outcome } => {
+                let (status, level, criteria) = match outcome {
+                    Outcome::Level { level, criteria } => ("level", Some(*level), criteria.clone()),
+                    Outcome::NotAnIncident => ("not-an-incident", None, Vec::new()),
+                    _ => ("unclassified", None, Vec::new()),
+                };
+                let next_steps: Vec<_> = level
+                    .map(|l| {
+                        r.events
+                            .iter()
+                            .filter(|e| e.anchor.is_some() && e.when.is_none())
+                            .filter_map(|e| e.within.get(&l.to_string()).map(|w| (e, w)))
+                            .filter(|(e, _)| !matches!(e.id.as_str(), "taskforce" | "security-meeting"))
+                            .map(|(e, w)| json!({
+                                "name": zh(&e.name),
+                                "actor": r.actor_name(&e.actor).map(zh),
+                                "within": w.label_zh(),
+                                "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
+                                "url": event_url(&e.id),
+                                "source": e.source,
+                            }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({
+                    "kind": "leaf",
+                    "node": i,
+                    "step": step,
+                    "trail": trail,
+                    "status": status,
+                    "level": level,
+                    "level_name": level.and_then(|l| r.level(l)).map(|l| zh(&l.name)),
+                    "level_summary": level.and_then(|l| r.level(l)).map(|l| zh(&l.summary)),
+                    "level_url": level.map(level_url),
+                    "criteria": criteria.iter().filter_map(|id| r.criteria.iter().find(|c| &c.id == id)).map(|c| json!({
+                        "text": zh(&c.text),
+                        "source": c.source,
+                        "decision": c.decision,
+                    })).collect::<Vec<_>>(),
+                    "next_steps": next_steps,
+                })
+            }
+        };
+        out.push(PageOut {
+            path: classify_url(i),
+            template: "classify.html",
+            title: if i == 0 { "判斷事件等級".into() } else { format!("判斷事件等級：第 {step} 步") },
+            context,
+        });
+    }
+    out
+}

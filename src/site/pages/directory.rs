@@ -1,0 +1,173 @@
+//! Who to call and who does what: contact cards, the organisation chart and
+//! a card per unit and role, the process flow, the agency directory.
+
+use serde_json::{Value, json};
+
+use super::{PageOut, actor_url, agency_url, contact_url, duty_url, event_url, zh};
+use crate::ruleset::Ruleset;
+use crate::site::{cards, diagrams};
+
+fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
+    json!({
+        "id": c.id,
+        "name": zh(&c.name),
+        "kind": c.kind,
+        "kind_label": match c.kind.as_str() { "phone" => "電話", "fax" => "傳真", "email" => "電子郵件", _ => "網站" },
+        "value": c.value,
+        "href": c.href,
+        "hours": c.hours.as_ref().map(zh),
+        "purpose": zh(&c.purpose),
+        "owner": r.actor_name(&c.owner).map(zh),
+        "owner_url": actor_url(&c.owner),
+        "qr": cards::qr_path(c),
+        "source": c.source,
+    })
+}
+
+pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+    let mut out = Vec::new();
+    let owners: Vec<&str> = {
+        let mut o: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
+        o.sort_unstable();
+        o.dedup();
+        o
+    };
+    out.push(PageOut {
+        path: "contacts/index.html".into(),
+        template: "contacts.html",
+        title: "聯絡窗口".into(),
+        context: json!({
+            "contacts": r.contacts.iter().map(|c| contact_card(r, c)).collect::<Vec<_>>(),
+            "owners": owners.iter().map(|id| json!({
+                "name": r.actor_name(id).map(zh),
+                "url": actor_url(id),
+                "vcf": cards::vcard_path(id),
+            })).collect::<Vec<_>>(),
+        }),
+    });
+
+    // One card per unit and role.
+    let actors: Vec<(String, Value)> = r
+        .units
+        .iter()
+        .map(|u| {
+            (
+                u.id.clone(),
+                json!({
+                    "is_unit": true,
+                    "name": zh(&u.name),
+                    "short": u.short.as_ref().map(zh),
+                    "kind": u.kind,
+                    "parent": u.parent.as_ref().map(|p| json!({"name": r.actor_name(p).map(zh), "url": actor_url(p)})),
+                    "children": u.children.iter().map(|c| json!({"name": r.actor_name(c).map(zh), "url": actor_url(c)})).collect::<Vec<_>>(),
+                    "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| json!({"name": zh(&a.name), "url": agency_url(a.number)})).collect::<Vec<_>>(),
+                    "lead_note": u.lead_note.as_ref().map(zh),
+                    "jurisdiction": u.jurisdiction.as_ref().map(zh),
+                    "remit": u.remit.as_ref().map(zh),
+                    "source": u.source,
+                }),
+            )
+        })
+        .chain(r.roles.iter().map(|x| {
+            (
+                x.id.clone(),
+                json!({
+                    "is_unit": false,
+                    "name": zh(&x.name),
+                    "parent": x.part_of.as_ref().map(|p| json!({"name": r.actor_name(p).map(zh), "url": actor_url(p)})),
+                    "children": r.roles.iter().filter(|c| c.part_of.as_deref() == Some(&x.id)).map(|c| json!({"name": zh(&c.name), "url": actor_url(&c.id)})).collect::<Vec<_>>(),
+                    "remit": x.remit.as_ref().map(zh),
+                    "source": x.source,
+                }),
+            )
+        }))
+        .collect();
+    for (id, mut card) in actors {
+        let duties: Vec<_> = r
+            .duties
+            .iter()
+            .filter(|d| d.actor == id)
+            .map(|d| json!({"text": zh(&d.text), "url": duty_url(&d.id), "source": d.source}))
+            .collect();
+        let deadlines: Vec<_> = r
+            .events
+            .iter()
+            .filter(|e| e.actor == id && e.anchor.is_some())
+            .map(|e| json!({
+                "name": zh(&e.name),
+                "url": event_url(&e.id),
+                "within": super::reference::within_summary(e),
+                "source": e.source,
+            }))
+            .collect();
+        let contacts: Vec<_> = r.contacts.iter().filter(|c| c.owner == id).map(|c| contact_card(r, c)).collect();
+        let has_contacts = !contacts.is_empty();
+        if let Value::Object(map) = &mut card {
+            map.insert("id".into(), json!(id));
+            map.insert("duties".into(), json!(duties));
+            map.insert("deadlines".into(), json!(deadlines));
+            map.insert("contacts".into(), json!(contacts));
+            map.insert("vcf".into(), json!(has_contacts.then(|| cards::vcard_path(&id))));
+            map.insert(
+                "provisions".into(),
+                json!(r.rewards.iter().chain(&r.penalties).chain(&r.mitigations)
+                    .filter(|p| p.applies_to.contains(&id))
+                    .map(|p| json!({"text": zh(&p.text), "source": p.source}))
+                    .collect::<Vec<_>>()),
+            );
+        }
+        let name = card.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+        out.push(PageOut { path: actor_url(&id), template: "unit.html", title: name, context: json!({"card": card}) });
+    }
+
+    let chart = diagrams::org_chart(r, "../");
+    out.push(PageOut {
+        path: "org/index.html".into(),
+        template: "org.html",
+        title: "組織架構".into(),
+        context: json!({
+            "svg": chart,
+            "outline": outline(r, r.units.iter().find(|u| u.parent.is_none()).map(|u| u.id.as_str())),
+            "roles": r.roles.iter().map(|x| json!({"name": zh(&x.name), "url": actor_url(&x.id), "part_of": x.part_of.as_ref().and_then(|p| r.actor_name(p)).map(zh)})).collect::<Vec<_>>(),
+        }),
+    });
+
+    out.push(PageOut {
+        path: "flow.html".into(),
+        template: "flow.html",
+        title: "通報應變流程".into(),
+        context: json!({
+            "svg": diagrams::process_flow(r, ""),
+            "rows": super::reference::deadline_rows(r, ""),
+        }),
+    });
+
+    out.push(PageOut {
+        path: "agencies.html".into(),
+        template: "agencies.html",
+        title: "主管機關列表".into(),
+        context: json!({
+            "agencies": r.agencies.iter().map(|a| json!({
+                "number": a.number,
+                "name": zh(&a.name),
+                "aliases": a.aliases,
+                "groups": a.leads.iter().map(|u| json!({"name": r.actor_name(u).map(zh), "url": actor_url(u)})).collect::<Vec<_>>(),
+                "source": a.source,
+            })).collect::<Vec<_>>(),
+        }),
+    });
+    let _ = contact_url;
+    out
+}
+
+/// The org tree as nested data, for the text alternative of the chart.
+fn outline(r: &Ruleset, id: Option<&str>) -> Value {
+    let Some(id) = id else { return Value::Null };
+    let Some(u) = r.units.iter().find(|u| u.id == id) else { return Value::Null };
+    json!({
+        "name": zh(&u.name),
+        "url": actor_url(&u.id),
+        "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| zh(&a.name)).collect::<Vec<_>>(),
+        "children": u.children.iter().map(|c| outline(r, Some(c))).collect::<Vec<_>>(),
+    })
+}

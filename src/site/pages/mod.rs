@@ -1,0 +1,223 @@
+//! Every generated page, one file per page kind. Each builder turns the rule
+//! set into a plain JSON context and renders one template; the URLs it links
+//! to come from the functions here, so a page and the links to it cannot
+//! drift apart.
+
+mod chapters;
+mod classify;
+mod directory;
+pub(crate) mod reference;
+mod trees;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::content::Page;
+use super::theme::{Theme, template_error};
+use super::{Files, Prepared};
+use crate::diagnostics::Diagnostic;
+use crate::policy::Policy;
+use crate::ruleset::{Ruleset, Text};
+
+/// A page to render: its output path, template and page-specific context.
+pub struct PageOut {
+    pub path: String,
+    pub template: &'static str,
+    pub title: String,
+    pub context: Value,
+}
+
+/// The relative prefix from a page at `path` back to the site root.
+pub fn root_of(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+pub fn zh(t: &Text) -> String {
+    t.get("zh-TW").cloned().unwrap_or_default()
+}
+
+// URLs, relative to the site root.
+pub fn chapter_url(slug: &str) -> String {
+    format!("chapters/{slug}.html")
+}
+pub fn classify_url(node: usize) -> String {
+    if node == 0 { "classify/index.html".into() } else { format!("classify/n{node}.html") }
+}
+pub fn tree_node_url(tree: &str, node: &str, start: &str) -> String {
+    if node == start { format!("trees/{tree}/index.html") } else { format!("trees/{tree}/{node}.html") }
+}
+pub fn tree_outcome_url(tree: &str, outcome: &str) -> String {
+    format!("trees/{tree}/outcome-{outcome}.html")
+}
+pub fn actor_url(id: &str) -> String {
+    format!("org/{id}.html")
+}
+pub fn event_url(id: &str) -> String {
+    format!("deadlines.html#event-{id}")
+}
+pub fn contact_url(id: &str) -> String {
+    format!("contacts/index.html#contact-{id}")
+}
+pub fn duty_url(id: &str) -> String {
+    format!("duties.html#duty-{id}")
+}
+pub fn level_url(id: u8) -> String {
+    format!("levels.html#level-{id}")
+}
+pub fn agency_url(number: i64) -> String {
+    format!("agencies.html#agency-{number}")
+}
+
+/// Fixed pages, with their titles, in navigation order.
+pub const FIXED_PAGES: &[(&str, &str)] = &[
+    ("index.html", "首頁"),
+    ("classify/index.html", "判斷事件等級"),
+    ("deadlines.html", "期限計算"),
+    ("contacts/index.html", "聯絡窗口"),
+    ("levels.html", "影響等級"),
+    ("duties.html", "應辦事項清單"),
+    ("org/index.html", "組織架構"),
+    ("flow.html", "通報應變流程"),
+    ("agencies.html", "主管機關列表"),
+    ("drills.html", "演練"),
+    ("accountability.html", "獎懲及減責"),
+    ("gaps.html", "已知缺漏與編輯決定"),
+    ("search.html", "搜尋"),
+    ("print.html", "全文列印版"),
+];
+
+/// Every page path a chapter may link to with `{{ url(path=...) }}`.
+pub fn known_paths(policy: &Policy, pages: &[Page]) -> Vec<String> {
+    let mut paths: Vec<String> = FIXED_PAGES.iter().map(|(p, _)| (*p).to_owned()).collect();
+    paths.extend(pages.iter().map(|p| chapter_url(&p.slug)));
+    if let Some(t) = &policy.trees {
+        for tree in &t.value.tree {
+            paths.push(format!("trees/{}/index.html", tree.id.get_ref()));
+        }
+    }
+    paths
+}
+
+/// The context every template gets.
+fn base_context(r: &Ruleset, chapters: &[(String, String)], page: &PageOut) -> tera::Context {
+    let digest = r.digest.trim_start_matches("sha256:");
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &root_of(&page.path));
+    ctx.insert("path", &page.path);
+    ctx.insert("title", &page.title);
+    ctx.insert(
+        "site",
+        &json!({
+            "title": zh(&r.meta.title),
+            "guideline": zh(&r.meta.guideline),
+            "version": r.meta.version,
+            "digest": r.digest,
+            "digest_short": &digest[..digest.len().min(12)],
+        }),
+    );
+    ctx.insert(
+        "nav",
+        &FIXED_PAGES
+            .iter()
+            .map(|(p, t)| json!({"url": p, "title": t}))
+            .collect::<Vec<_>>(),
+    );
+    ctx.insert(
+        "chapters",
+        &chapters
+            .iter()
+            .map(|(url, title)| json!({"url": url, "title": title}))
+            .collect::<Vec<_>>(),
+    );
+    if let Value::Object(map) = &page.context {
+        for (k, v) in map {
+            ctx.insert(k.as_str(), v);
+        }
+    }
+    ctx
+}
+
+/// Renders every page and asset of the site.
+pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files, Diagnostic> {
+    let r = &prepared.ruleset;
+    let chapters = chapters::render_chapters(prepared);
+    let chapter_nav: Vec<(String, String)> = chapters
+        .iter()
+        .map(|c| (chapter_url(&c.slug), c.title.clone()))
+        .collect();
+
+    let mut pages: Vec<PageOut> = Vec::new();
+    pages.extend(chapters::pages(r, &chapters));
+    pages.extend(classify::pages(r));
+    pages.extend(trees::pages(r));
+    pages.extend(directory::pages(r));
+    pages.extend(reference::pages(r, year));
+
+    let mut files = Files::new();
+    let mut search_docs: Vec<super::search::Doc> = Vec::new();
+    for page in &pages {
+        let ctx = base_context(r, &chapter_nav, page);
+        let html = theme
+            .tera
+            .render(page.template, &ctx)
+            .map_err(|e| template_error(&e).in_file(format!("templates/{}", page.template)))?;
+        if page.path.starts_with("classify/n") || page.path.contains("/outcome-") {
+            // Tree steps repeat their tree's words; the tree's first page and
+            // the entities are what search should find.
+        } else {
+            search_docs.push(super::search::Doc::from_html(&page.path, &page.title, &html));
+        }
+        files.insert(page.path.clone(), html.into_bytes());
+    }
+    search_docs.extend(super::search::entity_docs(r));
+    files.insert(
+        "assets/search-index.js".into(),
+        super::search::index_script(&search_docs).into_bytes(),
+    );
+    files.insert("assets/data.js".into(), data_script(r).into_bytes());
+    for (name, text) in &theme.assets {
+        files.insert(format!("assets/{name}"), text.clone().into_bytes());
+    }
+    for (path, bytes) in super::cards::files(r) {
+        files.insert(path, bytes);
+    }
+    for (path, bytes) in super::calendar::files(r, year) {
+        files.insert(path, bytes);
+    }
+    Ok(files)
+}
+
+/// The compiled data the scripts read, as a classic script (modules and
+/// `fetch` do not work from `file://`).
+pub fn data_script(r: &Ruleset) -> String {
+    let actors: BTreeMap<String, String> = r
+        .units
+        .iter()
+        .map(|u| (u.id.clone(), zh(&u.name)))
+        .chain(r.roles.iter().map(|x| (x.id.clone(), zh(&x.name))))
+        .collect();
+    let data = json!({
+        "version": r.meta.version,
+        "digest": r.digest,
+        "timezone": r.meta.timezone,
+        "utcOffsetMinutes": 480,
+        "levels": r.levels,
+        "questions": r.questions,
+        "criteria": r.criteria,
+        "levelTree": r.level_tree,
+        "events": r.events,
+        "conditions": r.conditions,
+        "actors": actors,
+        "trees": r.trees,
+    });
+    // `</` cannot appear inside JSON strings here, but escape it anyway so
+    // the data can also be inlined in a <script> element safely.
+    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()).replace("</", "<\\/");
+    format!("window.HANDBOOK_DATA = {json};\n")
+}
+
+/// An event's time per level in words, for diagrams and cards.
+pub fn within_text(e: &crate::ruleset::Event) -> String {
+    reference::within_summary(e)
+}

@@ -1,0 +1,216 @@
+//! Reference pages: levels, the deadline calculator, duty checklists, drills,
+//! rewards and penalties, and the known gaps of the guideline.
+
+use serde_json::{Value, json};
+
+use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
+use crate::ruleset::deadlines::EventKind;
+use crate::ruleset::{Event, Ruleset};
+
+/// "4、3 級：1 小時內；2、1 級：8 小時內", grouping levels with equal times.
+pub fn within_summary(e: &Event) -> String {
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
+    for level in ["4", "3", "2", "1"] {
+        if let Some(w) = e.within.get(level) {
+            let label = w.label_zh();
+            match groups.iter_mut().find(|(_, l)| *l == label) {
+                Some((levels, _)) => levels.push(level.to_owned()),
+                None => groups.push((vec![level.to_owned()], label)),
+            }
+        }
+    }
+    if groups.len() == 1 && groups[0].0.len() == 4 {
+        return groups[0].1.clone();
+    }
+    groups
+        .iter()
+        .map(|(levels, label)| format!("{} 級：{label}", levels.join("、")))
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// One row per timed event, with the time for each level; `root` prefixes
+/// links for pages not at the top.
+pub fn deadline_rows(r: &Ruleset, root: &str) -> Vec<Value> {
+    r.events
+        .iter()
+        .map(|e| {
+            let start = e.anchor.is_none();
+            json!({
+                "id": e.id,
+                "name": zh(&e.name),
+                "description": e.description.as_ref().map(zh),
+                "actor": r.actor_name(&e.actor).map(zh),
+                "actor_url": format!("{root}{}", actor_url(&e.actor)),
+                "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
+                "right": e.kind == EventKind::Right,
+                "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
+                "levels": (["4", "3", "2", "1"].iter().map(|l| if start { "起點".to_owned() } else { e.within.get(*l).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
+                "summary": if start { "起點：其他時限從這裡起算".to_owned() } else { within_summary(e) },
+                "source": e.source,
+            })
+        })
+        .collect()
+}
+
+fn month_day(month: u32, day: Option<u32>) -> String {
+    match day {
+        Some(d) => format!("每年 {month} 月 {d} 日前"),
+        None => format!("每年 {month} 月底前"),
+    }
+}
+
+pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
+    let mut out = Vec::new();
+    out.push(PageOut {
+        path: "levels.html".into(),
+        template: "levels.html",
+        title: "影響等級".into(),
+        context: json!({
+            "levels": r.levels.iter().map(|l| json!({
+                "id": l.id,
+                "name": zh(&l.name),
+                "summary": zh(&l.summary),
+                "source": l.source,
+                "criteria": r.criteria.iter().filter(|c| c.level == l.id).map(|c| json!({
+                    "text": zh(&c.text),
+                    "source": c.source,
+                    "decision": c.decision,
+                })).collect::<Vec<_>>(),
+                "deadlines": r.events.iter()
+                    .filter(|e| matches!(e.id.as_str(), "report" | "review" | "support" | "recover"))
+                    .filter_map(|e| e.within.get(&l.id.to_string()).map(|w| json!({
+                        "name": zh(&e.name), "within": w.label_zh(), "url": event_url(&e.id), "source": e.source,
+                    })))
+                    .collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "questions": r.questions.iter().map(|q| json!({
+                "text": zh(&q.text),
+                "answers": q.answers.iter().map(|a| zh(&a.text)).collect::<Vec<_>>(),
+                "source": q.source,
+            })).collect::<Vec<_>>(),
+            "classify_url": classify_url(0),
+        }),
+    });
+    out.push(PageOut {
+        path: "deadlines.html".into(),
+        template: "deadlines.html",
+        title: "期限計算".into(),
+        context: json!({
+            "rows": deadline_rows(r, ""),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name)})).collect::<Vec<_>>(),
+            "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": zh(&c.text), "source": c.source})).collect::<Vec<_>>(),
+            "events": r.events.iter().filter(|e| e.id != "discovered").map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+        }),
+    });
+    let phases = [
+        ("before", "事前：平時就要做好的防護"),
+        ("reporting", "通報：發現事件後的通報作業"),
+        ("during", "事中：緊急應變"),
+        ("after", "事後：復原與檢討"),
+        ("review", "主管機關的應變檢討"),
+        ("escalation", "重大或國安事件的升級處理"),
+    ];
+    out.push(PageOut {
+        path: "duties.html".into(),
+        template: "duties.html",
+        title: "應辦事項清單".into(),
+        context: json!({
+            "phases": phases.iter().map(|(id, title)| json!({
+                "id": id,
+                "title": title,
+                "duties": r.duties.iter().filter(|d| d.phase == *id).map(|d| json!({
+                    "id": d.id,
+                    "text": zh(&d.text),
+                    "actor": r.actor_name(&d.actor).map(zh),
+                    "actor_url": actor_url(&d.actor),
+                    "events": d.events.iter().filter_map(|e| r.event(e)).map(|e| json!({"name": zh(&e.name), "url": event_url(&e.id)})).collect::<Vec<_>>(),
+                    "source": d.source,
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "indicators": r.indicators.iter().map(|i| json!({"name": zh(&i.name), "question": zh(&i.question), "source": i.source})).collect::<Vec<_>>(),
+        }),
+    });
+    out.push(PageOut {
+        path: "drills.html".into(),
+        template: "drills.html",
+        title: "演練".into(),
+        context: json!({
+            "drills": r.drills.iter().map(|d| json!({
+                "id": d.id,
+                "name": zh(&d.name),
+                "organiser": r.actor_name(&d.organiser).map(zh),
+                "organiser_url": actor_url(&d.organiser),
+                "cadence": match d.cadence.as_str() {
+                    "yearly" => match d.times_per_year { Some(n) if n > 1 => format!("每年至少 {n} 次"), _ => "每年 1 次".into() },
+                    "irregular" => "不定期".into(),
+                    _ => "依本會報年度計畫".into(),
+                },
+                "purpose": d.purpose.iter().map(zh).collect::<Vec<_>>(),
+                "description": d.description.as_ref().map(zh),
+                "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": zh(&x.text), "source": x.source})).collect::<Vec<_>>(),
+                "report": d.report.iter().map(|x| json!({
+                    "when": match (&x.within, &x.by) {
+                        (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
+                        (None, Some(b)) => month_day(b.month, b.day),
+                        _ => String::new(),
+                    },
+                    "to": r.actor_name(&x.to).map(zh),
+                    "to_url": actor_url(&x.to),
+                    "text": zh(&x.text),
+                    "source": x.source,
+                })).collect::<Vec<_>>(),
+                "participation": d.participation.iter().map(|p| json!({"share": p.share, "of": zh(&p.of), "source": p.source})).collect::<Vec<_>>(),
+                "scenarios": d.scenarios.as_ref().map(|s| json!({"min": s.min, "levels": s.levels, "source": s.source})),
+                "approval": d.approval.as_ref().map(zh),
+                "source": d.source,
+            })).collect::<Vec<_>>(),
+            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::calendar::drills_path(*y)})).collect::<Vec<_>>()),
+        }),
+    });
+    let provisions = |v: &[crate::ruleset::Provision]| {
+        v.iter()
+            .map(|p| json!({
+                "id": p.id,
+                "text": zh(&p.text),
+                "applies_to": p.applies_to.iter().map(|a| json!({"name": r.actor_name(a).map(zh), "url": actor_url(a)})).collect::<Vec<_>>(),
+                "source": p.source,
+            }))
+            .collect::<Vec<_>>()
+    };
+    out.push(PageOut {
+        path: "accountability.html".into(),
+        template: "accountability.html",
+        title: "獎懲及減責".into(),
+        context: json!({
+            "rewards": provisions(&r.rewards),
+            "penalties": provisions(&r.penalties),
+            "mitigations": provisions(&r.mitigations),
+        }),
+    });
+    out.push(PageOut {
+        path: "gaps.html".into(),
+        template: "gaps.html",
+        title: "已知缺漏與編輯決定".into(),
+        context: json!({
+            "decisions": r.decisions.iter().map(|d| json!({
+                "id": d.id,
+                "title": zh(&d.title),
+                "text": zh(&d.text),
+                "source": d.source,
+                "criteria": r.criteria.iter().filter(|c| c.decision.as_deref() == Some(&d.id)).map(|c| zh(&c.text)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "inconsistencies": r.inconsistencies.iter().map(|i| json!({
+                "id": i.id,
+                "title": zh(&i.title),
+                "reason": zh(&i.reason),
+                "readings": i.readings.iter().map(|x| json!({"source": x.source, "text": zh(&x.text)})).collect::<Vec<_>>(),
+                "rule": i.rule,
+                "detected": i.detected,
+                "source": i.source,
+            })).collect::<Vec<_>>(),
+        }),
+    });
+    let _ = duty_url;
+    out
+}

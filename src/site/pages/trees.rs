@@ -1,0 +1,117 @@
+//! The authored decision trees (reporting channel, support, escalation,
+//! national-security screening): one page per question and per outcome,
+//! each outcome linking to the events, contacts, duties and units it names.
+
+use serde_json::json;
+
+use super::{PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url, tree_outcome_url, zh};
+use crate::ruleset::Ruleset;
+
+pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+    let mut out = Vec::new();
+    for tree in &r.trees {
+        // Parent links for the "answers so far" trail.
+        let mut parent: std::collections::BTreeMap<String, (String, String)> = Default::default();
+        for n in &tree.nodes {
+            for a in &n.answers {
+                let target = a
+                    .next
+                    .clone()
+                    .or_else(|| a.outcome.as_ref().map(|o| format!("outcome:{o}")));
+                if let Some(t) = target {
+                    parent.entry(t).or_insert((n.id.clone(), zh(&a.text)));
+                }
+            }
+        }
+        let trail = |key: &str| {
+            let mut steps = Vec::new();
+            let mut at = key.to_owned();
+            let mut guard = 0;
+            while let Some((p, answer)) = parent.get(&at) {
+                let q = tree.nodes.iter().find(|n| &n.id == p);
+                steps.push(json!({
+                    "question": q.map(|q| zh(&q.question)),
+                    "answer": answer,
+                    "url": tree_node_url(&tree.id, p, &tree.start),
+                }));
+                at = p.clone();
+                guard += 1;
+                if guard > tree.nodes.len() {
+                    break;
+                }
+            }
+            steps.reverse();
+            steps
+        };
+        let tree_info = json!({
+            "id": tree.id,
+            "title": zh(&tree.title),
+            "summary": zh(&tree.summary),
+            "source": tree.source,
+            "start_url": tree_node_url(&tree.id, &tree.start, &tree.start),
+        });
+        for n in &tree.nodes {
+            out.push(PageOut {
+                path: tree_node_url(&tree.id, &n.id, &tree.start),
+                template: "tree.html",
+                title: zh(&tree.title),
+                context: json!({
+                    "tree": tree_info,
+                    "kind": "question",
+                    "node_id": n.id,
+                    "trail": trail(&n.id),
+                    "question": zh(&n.question),
+                    "help": n.help.as_ref().map(zh),
+                    "source": n.source,
+                    "answers": n.answers.iter().map(|a| json!({
+                        "text": zh(&a.text),
+                        "url": match (&a.next, &a.outcome) {
+                            (Some(next), _) => tree_node_url(&tree.id, next, &tree.start),
+                            (None, Some(o)) => tree_outcome_url(&tree.id, o),
+                            (None, None) => String::new(),
+                        },
+                    })).collect::<Vec<_>>(),
+                }),
+            });
+        }
+        for o in &tree.outcomes {
+            let links: Vec<_> = o
+                .levels
+                .iter()
+                .filter_map(|l| u8::try_from(*l).ok().and_then(|l| r.level(l)))
+                .map(|l| json!({"kind": "影響等級", "text": zh(&l.name), "url": level_url(l.id)}))
+                .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
+                    json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "source": e.source})
+                }))
+                .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
+                    json!({"kind": "聯絡", "text": format!("{}：{}", zh(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "source": c.source})
+                }))
+                .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
+                    json!({"kind": "應辦事項", "text": zh(&d.text), "url": duty_url(&d.id), "source": d.source})
+                }))
+                .chain(o.units.iter().filter_map(|id| r.actor_name(id).map(|n| (id, n))).map(|(id, n)| {
+                    json!({"kind": "單位", "text": zh(n), "url": actor_url(id)})
+                }))
+                .chain(o.trees.iter().filter_map(|id| r.trees.iter().find(|t| &t.id == id)).map(|t| {
+                    json!({"kind": "下一步判斷", "text": zh(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
+                }))
+                .collect();
+            out.push(PageOut {
+                path: tree_outcome_url(&tree.id, &o.id),
+                template: "tree.html",
+                title: format!("{}：{}", zh(&tree.title), zh(&o.title)),
+                context: json!({
+                    "tree": tree_info,
+                    "kind": "outcome",
+                    "node_id": format!("outcome:{}", o.id),
+                    "trail": trail(&format!("outcome:{}", o.id)),
+                    "outcome_title": zh(&o.title),
+                    "outcome_text": zh(&o.text),
+                    "source": o.source,
+                    "links": links,
+                }),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,207 @@
+//! The offline search index.
+//!
+//! Chinese has no spaces between words, so text is indexed by overlapping
+//! character pairs (bigrams) within runs of CJK characters, plus whole ASCII
+//! words; the query is cut the same way in `logic.js` (`tokenize`), so index
+//! and query always agree. No dictionary segmenter: a segmenter that cuts the
+//! index one way and a query another is a known cause of missed zh-TW
+//! results. The index ships as a classic script (`fetch` fails under
+//! `file://`).
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url, zh};
+use crate::ruleset::Ruleset;
+
+/// A searchable document: a page or an entity on a page.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub url: String,
+    pub title: String,
+    pub text: String,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3040..=0x30FF | 0x3100..=0x312F | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+}
+
+/// Full-width ASCII (Ａ, １) to ASCII, then lower case.
+fn normalise(c: char) -> char {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Bigrams of CJK runs (a lone CJK character stands for itself) and ASCII
+/// words of letters and digits.
+pub fn tokenize(text: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    let mut word = String::new();
+    let flush_run = |run: &mut Vec<char>, tokens: &mut Vec<String>| {
+        if run.len() == 1 {
+            tokens.push(run[0].to_string());
+        }
+        for pair in run.windows(2) {
+            tokens.push(pair.iter().collect());
+        }
+        run.clear();
+    };
+    for c in text.chars().map(normalise) {
+        if is_cjk(c) {
+            if !word.is_empty() {
+                tokens.push(std::mem::take(&mut word));
+            }
+            run.push(c);
+        } else if c.is_ascii_alphanumeric() {
+            flush_run(&mut run, &mut tokens);
+            word.push(c);
+        } else {
+            flush_run(&mut run, &mut tokens);
+            if !word.is_empty() {
+                tokens.push(std::mem::take(&mut word));
+            }
+        }
+    }
+    flush_run(&mut run, &mut tokens);
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    tokens
+}
+
+impl Doc {
+    /// The text of a rendered page's `<main>`, without markup.
+    pub fn from_html(url: &str, title: &str, html: &str) -> Doc {
+        let main = html
+            .find("<main")
+            .and_then(|s| html[s..].find("</main>").map(|e| &html[s..s + e]))
+            .unwrap_or(html);
+        Doc {
+            url: url.to_owned(),
+            title: title.to_owned(),
+            text: strip_tags(main),
+        }
+    }
+}
+
+/// Removes tags and `<script>`/`<style>` contents, decodes the entities Tera
+/// writes, and folds white space.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        out.push(' ');
+        let after = &rest[lt..];
+        let skip_to = if after.starts_with("<script") {
+            after.find("</script>").map(|i| i + 9)
+        } else if after.starts_with("<style") {
+            after.find("</style>").map(|i| i + 8)
+        } else if after.starts_with("<svg") {
+            after.find("</svg>").map(|i| i + 6)
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        rest = &after[skip_to.unwrap_or(after.len())..];
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2F;", "/")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every policy entity as its own document, pointing at its anchor.
+pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for l in &r.levels {
+        docs.push(Doc { url: level_url(l.id), title: zh(&l.name), text: zh(&l.summary) });
+    }
+    for e in r.events.iter().filter(|e| e.anchor.is_some()) {
+        docs.push(Doc {
+            url: event_url(&e.id),
+            title: zh(&e.name),
+            text: format!("{} {}", e.description.as_ref().map(zh).unwrap_or_default(), super::pages::within_text(e)),
+        });
+    }
+    for c in &r.contacts {
+        docs.push(Doc { url: contact_url(&c.id), title: zh(&c.name), text: format!("{} {}", c.value, zh(&c.purpose)) });
+    }
+    for u in &r.units {
+        let text = [u.short.as_ref(), u.remit.as_ref(), u.jurisdiction.as_ref()]
+            .iter()
+            .flatten()
+            .map(|t| zh(t))
+            .collect::<Vec<_>>()
+            .join(" ");
+        docs.push(Doc { url: actor_url(&u.id), title: zh(&u.name), text });
+    }
+    for x in &r.roles {
+        docs.push(Doc { url: actor_url(&x.id), title: zh(&x.name), text: x.remit.as_ref().map(zh).unwrap_or_default() });
+    }
+    for a in &r.agencies {
+        docs.push(Doc {
+            url: agency_url(a.number),
+            title: zh(&a.name),
+            text: format!("編號 {} {}", a.number, a.aliases.join(" ")),
+        });
+    }
+    for d in &r.duties {
+        docs.push(Doc { url: duty_url(&d.id), title: format!("應辦事項 {}", d.source), text: zh(&d.text) });
+    }
+    docs
+}
+
+/// `window.HANDBOOK_SEARCH = {docs: [[url, title, text]], terms: {token:
+/// [doc, count, doc, count, ...]}}`.
+pub fn index_script(docs: &[Doc]) -> String {
+    let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for t in tokenize(&format!("{} {}", d.title, d.text)) {
+            *counts.entry(t).or_insert(0) += 1;
+        }
+        for (t, n) in counts {
+            let postings = terms.entry(t).or_default();
+            postings.push(i);
+            postings.push(n);
+        }
+    }
+    let data = json!({
+        "docs": docs.iter().map(|d| json!([d.url, d.title, d.text])).collect::<Vec<_>>(),
+        "terms": terms,
+    });
+    let text = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()).replace("</", "<\\/");
+    format!("window.HANDBOOK_SEARCH = {text};\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_chinese_into_bigrams_and_keeps_ascii_words() {
+        assert_eq!(tokenize("資安事件"), vec!["資安", "安事", "事件"]);
+        assert_eq!(tokenize("通報 NCERT 網站"), vec!["通報", "ncert", "網站"]);
+        assert_eq!(tokenize("４級"), vec!["4", "級"]);
+        assert_eq!(tokenize("36小時"), vec!["36", "小時"]);
+    }
+
+    #[test]
+    fn strips_markup_and_scripts() {
+        let text = strip_tags("<p>資安 &amp; 通報</p><script>var x = '<p>';</script><b>完</b>");
+        assert_eq!(text, "資安 & 通報 完");
+    }
+}

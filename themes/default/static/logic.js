@@ -1,0 +1,372 @@
+/*
+ * logic.js: the handbook's arithmetic, in the browser.
+ *
+ * A line-for-line port of the Rust functions the `handbook` CLI uses
+ * (ruleset::classify::Classifier::evaluate, classify::walk,
+ * ruleset::deadlines::compute, site::search::tokenize), so the decision
+ * tree, the calculator and search give exactly the answers of the CLI.
+ * `tests/js_parity.rs` runs this file under Node against vectors the Rust
+ * code produces. Pure functions only: no DOM, no network, no clock.
+ * A classic script (no modules), because modules do not load from file://.
+ */
+(function (global) {
+  "use strict";
+
+  var OFFSET_MINUTES = 480; // Asia/Taipei: UTC+8, no daylight saving since 1979.
+
+  // ---- classification ---------------------------------------------------
+
+  function questionIndex(data, id) {
+    for (var i = 0; i < data.questions.length; i++) {
+      if (data.questions[i].id === id) return i;
+    }
+    return -1;
+  }
+
+  function answerIndex(question, id) {
+    for (var i = 0; i < question.answers.length; i++) {
+      if (question.answers[i].id === id) return i;
+    }
+    return -1;
+  }
+
+  /** {questionId: answerId} to one slot per question (index or null). */
+  function answerSlots(data, byId) {
+    var slots = [];
+    for (var i = 0; i < data.questions.length; i++) {
+      var q = data.questions[i];
+      var a = byId && Object.prototype.hasOwnProperty.call(byId, q.id) ? answerIndex(q, byId[q.id]) : -1;
+      slots.push(a >= 0 ? a : null);
+    }
+    return slots;
+  }
+
+  function criterionMatch(data, c, slots) {
+    var unknown = false;
+    var keys = Object.keys(c.when).sort();
+    for (var k = 0; k < keys.length; k++) {
+      var qi = questionIndex(data, keys[k]);
+      if (qi < 0) continue;
+      var given = slots[qi];
+      if (given === null || given === undefined) { unknown = true; continue; }
+      var answerId = data.questions[qi].answers[given].id;
+      if (c.when[keys[k]].indexOf(answerId) < 0) return "no";
+    }
+    return unknown ? "unknown" : "yes";
+  }
+
+  function isNothing(question, index) {
+    return !!(question.answers[index] && question.answers[index].nothing);
+  }
+
+  function decides(question) {
+    for (var i = 0; i < question.answers.length; i++) if (question.answers[i].nothing) return true;
+    return false;
+  }
+
+  /** Mirrors Classifier::evaluate; `slots` has one answer index or null per question. */
+  function evaluate(data, slots) {
+    var statuses = data.criteria.map(function (c) { return criterionMatch(data, c, slots); });
+    var best = null;
+    data.criteria.forEach(function (c, i) {
+      if (statuses[i] === "yes" && (best === null || c.level > best)) best = c.level;
+    });
+    var possible = data.criteria.filter(function (c, i) {
+      return statuses[i] === "unknown" && (best === null || c.level > best);
+    });
+    if (possible.length === 0) {
+      if (best !== null) {
+        var matched = [];
+        data.criteria.forEach(function (c, i) {
+          if (statuses[i] === "yes" && c.level === best) matched.push(c.id);
+        });
+        return { status: "level", level: best, criteria: matched };
+      }
+      var something = false;
+      var unanswered = [];
+      data.questions.forEach(function (q, qi) {
+        if (!decides(q)) return;
+        var a = slots[qi];
+        if (a === null || a === undefined) unanswered.push(q.id);
+        else if (!isNothing(q, a)) something = true;
+      });
+      if (something) return { status: "unclassified" };
+      if (unanswered.length === 0) return { status: "not-an-incident" };
+      return { status: "needs-answers", questions: unanswered };
+    }
+    var needed = [];
+    possible.forEach(function (c) {
+      Object.keys(c.when).forEach(function (qid) {
+        var qi = questionIndex(data, qid);
+        if (qi >= 0 && (slots[qi] === null || slots[qi] === undefined) && needed.indexOf(qi) < 0) needed.push(qi);
+      });
+    });
+    needed.sort(function (a, b) { return a - b; });
+    return { status: "needs-answers", questions: needed.map(function (qi) { return data.questions[qi].id; }) };
+  }
+
+  /** Mirrors classify::walk: follow the compiled tree with full answers. */
+  function walkTree(data, slots) {
+    var node = 0;
+    for (var guard = 0; guard <= data.levelTree.length; guard++) {
+      var n = data.levelTree[node];
+      if (!n) return null;
+      if (n.type === "leaf") return n.outcome;
+      var qi = questionIndex(data, n.question);
+      if (qi < 0 || slots[qi] === null || slots[qi] === undefined) return null;
+      var answerId = data.questions[qi].answers[slots[qi]].id;
+      var next = null;
+      for (var b = 0; b < n.branches.length; b++) {
+        if (n.branches[b].answer === answerId) next = n.branches[b].node;
+      }
+      if (next === null) return null;
+      node = next;
+    }
+    return null;
+  }
+
+  // ---- time ------------------------------------------------------------
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < (width || 2)) s = "0" + s;
+    return s;
+  }
+
+  function validDate(y, m, d) {
+    if (m < 1 || m > 12 || d < 1) return false;
+    var days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    return d <= days[m - 1];
+  }
+
+  /**
+   * RFC 3339 (2026-03-01T09:00:00+08:00, ...Z) or local Taiwan time
+   * (2026-03-01T09:00, 2026-03-01 09:00[:ss]). Returns epoch milliseconds,
+   * or null when the text is not a valid time.
+   */
+  function parseTime(text) {
+    var m = /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-]\d{2}:\d{2})?\s*$/.exec(text || "");
+    if (!m) return null;
+    var y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = m[6] ? +m[6] : 0;
+    if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
+    var offset = OFFSET_MINUTES;
+    if (m[7]) {
+      if (!m[6]) return null; // RFC 3339 requires seconds
+      if (m[7] === "Z" || m[7] === "z") offset = 0;
+      else {
+        var sign = m[7][0] === "-" ? -1 : 1;
+        offset = sign * (+m[7].slice(1, 3) * 60 + +m[7].slice(4, 6));
+      }
+    }
+    return Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60000;
+  }
+
+  /** Epoch milliseconds to 2026-03-01T09:00:00+08:00. */
+  function formatTime(ms) {
+    var t = new Date(ms + OFFSET_MINUTES * 60000);
+    return pad(t.getUTCFullYear(), 4) + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) +
+      "T" + pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes()) + ":" + pad(t.getUTCSeconds()) + "+08:00";
+  }
+
+  // ---- deadlines -------------------------------------------------------
+
+  /** Minutes of a `within` value, 0 for immediately, null for unspecified. */
+  function withinMinutes(w) {
+    if (w === "immediately") return 0;
+    if (w && typeof w === "object" && typeof w.minutes === "number") return w.minutes;
+    return null;
+  }
+
+  /** "1h", "36h", "2w", "30m", "immediately", "unspecified" (Within::label). */
+  function withinLabel(w) {
+    var m = withinMinutes(w);
+    if (w === "immediately") return "immediately";
+    if (m === null) return "unspecified";
+    if (m > 0 && m % (60 * 24 * 7) === 0) return m / (60 * 24 * 7) + "w";
+    if (m % 60 === 0) return m / 60 + "h";
+    return m + "m";
+  }
+
+  /** Mirrors deadlines::topological_order. */
+  function topologicalOrder(events) {
+    var placed = events.map(function () { return false; });
+    var order = [];
+    var progress = true;
+    function indexOf(id) {
+      for (var j = 0; j < events.length; j++) if (events[j].id === id) return j;
+      return -1;
+    }
+    while (progress) {
+      progress = false;
+      for (var i = 0; i < events.length; i++) {
+        if (placed[i]) continue;
+        var a = events[i].anchor;
+        var ready = a === null || a === undefined || indexOf(a) < 0 || placed[indexOf(a)];
+        if (ready) { placed[i] = true; order.push(i); progress = true; }
+      }
+    }
+    return order;
+  }
+
+  /**
+   * Mirrors deadlines::compute. facts = {level, discovered (ms),
+   * conditions: [ids], actual: {eventId: ms}}. Returns
+   * [{event, actor, due, anchor, within, assumed, kind, actual, source}]
+   * with times as +08:00 strings (or null) and `within` as its label.
+   */
+  function computeDeadlines(data, facts) {
+    var events = data.events;
+    var known = {};
+    var out = [];
+    var actual = facts.actual || {};
+    var conditions = facts.conditions || [];
+    topologicalOrder(events).forEach(function (i) {
+      var e = events[i];
+      var act = Object.prototype.hasOwnProperty.call(actual, e.id) ? actual[e.id] : null;
+      if (e.anchor === null || e.anchor === undefined) {
+        var time = e.id === "discovered" ? (act !== null ? act : facts.discovered) : act;
+        if (time !== null && time !== undefined) known[e.id] = { actual: time, due: null, assumed: false };
+        return;
+      }
+      var within = e.within[String(facts.level)];
+      if (within === undefined) return;
+      if (e.when && conditions.indexOf(e.when) < 0) return;
+      var anchor = known[e.anchor];
+      if (!anchor) return;
+      var base = null, assumed;
+      if (anchor.actual !== null) { base = anchor.actual; assumed = false; }
+      else if (anchor.due !== null) { base = anchor.due; assumed = true; }
+      else { assumed = anchor.assumed; }
+      var minutes = withinMinutes(within);
+      var due = base !== null && minutes !== null ? base + minutes * 60000 : null;
+      assumed = assumed || (base === null && due === null && anchor.assumed);
+      known[e.id] = { actual: act, due: due, assumed: assumed };
+      out.push({
+        event: e.id,
+        actor: e.actor,
+        due: due === null ? null : formatTime(due),
+        dueMs: due,
+        anchor: e.anchor,
+        within: withinLabel(within),
+        assumed: assumed && due !== null,
+        kind: e.kind,
+        actual: act === null ? null : formatTime(act),
+        source: e.source
+      });
+    });
+    return out;
+  }
+
+  // ---- search ----------------------------------------------------------
+
+  function isCjk(cp) {
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0x3040 && cp <= 0x30FF) || (cp >= 0x3100 && cp <= 0x312F) || (cp >= 0xAC00 && cp <= 0xD7AF) ||
+      (cp >= 0x20000 && cp <= 0x2FFFF);
+  }
+
+  function isAsciiAlnum(ch) {
+    return /^[0-9a-z]$/.test(ch);
+  }
+
+  /** Mirrors site::search::tokenize: CJK bigrams and ASCII words. */
+  function tokenize(text) {
+    var tokens = [];
+    var run = [];
+    var word = "";
+    function flushRun() {
+      if (run.length === 1) tokens.push(run[0]);
+      for (var i = 0; i + 1 < run.length; i++) tokens.push(run[i] + run[i + 1]);
+      run = [];
+    }
+    for (var ch of String(text || "")) {
+      var cp = ch.codePointAt(0);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) { cp -= 0xFEE0; ch = String.fromCodePoint(cp); }
+      if (cp < 128) ch = ch.toLowerCase();
+      if (isCjk(cp)) {
+        if (word) { tokens.push(word); word = ""; }
+        run.push(ch);
+      } else if (isAsciiAlnum(ch)) {
+        flushRun();
+        word += ch;
+      } else {
+        flushRun();
+        if (word) { tokens.push(word); word = ""; }
+      }
+    }
+    flushRun();
+    if (word) tokens.push(word);
+    return tokens;
+  }
+
+  /**
+   * Ranked search over the index search.rs writes: documents containing every
+   * query token, scored by term frequency weighted by rarity, with a bonus
+   * for title matches. Returns [{url, title, text, score}].
+   */
+  function search(index, query, limit) {
+    var tokens = tokenize(query);
+    if (tokens.length === 0) return [];
+    var unique = tokens.filter(function (t, i) { return tokens.indexOf(t) === i; });
+    var scores = null;
+    var n = index.docs.length;
+    for (var k = 0; k < unique.length; k++) {
+      var postings = index.terms[unique[k]];
+      if (!postings) return [];
+      var idf = Math.log(1 + n / (postings.length / 2));
+      var next = {};
+      for (var p = 0; p < postings.length; p += 2) {
+        var doc = postings[p];
+        if (scores === null || Object.prototype.hasOwnProperty.call(scores, doc)) {
+          next[doc] = (scores === null ? 0 : scores[doc]) + postings[p + 1] * idf;
+        }
+      }
+      scores = next;
+    }
+    var q = String(query).trim().toLowerCase();
+    var results = Object.keys(scores).map(function (d) {
+      var doc = index.docs[+d];
+      var score = scores[d];
+      if (doc[1].toLowerCase().indexOf(q) >= 0) score *= 3;
+      if (doc[2].toLowerCase().indexOf(q) >= 0) score *= 1.5;
+      return { url: doc[0], title: doc[1], text: doc[2], score: score, order: +d };
+    });
+    results.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    return results.slice(0, limit || 50);
+  }
+
+  /** A short excerpt around the first match of the query (or its first token). */
+  function excerpt(text, query, width) {
+    width = width || 60;
+    var lower = text.toLowerCase();
+    var q = String(query).trim().toLowerCase();
+    var at = q ? lower.indexOf(q) : -1;
+    var len = q.length;
+    if (at < 0) {
+      var tokens = tokenize(query);
+      for (var i = 0; i < tokens.length && at < 0; i++) { at = lower.indexOf(tokens[i]); len = tokens[i].length; }
+    }
+    if (at < 0) return { before: "", match: "", after: text.slice(0, width * 2) };
+    var start = Math.max(0, at - width);
+    var end = Math.min(text.length, at + len + width);
+    return {
+      before: (start > 0 ? "…" : "") + text.slice(start, at),
+      match: text.slice(at, at + len),
+      after: text.slice(at + len, end) + (end < text.length ? "…" : "")
+    };
+  }
+
+  global.HandbookLogic = {
+    answerSlots: answerSlots,
+    evaluate: evaluate,
+    walkTree: walkTree,
+    parseTime: parseTime,
+    formatTime: formatTime,
+    withinMinutes: withinMinutes,
+    withinLabel: withinLabel,
+    computeDeadlines: computeDeadlines,
+    tokenize: tokenize,
+    search: search,
+    excerpt: excerpt
+  };
+})(typeof window !== "undefined" ? window : globalThis);
