@@ -7,7 +7,7 @@
 
 pub mod check;
 pub mod commands;
-pub mod site;
 pub mod diagnostics;
 pub mod policy;
 pub mod ruleset;
+pub mod site;

@@ -120,9 +120,11 @@ fn main() -> ExitCode {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let code = match cli.command {
-        Command::Build { root, out: dir } => {
-            commands::build(&commands::BuildCommand { root, out: dir }, &mut out, &mut err)
-        }
+        Command::Build { root, out: dir } => commands::build(
+            &commands::BuildCommand { root, out: dir },
+            &mut out,
+            &mut err,
+        ),
         Command::Check {
             root,
             format,

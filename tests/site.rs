@@ -23,14 +23,22 @@ fn bundled_ruleset() -> Ruleset {
 
 /// Builds `root` into a fresh folder and reads every file back.
 fn build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildError> {
-    site::build(&BuildOptions { root: root.to_path_buf(), out: out.to_path_buf(), year: 2026 })?;
+    site::build(&BuildOptions {
+        root: root.to_path_buf(),
+        out: out.to_path_buf(),
+        year: 2026,
+    })?;
     Ok(read_tree(out))
 }
 
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     for entry in walk(dir) {
-        let rel = entry.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .strip_prefix(dir)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/");
         files.insert(rel, std::fs::read(&entry).expect("read"));
     }
     files
@@ -54,7 +62,11 @@ fn fixture_site(tmp: &Path) -> PathBuf {
     let root = tmp.join("site");
     std::fs::create_dir_all(root.join("policy")).expect("mkdir");
     for name in POLICY_FILES {
-        std::fs::copy(manifest().join("policy").join(name), root.join("policy").join(name)).expect("copy");
+        std::fs::copy(
+            manifest().join("policy").join(name),
+            root.join("policy").join(name),
+        )
+        .expect("copy");
     }
     let content = manifest().join("tests/fixtures/site-small/content");
     std::fs::create_dir_all(root.join("content")).expect("mkdir");
@@ -66,11 +78,20 @@ fn fixture_site(tmp: &Path) -> PathBuf {
 }
 
 fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(files.get(path).unwrap_or_else(|| panic!("no {path}")).clone()).expect("utf-8")
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .clone(),
+    )
+    .expect("utf-8")
 }
 
 fn decode(s: &str) -> String {
-    s.replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"").replace("&amp;", "&")
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
 }
 
 /// Every `href`/`src` value of a page.
@@ -129,7 +150,8 @@ fn assert_links_resolve(files: &BTreeMap<String, Vec<u8>>) {
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let page = String::from_utf8_lossy(bytes);
         for link in links(&page) {
-            if link.starts_with("tel:") || link.starts_with("mailto:") || link.starts_with("data:") {
+            if link.starts_with("tel:") || link.starts_with("mailto:") || link.starts_with("data:")
+            {
                 continue;
             }
             if link.starts_with("http://") || link.starts_with("https://") {
@@ -154,7 +176,12 @@ fn assert_links_resolve(files: &BTreeMap<String, Vec<u8>>) {
         }
     }
     assert!(checked > 1000, "only {checked} links checked");
-    assert!(broken.is_empty(), "{} broken links:\n{}", broken.len(), broken.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -172,8 +199,14 @@ fn bundled_handbook_builds_with_every_link_resolving() {
         let page = String::from_utf8_lossy(bytes);
         assert!(page.contains("<html lang=\"zh-Hant-TW\">"), "{path}");
         assert!(page.contains(short), "{path} does not show the digest");
-        assert!(page.contains(&r.meta.version), "{path} does not show the version");
-        assert!(!page.contains("href=\"http://"), "{path} links over plain http");
+        assert!(
+            page.contains(&r.meta.version),
+            "{path} does not show the version"
+        );
+        assert!(
+            !page.contains("href=\"http://"),
+            "{path} links over plain http"
+        );
     }
 }
 
@@ -192,11 +225,15 @@ fn no_js_level_tree_reaches_the_classifier_level_on_every_path() {
         loop {
             let page = html(&files, &path);
             if page.contains("class=\"result ") {
-                let got = (1..=4u8).find(|l| page.contains(&format!("class=\"result result-level level-{l}\"")));
+                let got = (1..=4u8)
+                    .find(|l| page.contains(&format!("class=\"result result-level level-{l}\"")));
                 assert_eq!(got, expected, "answers {combo:?} end at {path}");
                 if let Some(l) = got {
                     let name = r.level(l).and_then(|x| x.name.get("zh-TW")).expect("name");
-                    assert!(page.contains(&format!("結果：{name}")), "{path} names its level");
+                    assert!(
+                        page.contains(&format!("結果：{name}")),
+                        "{path} names its level"
+                    );
                     levels_reached.insert(l);
                 }
                 break;
@@ -205,11 +242,15 @@ fn no_js_level_tree_reaches_the_classifier_level_on_every_path() {
             let q = r
                 .questions
                 .iter()
-                .position(|q| page.contains(&format!("<h2 id=\"q-title\">{}</h2>", q.text["zh-TW"])))
+                .position(|q| {
+                    page.contains(&format!("<h2 id=\"q-title\">{}</h2>", q.text["zh-TW"]))
+                })
                 .unwrap_or_else(|| panic!("{path} asks no known question"));
             let answer_text = &r.questions[q].answers[combo[q]].text["zh-TW"];
             let marker = format!("\">{answer_text}</a>");
-            let at = page.find(&marker).unwrap_or_else(|| panic!("{path} has no answer {answer_text}"));
+            let at = page
+                .find(&marker)
+                .unwrap_or_else(|| panic!("{path} has no answer {answer_text}"));
             let href_start = page[..at].rfind("href=\"").expect("href") + 6;
             let (next, _) = resolve(&path, &decode(&page[href_start..at]));
             path = next;
@@ -217,7 +258,10 @@ fn no_js_level_tree_reaches_the_classifier_level_on_every_path() {
             assert!(steps <= r.questions.len(), "too many steps for {combo:?}");
         }
     }
-    assert_eq!(levels_reached.into_iter().collect::<Vec<_>>(), vec![1, 2, 3, 4]);
+    assert_eq!(
+        levels_reached.into_iter().collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
 }
 
 #[test]
@@ -265,7 +309,11 @@ fn every_policy_entity_appears_on_some_page() {
     for d in &r.decisions {
         expect("decision", zh(&d.title));
     }
-    assert!(missing.is_empty(), "not on any page:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "not on any page:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -275,7 +323,11 @@ fn fixture_site_builds_twice_identically_and_escapes_text() {
     // Put HTML-special characters into the policy too.
     let contacts = root.join("policy/contacts.toml");
     let text = std::fs::read_to_string(&contacts).expect("read");
-    let text = text.replacen("name = { zh-TW = \"", "name = { zh-TW = \"<b>粗體</b> & ", 1);
+    let text = text.replacen(
+        "name = { zh-TW = \"",
+        "name = { zh-TW = \"<b>粗體</b> & ",
+        1,
+    );
     std::fs::write(&contacts, text).expect("write");
 
     let first = build(&root, &root.join("public")).expect("fixture builds");
@@ -284,19 +336,31 @@ fn fixture_site_builds_twice_identically_and_escapes_text() {
     assert_links_resolve(&first);
 
     let chapter = html(&first, "chapters/first.html");
-    assert!(chapter.contains("&lt;script&gt;alert("), "raw HTML in a chapter is shown as text");
+    assert!(
+        chapter.contains("&lt;script&gt;alert("),
+        "raw HTML in a chapter is shown as text"
+    );
     assert!(!chapter.contains("<script>alert"), "never passed through");
     assert!(chapter.contains("a &lt; b &amp; c"));
-    assert!(chapter.contains("&lt;特殊&gt; &amp; &quot;字元&quot;"), "front-matter title escaped");
+    assert!(
+        chapter.contains("&lt;特殊&gt; &amp; &quot;字元&quot;"),
+        "front-matter title escaped"
+    );
     // Shortcodes became the rule set's facts.
     assert!(chapter.contains("發現後1 小時內通報"), "{chapter}");
     assert!(chapter.contains("8 小時內"));
     assert!(chapter.contains("href=\"tel:+886227339922\""));
     assert!(chapter.contains("36 小時內"));
-    assert!(chapter.contains("<h2 id=\"通報時限\">"), "Chinese heading anchor kept");
+    assert!(
+        chapter.contains("<h2 id=\"通報時限\">"),
+        "Chinese heading anchor kept"
+    );
     assert!(chapter.contains("footnote"));
     let contacts_page = html(&first, "contacts/index.html");
-    assert!(contacts_page.contains("&lt;b&gt;粗體&lt;&#x2F;b&gt; &amp;"), "policy text escaped");
+    assert!(
+        contacts_page.contains("&lt;b&gt;粗體&lt;&#x2F;b&gt; &amp;"),
+        "policy text escaped"
+    );
     assert!(!contacts_page.contains("<b>粗體"));
     let second_chapter = html(&first, "chapters/second.html");
     assert!(second_chapter.contains("行政院研究發展考核委員會"));
@@ -311,10 +375,20 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
 
     let chapter = root.join("content/first.md");
     let text = std::fs::read_to_string(&chapter).expect("read");
-    std::fs::write(&chapter, text.replace("event=\"report\", level=3", "event=\"reprot\", level=3")).expect("write");
+    std::fs::write(
+        &chapter,
+        text.replace("event=\"report\", level=3", "event=\"reprot\", level=3"),
+    )
+    .expect("write");
     match build(&root, &out) {
-        Err(BuildError::Diagnostics { diagnostics, sources }) => {
-            let d = diagnostics.iter().find(|d| d.rule == "content-reference").expect("content-reference");
+        Err(BuildError::Diagnostics {
+            diagnostics,
+            sources,
+        }) => {
+            let d = diagnostics
+                .iter()
+                .find(|d| d.rule == "content-reference")
+                .expect("content-reference");
             let loc = d.location(&sources);
             assert_eq!(loc.file.as_deref(), Some("content/first.md"));
             assert_eq!(loc.line, 10, "{d:?}");
@@ -322,7 +396,11 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
         }
         other => panic!("expected diagnostics, got {other:?}"),
     }
-    assert_eq!(read_tree(&out), before, "the previous output is byte-identical");
+    assert_eq!(
+        read_tree(&out),
+        before,
+        "the previous output is byte-identical"
+    );
 
     // The same error through the binary: exit 1, file:line on stderr, and
     // `check` reports it too.
@@ -344,12 +422,28 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
 fn bad_front_matter_and_non_ascii_slugs_are_reported() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = fixture_site(tmp.path());
-    std::fs::write(root.join("content/中文.md"), "+++\ntitle = \"x\"\n+++\nbody\n").expect("write");
-    std::fs::write(root.join("content/bad.md"), "+++\ntitle = \"x\"\ncolour = 1\n+++\n").expect("write");
+    std::fs::write(
+        root.join("content/中文.md"),
+        "+++\ntitle = \"x\"\n+++\nbody\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("content/bad.md"),
+        "+++\ntitle = \"x\"\ncolour = 1\n+++\n",
+    )
+    .expect("write");
     match build(&root, &root.join("public")) {
         Err(BuildError::Diagnostics { diagnostics, .. }) => {
-            assert!(diagnostics.iter().any(|d| d.rule == "content-front-matter" && d.message.contains("slug")));
-            assert!(diagnostics.iter().any(|d| d.rule == "content-front-matter" && d.message.contains("colour")));
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.rule == "content-front-matter" && d.message.contains("slug"))
+            );
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.rule == "content-front-matter" && d.message.contains("colour"))
+            );
         }
         other => panic!("expected diagnostics, got {other:?}"),
     }

@@ -15,7 +15,11 @@ pub struct BuildCommand {
 }
 
 pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let target = if opts.out.is_absolute() { opts.out.clone() } else { opts.root.join(&opts.out) };
+    let target = if opts.out.is_absolute() {
+        opts.out.clone()
+    } else {
+        opts.root.join(&opts.out)
+    };
     let result = site::build(&BuildOptions {
         root: opts.root.clone(),
         out: target.clone(),
@@ -24,7 +28,11 @@ pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u
     match result {
         Ok(report) => {
             if !report.warnings.is_empty() {
-                let _ = write!(err, "{}", diagnostics::render_human(&report.warnings, &report.sources));
+                let _ = write!(
+                    err,
+                    "{}",
+                    diagnostics::render_human(&report.warnings, &report.sources)
+                );
             }
             let _ = writeln!(
                 out,
@@ -42,9 +50,15 @@ pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u
             let _ = writeln!(err, "error: {e}");
             EXIT_USAGE
         }
-        Err(BuildError::Diagnostics { diagnostics: ds, sources }) => {
+        Err(BuildError::Diagnostics {
+            diagnostics: ds,
+            sources,
+        }) => {
             let _ = write!(err, "{}", diagnostics::render_human(&ds, &sources));
-            let _ = writeln!(err, "build stopped: the previous output (if any) is unchanged");
+            let _ = writeln!(
+                err,
+                "build stopped: the previous output (if any) is unchanged"
+            );
             EXIT_POLICY
         }
         Err(BuildError::Write { path, error }) => {

@@ -36,16 +36,32 @@ pub fn drills(r: &Ruleset, year: i32) -> String {
         let mut dates: Vec<(u32, Option<u32>, String, String)> = d
             .due
             .iter()
-            .map(|x| (x.month, x.day, format!("{}：{}", zh(&d.name), zh(&x.text)), x.source.clone()))
+            .map(|x| {
+                (
+                    x.month,
+                    x.day,
+                    format!("{}：{}", zh(&d.name), zh(&x.text)),
+                    x.source.clone(),
+                )
+            })
             .collect();
         for rep in &d.report {
             if let Some(by) = &rep.by {
-                dates.push((by.month, by.day, format!("{}：{}", zh(&d.name), zh(&rep.text)), rep.source.clone()));
+                dates.push((
+                    by.month,
+                    by.day,
+                    format!("{}：{}", zh(&d.name), zh(&rep.text)),
+                    rep.source.clone(),
+                ));
             }
         }
         for (month, day, summary, source) in dates {
-            let day = day.unwrap_or_else(|| last_day(year, month)).min(last_day(year, month));
-            let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) else { continue };
+            let day = day
+                .unwrap_or_else(|| last_day(year, month))
+                .min(last_day(year, month));
+            let Some(date) = chrono::NaiveDate::from_ymd_opt(year, month, day) else {
+                continue;
+            };
             let next = date.succ_opt().unwrap_or(date);
             n += 1;
             for line in [
@@ -55,7 +71,10 @@ pub fn drills(r: &Ruleset, year: i32) -> String {
                 format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")),
                 format!("DTEND;VALUE=DATE:{}", next.format("%Y%m%d")),
                 format!("SUMMARY:{}", escape(&format!("期限：{summary}"))),
-                format!("DESCRIPTION:{}", escape(&format!("依據：綱要 {source}（{} 版規則）", r.meta.version))),
+                format!(
+                    "DESCRIPTION:{}",
+                    escape(&format!("依據：綱要 {source}（{} 版規則）", r.meta.version))
+                ),
                 "END:VEVENT".to_owned(),
             ] {
                 s.push_str(&fold(&line));

@@ -23,7 +23,10 @@ fn zh(t: &crate::ruleset::Text) -> String {
 
 /// A vCard 3.0 (the version every phone imports) for one owner.
 pub fn vcard(r: &Ruleset, owner: &str) -> String {
-    let name = r.actor_name(owner).map(zh).unwrap_or_else(|| owner.to_owned());
+    let name = r
+        .actor_name(owner)
+        .map(zh)
+        .unwrap_or_else(|| owner.to_owned());
     let parent = r
         .units
         .iter()
@@ -101,7 +104,10 @@ pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
         .collect();
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
-            && let Some(svg) = qr_svg(&c.href, &format!("QR code：撥打 {} {}", zh(&c.name), c.value))
+            && let Some(svg) = qr_svg(
+                &c.href,
+                &format!("QR code：撥打 {} {}", zh(&c.name), c.value),
+            )
         {
             out.push((path, svg.into_bytes()));
         }

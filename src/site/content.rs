@@ -79,9 +79,12 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
             Ok(t) => t,
             Err(problem) => {
                 out.push(
-                    Diagnostic::error("encoding", format!("{} is not usable text: {problem:?}", rel.display()))
-                        .in_file(rel)
-                        .hint("save the chapter as UTF-8 without BOM"),
+                    Diagnostic::error(
+                        "encoding",
+                        format!("{} is not usable text: {problem:?}", rel.display()),
+                    )
+                    .in_file(rel)
+                    .hint("save the chapter as UTF-8 without BOM"),
                 );
                 continue;
             }
@@ -96,11 +99,14 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
     for p in &pages {
         if let Some(first) = seen.get(&p.slug) {
             out.push(
-                Diagnostic::error("duplicate-id", format!("two chapters have the slug `{}`", p.slug))
-                    .at(Span::new(p.file, 0..3), "second chapter")
-                    .related(Span::new(*first, 0..3), "first chapter")
-                    .hint("set a different `slug` in one front matter; slugs become file names")
-                    .subject(p.slug.clone()),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("two chapters have the slug `{}`", p.slug),
+                )
+                .at(Span::new(p.file, 0..3), "second chapter")
+                .related(Span::new(*first, 0..3), "first chapter")
+                .hint("set a different `slug` in one front matter; slugs become file names")
+                .subject(p.slug.clone()),
             );
         } else {
             seen.insert(p.slug.clone(), p.file);
@@ -148,8 +154,16 @@ fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -
     let front: FrontMatter = match toml::from_str(&text[fm_start..fm_end]) {
         Ok(f) => f,
         Err(e) => {
-            let span = e.span().map(|s| s.start + fm_start..s.end + fm_start).unwrap_or(fm_start..fm_end);
-            let msg = e.message().lines().next().unwrap_or("bad front matter").to_owned();
+            let span = e
+                .span()
+                .map(|s| s.start + fm_start..s.end + fm_start)
+                .unwrap_or(fm_start..fm_end);
+            let msg = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("bad front matter")
+                .to_owned();
             out.push(fm_error(
                 format!("front matter: {msg}"),
                 span,
@@ -161,10 +175,20 @@ fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -
     };
     let slug = match &front.slug {
         Some(s) => s.clone(),
-        None => rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
     };
-    if slug.is_empty() || !slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        let range = text[..fm_end].find("slug").map(|i| i..i + 4).unwrap_or(0..3);
+    if slug.is_empty()
+        || !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        let range = text[..fm_end]
+            .find("slug")
+            .map(|i| i..i + 4)
+            .unwrap_or(0..3);
         out.push(fm_error(
             format!("slug `{slug}` is not ASCII kebab-case"),
             range,
@@ -215,16 +239,30 @@ impl ArgValue {
 
 /// Finds every shortcode in a body; `offset` is the body's position in its
 /// file. Malformed calls are returned as errors with their range.
-pub fn shortcodes(body: &str, offset: usize) -> Vec<Result<Shortcode, (String, std::ops::Range<usize>)>> {
+pub fn shortcodes(
+    body: &str,
+    offset: usize,
+) -> Vec<Result<Shortcode, (String, std::ops::Range<usize>)>> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(start) = body[from..].find("{{").map(|i| i + from) {
         let Some(end) = body[start..].find("}}").map(|i| i + start + 2) else {
-            found.push(Err(("`{{` is never closed with `}}`".to_owned(), offset + start..offset + start + 2)));
+            found.push(Err((
+                "`{{` is never closed with `}}`".to_owned(),
+                offset + start..offset + start + 2,
+            )));
             break;
         };
         let range = offset + start..offset + end;
-        found.push(parse_call(body[start + 2..end - 2].trim()).map(|(name, args)| Shortcode { name, args, range: range.clone() }).map_err(|m| (m, range)));
+        found.push(
+            parse_call(body[start + 2..end - 2].trim())
+                .map(|(name, args)| Shortcode {
+                    name,
+                    args,
+                    range: range.clone(),
+                })
+                .map_err(|m| (m, range)),
+        );
         from = end;
     }
     found
@@ -254,7 +292,10 @@ fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, ArgValue>), Strin
             let end = rest.find(',').unwrap_or(rest.len());
             let raw = rest[..end].trim();
             rest = &rest[end..];
-            ArgValue::Int(raw.parse().map_err(|_| format!("`{raw}` is neither a \"string\" nor a number"))?)
+            ArgValue::Int(
+                raw.parse()
+                    .map_err(|_| format!("`{raw}` is neither a \"string\" nor a number"))?,
+            )
         };
         if args.insert(key.clone(), value).is_some() {
             return Err(format!("argument `{key}` is given twice"));
@@ -278,7 +319,13 @@ pub const SHORTCODES: &[(&str, &[&str])] = &[
 
 /// `content-reference`: every shortcode is known, has its arguments, and
 /// names ids that exist in the policy.
-pub fn check(pages: &[Page], sources: &SourceMap, ix: &Index, pages_known: &[String], out: &mut Vec<Diagnostic>) {
+pub fn check(
+    pages: &[Page],
+    sources: &SourceMap,
+    ix: &Index,
+    pages_known: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
     for page in pages {
         let text = &sources.get(page.file).text;
         for found in shortcodes(&text[page.body_start..], page.body_start) {
@@ -286,9 +333,12 @@ pub fn check(pages: &[Page], sources: &SourceMap, ix: &Index, pages_known: &[Str
                 Ok(sc) => sc,
                 Err((msg, range)) => {
                     out.push(
-                        Diagnostic::error("content-reference", format!("malformed shortcode: {msg}"))
-                            .at(Span::new(page.file, range), "here")
-                            .hint("write shortcodes as {{ name(key=\"value\") }}"),
+                        Diagnostic::error(
+                            "content-reference",
+                            format!("malformed shortcode: {msg}"),
+                        )
+                        .at(Span::new(page.file, range), "here")
+                        .hint("write shortcodes as {{ name(key=\"value\") }}"),
                     );
                     continue;
                 }
@@ -297,43 +347,89 @@ pub fn check(pages: &[Page], sources: &SourceMap, ix: &Index, pages_known: &[Str
             let Some((_, params)) = SHORTCODES.iter().find(|(n, _)| *n == sc.name) else {
                 let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
                 out.push(
-                    Diagnostic::error("content-reference", format!("unknown shortcode `{}`", sc.name))
-                        .at(span, "not a shortcode")
-                        .hint(format!("shortcodes are: {}", names.join(", ")))
-                        .subject(sc.name.clone()),
+                    Diagnostic::error(
+                        "content-reference",
+                        format!("unknown shortcode `{}`", sc.name),
+                    )
+                    .at(span, "not a shortcode")
+                    .hint(format!("shortcodes are: {}", names.join(", ")))
+                    .subject(sc.name.clone()),
                 );
                 continue;
             };
-            let missing: Vec<&str> = params.iter().copied().filter(|p| !sc.args.contains_key(*p)).collect();
-            let extra: Vec<&String> = sc.args.keys().filter(|k| !params.contains(&k.as_str())).collect();
+            let missing: Vec<&str> = params
+                .iter()
+                .copied()
+                .filter(|p| !sc.args.contains_key(*p))
+                .collect();
+            let extra: Vec<&String> = sc
+                .args
+                .keys()
+                .filter(|k| !params.contains(&k.as_str()))
+                .collect();
             if !missing.is_empty() || !extra.is_empty() {
                 out.push(
-                    Diagnostic::error("content-reference", format!("`{}` takes {}", sc.name, params.join(", ")))
-                        .at(span, "wrong arguments")
-                        .hint(format!("write {{{{ {}({}) }}}}", sc.name, params.iter().map(|p| format!("{p}=...")).collect::<Vec<_>>().join(", "))),
+                    Diagnostic::error(
+                        "content-reference",
+                        format!("`{}` takes {}", sc.name, params.join(", ")),
+                    )
+                    .at(span, "wrong arguments")
+                    .hint(format!(
+                        "write {{{{ {}({}) }}}}",
+                        sc.name,
+                        params
+                            .iter()
+                            .map(|p| format!("{p}=..."))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
                 );
                 continue;
             }
             let arg = |k: &str| sc.args.get(k).and_then(ArgValue::as_str).unwrap_or("");
-            let level_ok = |k: &str| sc.args.get(k).and_then(ArgValue::as_int).is_some_and(|l| ix.levels.contains_key(&l));
+            let level_ok = |k: &str| {
+                sc.args
+                    .get(k)
+                    .and_then(ArgValue::as_int)
+                    .is_some_and(|l| ix.levels.contains_key(&l))
+            };
             let problem: Option<(String, String)> = match sc.name.as_str() {
-                "within" if !ix.events.contains(arg("event")) => Some(("event".into(), arg("event").into())),
-                "within" if !level_ok("level") => Some(("level".into(), format!("{:?}", sc.args.get("level")))),
-                "event" if !ix.events.contains(arg("id")) => Some(("event".into(), arg("id").into())),
-                "level" if !level_ok("id") => Some(("level".into(), format!("{:?}", sc.args.get("id")))),
-                "contact" if !ix.contacts.contains(arg("id")) => Some(("contact".into(), arg("id").into())),
-                "unit" if !ix.is_actor(arg("id")) => Some(("unit or role".into(), arg("id").into())),
-                "agency" if ix.agency(arg("id")).is_none() => Some(("agency".into(), arg("id").into())),
+                "within" if !ix.events.contains(arg("event")) => {
+                    Some(("event".into(), arg("event").into()))
+                }
+                "within" if !level_ok("level") => {
+                    Some(("level".into(), format!("{:?}", sc.args.get("level"))))
+                }
+                "event" if !ix.events.contains(arg("id")) => {
+                    Some(("event".into(), arg("id").into()))
+                }
+                "level" if !level_ok("id") => {
+                    Some(("level".into(), format!("{:?}", sc.args.get("id"))))
+                }
+                "contact" if !ix.contacts.contains(arg("id")) => {
+                    Some(("contact".into(), arg("id").into()))
+                }
+                "unit" if !ix.is_actor(arg("id")) => {
+                    Some(("unit or role".into(), arg("id").into()))
+                }
+                "agency" if ix.agency(arg("id")).is_none() => {
+                    Some(("agency".into(), arg("id").into()))
+                }
                 "duty" if !ix.duties.contains(arg("id")) => Some(("duty".into(), arg("id").into())),
-                "url" if !pages_known.iter().any(|p| p == arg("path")) => Some(("page".into(), arg("path").into())),
+                "url" if !pages_known.iter().any(|p| p == arg("path")) => {
+                    Some(("page".into(), arg("path").into()))
+                }
                 _ => None,
             };
             if let Some((kind, id)) = problem {
                 out.push(
-                    Diagnostic::error("content-reference", format!("unknown {kind} `{id}` in `{}`", sc.name))
-                        .at(span, format!("no {kind} has this id"))
-                        .hint(format!("use an id defined in policy/ (see `handbook compile`), or fix the spelling"))
-                        .subject(id),
+                    Diagnostic::error(
+                        "content-reference",
+                        format!("unknown {kind} `{id}` in `{}`", sc.name),
+                    )
+                    .at(span, format!("no {kind} has this id"))
+                    .hint("use an id defined in policy/ (see `handbook compile`), or fix the spelling")
+                    .subject(id),
                 );
             }
         }
@@ -364,7 +460,13 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
     for sc in shortcodes(body, 0).into_iter().flatten() {
         out.push_str(&body[last..sc.range.start]);
         last = sc.range.end;
-        let arg = |k: &str| sc.args.get(k).and_then(ArgValue::as_str).unwrap_or("").to_owned();
+        let arg = |k: &str| {
+            sc.args
+                .get(k)
+                .and_then(ArgValue::as_str)
+                .unwrap_or("")
+                .to_owned()
+        };
         let int = |k: &str| sc.args.get(k).and_then(ArgValue::as_int).unwrap_or(0);
         let text = match sc.name.as_str() {
             "within" => ruleset
@@ -372,7 +474,10 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .and_then(|e| e.within.get(&int("level").to_string()))
                 .map(|w| md_escape(&w.label_zh()))
                 .unwrap_or_default(),
-            "event" => ruleset.event(&arg("id")).map(|e| md_escape(zh(&e.name))).unwrap_or_default(),
+            "event" => ruleset
+                .event(&arg("id"))
+                .map(|e| md_escape(zh(&e.name)))
+                .unwrap_or_default(),
             "level" => u8::try_from(int("id"))
                 .ok()
                 .and_then(|l| ruleset.level(l))
@@ -384,7 +489,10 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .find(|c| c.id == arg("id"))
                 .map(|c| format!("[{}]({})", md_escape(&c.value), c.href))
                 .unwrap_or_default(),
-            "unit" => ruleset.actor_name(&arg("id")).map(|n| md_escape(zh(n))).unwrap_or_default(),
+            "unit" => ruleset
+                .actor_name(&arg("id"))
+                .map(|n| md_escape(zh(n)))
+                .unwrap_or_default(),
             "agency" => {
                 let id = arg("id");
                 ruleset
@@ -394,7 +502,12 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                     .map(|a| md_escape(zh(&a.name)))
                     .unwrap_or_default()
             }
-            "duty" => ruleset.duties.iter().find(|d| d.id == arg("id")).map(|d| md_escape(zh(&d.text))).unwrap_or_default(),
+            "duty" => ruleset
+                .duties
+                .iter()
+                .find(|d| d.id == arg("id"))
+                .map(|d| md_escape(zh(&d.text)))
+                .unwrap_or_default(),
             "url" => format!("{root}{}", arg("path")),
             _ => String::new(),
         };
@@ -457,7 +570,12 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let mut text = String::new();
                 let mut j = i + 1;
                 while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
@@ -466,11 +584,22 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
                     }
                     j += 1;
                 }
-                let base = id.as_ref().map(|s| s.to_string()).unwrap_or_else(|| anchor(&text));
+                let base = id
+                    .as_ref()
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| anchor(&text));
                 let n = used.entry(base.clone()).or_insert(0);
                 *n += 1;
-                let unique = if *n == 1 { format!("{prefix}{base}") } else { format!("{prefix}{base}-{n}") };
-                headings.push(Heading { level: heading_number(*level), id: unique.clone(), text });
+                let unique = if *n == 1 {
+                    format!("{prefix}{base}")
+                } else {
+                    format!("{prefix}{base}-{n}")
+                };
+                headings.push(Heading {
+                    level: heading_number(*level),
+                    id: unique.clone(),
+                    text,
+                });
                 out_events.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(unique)),
@@ -484,14 +613,21 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
         if let Event::Text(t) | Event::Code(t) = &events[i] {
             plain.push_str(t);
         }
-        if matches!(events[i], Event::End(_) | Event::SoftBreak | Event::HardBreak) {
+        if matches!(
+            events[i],
+            Event::End(_) | Event::SoftBreak | Event::HardBreak
+        ) {
             plain.push(' ');
         }
         i += 1;
     }
     let mut html_out = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut html_out, out_events.into_iter());
-    Rendered { html: html_out, headings, plain }
+    Rendered {
+        html: html_out,
+        headings,
+        plain,
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -512,8 +648,14 @@ mod tests {
     #[test]
     fn parses_shortcodes() {
         let body = "a {{ within(event=\"review\", level=3) }} b {{ url(path=\"x.html\") }}";
-        let found: Vec<_> = shortcodes(body, 10).into_iter().map(|r| r.map(|s| (s.name, s.range))).collect();
-        assert_eq!(found, vec![Ok(("within".into(), 12..48)), Ok(("url".into(), 51..76))]);
+        let found: Vec<_> = shortcodes(body, 10)
+            .into_iter()
+            .map(|r| r.map(|s| (s.name, s.range)))
+            .collect();
+        assert_eq!(
+            found,
+            vec![Ok(("within".into(), 12..49)), Ok(("url".into(), 52..76))]
+        );
         assert!(shortcodes("{{ within(event=\"x\" }}", 0)[0].is_err());
         assert!(shortcodes("{{ oops", 0)[0].is_err());
     }
@@ -527,7 +669,9 @@ mod tests {
 
     #[test]
     fn renders_tables_footnotes_and_escapes_html() {
-        let r = render("# 標題\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n文字[^1]\n\n[^1]: 註\n\n<script>x</script>\n");
+        let r = render(
+            "# 標題\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n文字[^1]\n\n[^1]: 註\n\n<script>x</script>\n",
+        );
         assert!(r.html.contains("<h1 id=\"標題\">"), "{}", r.html);
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("footnote"));

@@ -134,7 +134,10 @@ pub fn org_chart(r: &Ruleset, root: &str) -> String {
                 lines.push(format!("主責：{}", leads.join("、")));
             }
             DiagramNode {
-                parent: u.parent.as_ref().and_then(|p| order.iter().position(|x| x == p)),
+                parent: u
+                    .parent
+                    .as_ref()
+                    .and_then(|p| order.iter().position(|x| x == p)),
                 lines,
                 href: format!("{root}{}", actor_url(&u.id)),
             }
@@ -179,7 +182,10 @@ pub fn process_flow(r: &Ruleset, root: &str) -> String {
                 lines.push(actor);
             }
             DiagramNode {
-                parent: e.anchor.as_ref().and_then(|a| order.iter().position(|x| x == a)),
+                parent: e
+                    .anchor
+                    .as_ref()
+                    .and_then(|a| order.iter().position(|x| x == a)),
                 lines,
                 href: format!("{root}{}", event_url(&e.id)),
             }

@@ -56,9 +56,15 @@ pub enum BuildError {
     /// Loading could not start (missing policy folder ...): exit 2.
     Load(policy::LoadError),
     /// The policy, the chapters or the templates have errors: exit 1.
-    Diagnostics { diagnostics: Vec<Diagnostic>, sources: SourceMap },
+    Diagnostics {
+        diagnostics: Vec<Diagnostic>,
+        sources: SourceMap,
+    },
     /// Writing the output failed: exit 2.
-    Write { path: PathBuf, error: std::io::Error },
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// Everything a render needs, checked and compiled.
@@ -85,16 +91,27 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     let known = pages::known_paths(&loaded.policy, &pages);
     content::check(&pages, &sources, &checked.index, &known, &mut diagnostics);
     crate::diagnostics::sort(&mut diagnostics, &sources);
-    ProjectCheck { pages, sources, diagnostics }
+    ProjectCheck {
+        pages,
+        sources,
+        diagnostics,
+    }
 }
 
 /// Loads and checks the policy and the chapters, and compiles the rule set.
 pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     let loaded = policy::load(root).map_err(BuildError::Load)?;
     let checked: Checked = crate::check::run(&loaded);
-    let ProjectCheck { pages, sources, diagnostics } = check_project(root, &loaded, &checked);
+    let ProjectCheck {
+        pages,
+        sources,
+        diagnostics,
+    } = check_project(root, &loaded, &checked);
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(BuildError::Diagnostics { diagnostics, sources });
+        return Err(BuildError::Diagnostics {
+            diagnostics,
+            sources,
+        });
     }
     let ruleset = ruleset::compile(&loaded, &checked).map_err(|_| BuildError::Diagnostics {
         diagnostics: diagnostics.clone(),
@@ -111,11 +128,11 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
 /// Renders the whole site into memory.
 pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
     let theme = theme::load(root).map_err(|d| BuildError::Diagnostics {
-        diagnostics: vec![d],
+        diagnostics: vec![*d],
         sources: prepared.sources.clone(),
     })?;
     pages::render_all(&theme, prepared, year).map_err(|d| BuildError::Diagnostics {
-        diagnostics: vec![d],
+        diagnostics: vec![*d],
         sources: prepared.sources.clone(),
     })
 }

@@ -38,14 +38,46 @@ pub fn write_atomically(out: &Path, files: &Files) -> std::io::Result<()> {
 
 fn write_tree(dir: &Path, files: &Files) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    for (rel, bytes) in files {
-        let path: PathBuf = rel.split('/').fold(dir.to_path_buf(), |p, part| p.join(part));
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        std::fs::write(&path, bytes)?;
+    let entries: Vec<(PathBuf, &Vec<u8>)> = files
+        .iter()
+        .map(|(rel, bytes)| {
+            (
+                rel.split('/')
+                    .fold(dir.to_path_buf(), |p, part| p.join(part)),
+                bytes,
+            )
+        })
+        .collect();
+    let mut folders: Vec<&Path> = entries.iter().filter_map(|(p, _)| p.parent()).collect();
+    folders.sort();
+    folders.dedup();
+    for f in folders {
+        std::fs::create_dir_all(f)?;
     }
-    Ok(())
+    // Hundreds of small files: write them on every core.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = entries.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> std::io::Result<()> {
+                    for (path, bytes) in part {
+                        std::fs::write(path, bytes)?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join()
+                .map_err(|_| std::io::Error::other("a writer thread crashed"))??;
+        }
+        Ok(())
+    })
 }
 
 fn swap(out: &Path, staging: &Path, old: &Path) -> std::io::Result<()> {

@@ -8,7 +8,7 @@
 //! results. The index ships as a classic script (`fetch` fails under
 //! `file://`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
@@ -127,17 +127,29 @@ pub fn strip_tags(html: &str) -> String {
 pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
     let mut docs = Vec::new();
     for l in &r.levels {
-        docs.push(Doc { url: level_url(l.id), title: zh(&l.name), text: zh(&l.summary) });
+        docs.push(Doc {
+            url: level_url(l.id),
+            title: zh(&l.name),
+            text: zh(&l.summary),
+        });
     }
     for e in r.events.iter().filter(|e| e.anchor.is_some()) {
         docs.push(Doc {
             url: event_url(&e.id),
             title: zh(&e.name),
-            text: format!("{} {}", e.description.as_ref().map(zh).unwrap_or_default(), super::pages::within_text(e)),
+            text: format!(
+                "{} {}",
+                e.description.as_ref().map(zh).unwrap_or_default(),
+                super::pages::within_text(e)
+            ),
         });
     }
     for c in &r.contacts {
-        docs.push(Doc { url: contact_url(&c.id), title: zh(&c.name), text: format!("{} {}", c.value, zh(&c.purpose)) });
+        docs.push(Doc {
+            url: contact_url(&c.id),
+            title: zh(&c.name),
+            text: format!("{} {}", c.value, zh(&c.purpose)),
+        });
     }
     for u in &r.units {
         let text = [u.short.as_ref(), u.remit.as_ref(), u.jurisdiction.as_ref()]
@@ -146,10 +158,18 @@ pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
             .map(|t| zh(t))
             .collect::<Vec<_>>()
             .join(" ");
-        docs.push(Doc { url: actor_url(&u.id), title: zh(&u.name), text });
+        docs.push(Doc {
+            url: actor_url(&u.id),
+            title: zh(&u.name),
+            text,
+        });
     }
     for x in &r.roles {
-        docs.push(Doc { url: actor_url(&x.id), title: zh(&x.name), text: x.remit.as_ref().map(zh).unwrap_or_default() });
+        docs.push(Doc {
+            url: actor_url(&x.id),
+            title: zh(&x.name),
+            text: x.remit.as_ref().map(zh).unwrap_or_default(),
+        });
     }
     for a in &r.agencies {
         docs.push(Doc {
@@ -159,7 +179,11 @@ pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
         });
     }
     for d in &r.duties {
-        docs.push(Doc { url: duty_url(&d.id), title: format!("應辦事項 {}", d.source), text: zh(&d.text) });
+        docs.push(Doc {
+            url: duty_url(&d.id),
+            title: format!("應辦事項 {}", d.source),
+            text: zh(&d.text),
+        });
     }
     docs
 }
@@ -167,23 +191,49 @@ pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
 /// `window.HANDBOOK_SEARCH = {docs: [[url, title, text]], terms: {token:
 /// [doc, count, doc, count, ...]}}`.
 pub fn index_script(docs: &[Doc]) -> String {
-    let mut terms: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    // Hash maps while counting, sorted once at the end (serde_json writes
+    // map keys sorted), so the index is identical on every build.
+    let count = |d: &Doc| -> Vec<(String, usize)> {
+        let mut counts: HashMap<String, usize> = HashMap::new();
         for t in tokenize(&format!("{} {}", d.title, d.text)) {
             *counts.entry(t).or_insert(0) += 1;
         }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        counts
+    };
+    // Tokenising is the expensive part; do it on every core.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = docs.len().div_ceil(threads).max(1);
+    let per_doc: Vec<Vec<(String, usize)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(count).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut terms: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, counts) in per_doc.into_iter().enumerate() {
         for (t, n) in counts {
             let postings = terms.entry(t).or_default();
             postings.push(i);
             postings.push(n);
         }
     }
+    let terms: BTreeMap<String, Vec<usize>> = terms.into_iter().collect();
     let data = json!({
         "docs": docs.iter().map(|d| json!([d.url, d.title, d.text])).collect::<Vec<_>>(),
         "terms": terms,
     });
-    let text = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()).replace("</", "<\\/");
+    let text = serde_json::to_string(&data)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
     format!("window.HANDBOOK_SEARCH = {text};\n")
 }
 

@@ -68,27 +68,32 @@ fn read_override(root: &Path, dirs: &[&str], name: &str) -> std::io::Result<Opti
 }
 
 /// Loads templates and static files for `root`, with overrides.
-pub fn load(root: &Path) -> Result<Theme, Diagnostic> {
+pub fn load(root: &Path) -> Result<Theme, Box<Diagnostic>> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html"]);
     let mut sources = Vec::new();
     for (name, bundled) in TEMPLATES {
         let text = read_override(root, &["templates", "themes/default/templates"], name)
             .map_err(|e| {
-                Diagnostic::error("template", format!("cannot read template {name}: {e}"))
-                    .in_file(format!("templates/{name}"))
+                Box::new(
+                    Diagnostic::error("template", format!("cannot read template {name}: {e}"))
+                        .in_file(format!("templates/{name}")),
+                )
             })?
             .unwrap_or_else(|| (*bundled).to_owned());
         sources.push((name.to_string(), text));
     }
-    tera.add_raw_templates(sources).map_err(|e| template_error(&e))?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| template_error(&e))?;
     super::filters::register(&mut tera);
     let mut assets = BTreeMap::new();
     for (name, bundled) in STATIC {
         let text = read_override(root, &["static", "themes/default/static"], name)
             .map_err(|e| {
-                Diagnostic::error("template", format!("cannot read static file {name}: {e}"))
-                    .in_file(format!("static/{name}"))
+                Box::new(
+                    Diagnostic::error("template", format!("cannot read static file {name}: {e}"))
+                        .in_file(format!("static/{name}")),
+                )
             })?
             .unwrap_or_else(|| (*bundled).to_owned());
         assets.insert(name.to_string(), text);
@@ -106,6 +111,7 @@ pub fn template_error(e: &tera::Error) -> Diagnostic {
         message.push_str(&s.to_string());
         source = s.source();
     }
-    Diagnostic::error("template", message.replace('\n', " "))
-        .hint("fix the template named in the message (see themes/default/templates/ for the originals)")
+    Diagnostic::error("template", message.replace('\n', " ")).hint(
+        "fix the template named in the message (see themes/default/templates/ for the originals)",
+    )
 }

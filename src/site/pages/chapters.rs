@@ -28,7 +28,8 @@ pub fn render_chapters(prepared: &Prepared) -> Vec<Chapter> {
             let text = &prepared.sources.get(page.file).text;
             let body = &text[page.body_start..];
             let path = chapter_url(&page.slug);
-            let rendered = content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
+            let rendered =
+                content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
             let print = content::render_with_prefix(
                 &content::expand(body, &prepared.ruleset, ""),
                 &format!("{}-", page.slug),

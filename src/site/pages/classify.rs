@@ -32,7 +32,11 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
         question(q).map(|q| {
             (
                 zh(&q.text),
-                q.answers.iter().find(|x| x.id == a).map(|x| zh(&x.text)).unwrap_or_default(),
+                q.answers
+                    .iter()
+                    .find(|x| x.id == a)
+                    .map(|x| zh(&x.text))
+                    .unwrap_or_default(),
             )
         })
     };
@@ -50,7 +54,10 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
         trail.reverse();
         let step = trail.len() + 1;
         let context = match node {
-            TreeNode::Question { question: qid, branches } => {
+            TreeNode::Question {
+                question: qid,
+                branches,
+            } => {
                 let q = question(qid);
                 json!({
                     "kind": "question",
@@ -112,7 +119,11 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
         out.push(PageOut {
             path: classify_url(i),
             template: "classify.html",
-            title: if i == 0 { "判斷事件等級".into() } else { format!("判斷事件等級：第 {step} 步") },
+            title: if i == 0 {
+                "判斷事件等級".into()
+            } else {
+                format!("判斷事件等級：第 {step} 步")
+            },
             context,
         });
     }

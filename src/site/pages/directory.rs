@@ -93,31 +93,55 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
             .events
             .iter()
             .filter(|e| e.actor == id && e.anchor.is_some())
-            .map(|e| json!({
-                "name": zh(&e.name),
-                "url": event_url(&e.id),
-                "within": super::reference::within_summary(e),
-                "source": e.source,
-            }))
+            .map(|e| {
+                json!({
+                    "name": zh(&e.name),
+                    "url": event_url(&e.id),
+                    "within": super::reference::within_summary(e),
+                    "source": e.source,
+                })
+            })
             .collect();
-        let contacts: Vec<_> = r.contacts.iter().filter(|c| c.owner == id).map(|c| contact_card(r, c)).collect();
+        let contacts: Vec<_> = r
+            .contacts
+            .iter()
+            .filter(|c| c.owner == id)
+            .map(|c| contact_card(r, c))
+            .collect();
         let has_contacts = !contacts.is_empty();
         if let Value::Object(map) = &mut card {
             map.insert("id".into(), json!(id));
             map.insert("duties".into(), json!(duties));
             map.insert("deadlines".into(), json!(deadlines));
             map.insert("contacts".into(), json!(contacts));
-            map.insert("vcf".into(), json!(has_contacts.then(|| cards::vcard_path(&id))));
+            map.insert(
+                "vcf".into(),
+                json!(has_contacts.then(|| cards::vcard_path(&id))),
+            );
             map.insert(
                 "provisions".into(),
-                json!(r.rewards.iter().chain(&r.penalties).chain(&r.mitigations)
-                    .filter(|p| p.applies_to.contains(&id))
-                    .map(|p| json!({"text": zh(&p.text), "source": p.source}))
-                    .collect::<Vec<_>>()),
+                json!(
+                    r.rewards
+                        .iter()
+                        .chain(&r.penalties)
+                        .chain(&r.mitigations)
+                        .filter(|p| p.applies_to.contains(&id))
+                        .map(|p| json!({"text": zh(&p.text), "source": p.source}))
+                        .collect::<Vec<_>>()
+                ),
             );
         }
-        let name = card.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-        out.push(PageOut { path: actor_url(&id), template: "unit.html", title: name, context: json!({"card": card}) });
+        let name = card
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        out.push(PageOut {
+            path: actor_url(&id),
+            template: "unit.html",
+            title: name,
+            context: json!({"card": card}),
+        });
     }
 
     let chart = diagrams::org_chart(r, "../");
@@ -163,7 +187,9 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
 /// The org tree as nested data, for the text alternative of the chart.
 fn outline(r: &Ruleset, id: Option<&str>) -> Value {
     let Some(id) = id else { return Value::Null };
-    let Some(u) = r.units.iter().find(|u| u.id == id) else { return Value::Null };
+    let Some(u) = r.units.iter().find(|u| u.id == id) else {
+        return Value::Null;
+    };
     json!({
         "name": zh(&u.name),
         "url": actor_url(&u.id),

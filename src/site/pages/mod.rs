@@ -42,10 +42,18 @@ pub fn chapter_url(slug: &str) -> String {
     format!("chapters/{slug}.html")
 }
 pub fn classify_url(node: usize) -> String {
-    if node == 0 { "classify/index.html".into() } else { format!("classify/n{node}.html") }
+    if node == 0 {
+        "classify/index.html".into()
+    } else {
+        format!("classify/n{node}.html")
+    }
 }
 pub fn tree_node_url(tree: &str, node: &str, start: &str) -> String {
-    if node == start { format!("trees/{tree}/index.html") } else { format!("trees/{tree}/{node}.html") }
+    if node == start {
+        format!("trees/{tree}/index.html")
+    } else {
+        format!("trees/{tree}/{node}.html")
+    }
 }
 pub fn tree_outcome_url(tree: &str, outcome: &str) -> String {
     format!("trees/{tree}/outcome-{outcome}.html")
@@ -139,7 +147,10 @@ fn base_context(r: &Ruleset, chapters: &[(String, String)], page: &PageOut) -> t
 }
 
 /// Renders every page and asset of the site.
-pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files, Diagnostic> {
+/// A rendered page: its path, its HTML and, when searchable, its document.
+type RenderedPage = (String, String, Option<super::search::Doc>);
+
+pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files, Box<Diagnostic>> {
     let r = &prepared.ruleset;
     let chapters = chapters::render_chapters(prepared);
     let chapter_nav: Vec<(String, String)> = chapters
@@ -154,21 +165,62 @@ pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files
     pages.extend(directory::pages(r));
     pages.extend(reference::pages(r, year));
 
+    // Pages are independent, so render them on every core; results are
+    // collected back in page order, which keeps the output deterministic.
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let chunk = pages.len().div_ceil(threads).max(1);
+    let rendered: Vec<Result<Vec<RenderedPage>, Box<Diagnostic>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pages
+            .chunks(chunk)
+            .map(|part| {
+                let nav = &chapter_nav;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|page| {
+                            let ctx = base_context(r, nav, page);
+                            let html = theme.tera.render(page.template, &ctx).map_err(|e| {
+                                Box::new(
+                                    template_error(&e)
+                                        .in_file(format!("templates/{}", page.template)),
+                                )
+                            })?;
+                            // Tree steps repeat their tree's words and the
+                            // print page repeats the chapters; search
+                            // finds the originals and the entities.
+                            let searchable = !(page.path.starts_with("classify/n")
+                                || page.path.contains("/outcome-")
+                                || page.path == "print.html");
+                            let doc = searchable.then(|| {
+                                super::search::Doc::from_html(&page.path, &page.title, &html)
+                            });
+                            Ok((page.path.clone(), html, doc))
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(Box::new(Diagnostic::error(
+                        "template",
+                        "a page renderer crashed",
+                    )))
+                })
+            })
+            .collect()
+    });
     let mut files = Files::new();
     let mut search_docs: Vec<super::search::Doc> = Vec::new();
-    for page in &pages {
-        let ctx = base_context(r, &chapter_nav, page);
-        let html = theme
-            .tera
-            .render(page.template, &ctx)
-            .map_err(|e| template_error(&e).in_file(format!("templates/{}", page.template)))?;
-        if page.path.starts_with("classify/n") || page.path.contains("/outcome-") {
-            // Tree steps repeat their tree's words; the tree's first page and
-            // the entities are what search should find.
-        } else {
-            search_docs.push(super::search::Doc::from_html(&page.path, &page.title, &html));
+    for part in rendered {
+        for (path, html, doc) in part? {
+            search_docs.extend(doc);
+            files.insert(path, html.into_bytes());
         }
-        files.insert(page.path.clone(), html.into_bytes());
     }
     search_docs.extend(super::search::entity_docs(r));
     files.insert(
@@ -213,7 +265,9 @@ pub fn data_script(r: &Ruleset) -> String {
     });
     // `</` cannot appear inside JSON strings here, but escape it anyway so
     // the data can also be inlined in a <script> element safely.
-    let json = serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()).replace("</", "<\\/");
+    let json = serde_json::to_string(&data)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
     format!("window.HANDBOOK_DATA = {json};\n")
 }
 

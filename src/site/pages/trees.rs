@@ -4,7 +4,10 @@
 
 use serde_json::json;
 
-use super::{PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url, tree_outcome_url, zh};
+use super::{
+    PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url,
+    tree_outcome_url, zh,
+};
 use crate::ruleset::Ruleset;
 
 pub fn pages(r: &Ruleset) -> Vec<PageOut> {
