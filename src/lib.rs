@@ -10,4 +10,5 @@ pub mod commands;
 pub mod diagnostics;
 pub mod policy;
 pub mod ruleset;
+pub mod serve;
 pub mod site;

@@ -28,6 +28,20 @@ enum Command {
         #[arg(long, default_value = "public", value_name = "DIR")]
         out: PathBuf,
     },
+    /// Live preview: build, serve over HTTP, rebuild and reload on every save.
+    Serve {
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// Address to listen on; only this machine by default.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the handbook in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the policy and report every problem with file:line:col.
     Check {
         #[arg(long, default_value = ".", value_name = "DIR")]
@@ -117,9 +131,22 @@ fn main() -> ExitCode {
             });
         }
     };
-    let mut out = std::io::stdout().lock();
-    let mut err = std::io::stderr().lock();
+    // Unlocked handles: `serve` logs from other threads, which a lock held
+    // here for the whole run would block forever.
+    let mut out = std::io::stdout();
+    let mut err = std::io::stderr();
     let code = match cli.command {
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+        } => incident_handbook::serve::run(
+            &incident_handbook::serve::ServeOptions { root, bind, port },
+            open,
+            &mut out,
+            &mut err,
+        ),
         Command::Build { root, out: dir } => commands::build(
             &commands::BuildCommand { root, out: dir },
             &mut out,

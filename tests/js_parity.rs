@@ -29,14 +29,19 @@ fn javascript_agrees_with_rust() {
         slots
             .iter()
             .enumerate()
-            .filter_map(|(q, a)| a.map(|a| (c.questions[q].id.clone(), c.questions[q].answers[a].clone())))
+            .filter_map(|(q, a)| {
+                a.map(|a| (c.questions[q].id.clone(), c.questions[q].answers[a].clone()))
+            })
             .collect()
     };
     let mut classify = Vec::new();
     for (n, combo) in c.combinations().enumerate() {
         let full: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
-        let leaf = incident_handbook::ruleset::classify::walk(tree, &c, &combo).and_then(|o| o.level());
-        classify.push(json!({"answers": answers_of(&full), "outcome": c.evaluate(&full), "tree_level": leaf}));
+        let leaf =
+            incident_handbook::ruleset::classify::walk(tree, &c, &combo).and_then(|o| o.level());
+        classify.push(
+            json!({"answers": answers_of(&full), "outcome": c.evaluate(&full), "tree_level": leaf}),
+        );
         // Partial answers: a deterministic mask per combination.
         let partial: Vec<Option<usize>> = full
             .iter()
@@ -57,22 +62,47 @@ fn javascript_agrees_with_rust() {
         "2026-06-30T15:30:00Z",
         "2026-01-31T22:15:00+08:00",
     ];
-    let condition_sets: [&[&str]; 3] = [&[], &["support-requested"], &["support-requested", "portal-unreachable"]];
+    let condition_sets: [&[&str]; 3] = [
+        &[],
+        &["support-requested"],
+        &["support-requested", "portal-unreachable"],
+    ];
     let mut deadlines = Vec::new();
     for level in 1..=4u8 {
         for discovered in times {
             let d = parse_time(discovered, zone).expect("time");
             let at_sets: Vec<BTreeMap<&str, String>> = vec![
                 BTreeMap::new(),
-                BTreeMap::from([("report", format_time(&(d + chrono::Duration::minutes(40)), zone))]),
-                BTreeMap::from([("recheck", format_time(&(d + chrono::Duration::minutes(185)), zone))]),
+                BTreeMap::from([(
+                    "report",
+                    format_time(&(d + chrono::Duration::minutes(40)), zone),
+                )]),
+                BTreeMap::from([(
+                    "recheck",
+                    format_time(&(d + chrono::Duration::minutes(185)), zone),
+                )]),
                 BTreeMap::from([
-                    ("report", format_time(&(d + chrono::Duration::minutes(55)), zone)),
-                    ("review", format_time(&(d + chrono::Duration::minutes(170)), zone)),
-                    ("recheck", format_time(&(d + chrono::Duration::minutes(200)), zone)),
-                    ("recover", format_time(&(d + chrono::Duration::hours(30)), zone)),
+                    (
+                        "report",
+                        format_time(&(d + chrono::Duration::minutes(55)), zone),
+                    ),
+                    (
+                        "review",
+                        format_time(&(d + chrono::Duration::minutes(170)), zone),
+                    ),
+                    (
+                        "recheck",
+                        format_time(&(d + chrono::Duration::minutes(200)), zone),
+                    ),
+                    (
+                        "recover",
+                        format_time(&(d + chrono::Duration::hours(30)), zone),
+                    ),
                 ]),
-                BTreeMap::from([("intel-received", format_time(&(d - chrono::Duration::minutes(90)), zone))]),
+                BTreeMap::from([(
+                    "intel-received",
+                    format_time(&(d - chrono::Duration::minutes(90)), zone),
+                )]),
             ];
             for conditions in condition_sets {
                 for at in &at_sets {
@@ -80,8 +110,14 @@ fn javascript_agrees_with_rust() {
                         zone,
                         level,
                         discovered: d,
-                        conditions: conditions.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
-                        actual: at.iter().map(|(k, v)| ((*k).to_owned(), parse_time(v, zone).expect("time"))).collect(),
+                        conditions: conditions
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect::<BTreeSet<_>>(),
+                        actual: at
+                            .iter()
+                            .map(|(k, v)| ((*k).to_owned(), parse_time(v, zone).expect("time")))
+                            .collect(),
                     };
                     let list: Vec<Value> = compute(&specs, &facts)
                         .iter()
@@ -109,8 +145,21 @@ fn javascript_agrees_with_rust() {
         }
     }
 
-    let samples = ["資安事件通報", "通報 NCERT 網站", "４級事件", "36小時內復原", "a", "國", "", "ＡＢＣ def-123 資安辦（本會報）", "𠀀𠀁 字"];
-    let tokenize_vectors: Vec<Value> = samples.iter().map(|s| json!({"text": s, "tokens": tokenize(s)})).collect();
+    let samples = [
+        "資安事件通報",
+        "通報 NCERT 網站",
+        "４級事件",
+        "36小時內復原",
+        "a",
+        "國",
+        "",
+        "ＡＢＣ def-123 資安辦（本會報）",
+        "𠀀𠀁 字",
+    ];
+    let tokenize_vectors: Vec<Value> = samples
+        .iter()
+        .map(|s| json!({"text": s, "tokens": tokenize(s)}))
+        .collect();
     let time_samples = [
         "2026-03-02T09:00",
         "2026-03-02 09:00",
@@ -150,10 +199,17 @@ fn javascript_agrees_with_rust() {
         .expect("Node.js runs (the JS parity test needs `node` on PATH)");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "JS disagrees with Rust:\n{stdout}\n{stderr}");
-    let expected_checks = vectors["classify"].as_array().map(Vec::len).unwrap_or(0) + c.combinations().count();
     assert!(
-        stdout.contains(&format!("{} passed, 0 failed", expected_checks + deadlines_len(&vectors) + samples.len() + time_samples.len())),
+        output.status.success(),
+        "JS disagrees with Rust:\n{stdout}\n{stderr}"
+    );
+    let expected_checks =
+        vectors["classify"].as_array().map(Vec::len).unwrap_or(0) + c.combinations().count();
+    assert!(
+        stdout.contains(&format!(
+            "{} passed, 0 failed",
+            expected_checks + deadlines_len(&vectors) + samples.len() + time_samples.len()
+        )),
         "{stdout}"
     );
 }

@@ -189,8 +189,12 @@ fn bundled_handbook_builds_with_every_link_resolving() {
     let tmp = tempfile::tempdir().expect("tmp");
     let files = build(manifest(), &tmp.path().join("public")).expect("bundled handbook builds");
     assert_links_resolve(&files);
-    for name in files.keys() {
+    for (name, bytes) in &files {
         assert!(name.is_ascii(), "non-ASCII output name {name}");
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("__handbook"),
+            "{name}: the live-reload script belongs to `serve` only"
+        );
     }
     // Every page declares the language and shows the rule set's version and digest.
     let r = bundled_ruleset();

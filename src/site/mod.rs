@@ -8,6 +8,7 @@
 //! folder works from a USB stick. Nothing here may fetch from the network or
 //! emit a non-ASCII file name.
 
+pub mod cache;
 pub mod calendar;
 pub mod cards;
 pub mod content;
@@ -131,10 +132,12 @@ pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, Buil
         diagnostics: vec![*d],
         sources: prepared.sources.clone(),
     })?;
-    pages::render_all(&theme, prepared, year).map_err(|d| BuildError::Diagnostics {
-        diagnostics: vec![*d],
-        sources: prepared.sources.clone(),
-    })
+    pages::render_all(&theme, prepared, year, None)
+        .map(|(files, _)| files)
+        .map_err(|d| BuildError::Diagnostics {
+            diagnostics: vec![*d],
+            sources: prepared.sources.clone(),
+        })
 }
 
 /// Checks, renders and writes the site.

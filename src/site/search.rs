@@ -190,7 +190,10 @@ pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
 
 /// `window.HANDBOOK_SEARCH = {docs: [[url, title, text]], terms: {token:
 /// [doc, count, doc, count, ...]}}`.
-pub fn index_script(docs: &[Doc]) -> String {
+/// Term counts per document URL, kept by a long-running process.
+pub type TermCache = HashMap<String, (u64, Vec<(String, usize)>)>;
+
+pub fn index_script(docs: &[Doc], mut cache: Option<&mut TermCache>) -> String {
     // Hash maps while counting, sorted once at the end (serde_json writes
     // map keys sorted), so the index is identical on every build.
     let count = |d: &Doc| -> Vec<(String, usize)> {
@@ -202,22 +205,53 @@ pub fn index_script(docs: &[Doc]) -> String {
         counts.sort_unstable();
         counts
     };
-    // Tokenising is the expensive part; do it on every core.
+    // Tokenising is the expensive part: reuse what a long-running process
+    // counted before, and do the rest on every core.
+    let keys: Vec<u64> = docs
+        .iter()
+        .map(|d| crate::site::cache::hash_of(&[&d.title, &d.text]))
+        .collect();
+    let mut per_doc: Vec<Option<Vec<(String, usize)>>> = docs
+        .iter()
+        .zip(&keys)
+        .map(|(d, k)| {
+            cache
+                .as_deref()
+                .and_then(|c| c.get(&d.url))
+                .filter(|(ck, _)| ck == k)
+                .map(|(_, counts)| counts.clone())
+        })
+        .collect();
+    let todo: Vec<usize> = (0..docs.len()).filter(|i| per_doc[*i].is_none()).collect();
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    let chunk = docs.len().div_ceil(threads).max(1);
-    let per_doc: Vec<Vec<(String, usize)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = docs
+    let chunk = todo.len().div_ceil(threads).max(1);
+    let counted: Vec<(usize, Vec<(String, usize)>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(count).collect::<Vec<_>>()))
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|&i| (i, count(&docs[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    for (i, counts) in counted {
+        if let Some(c) = cache.as_deref_mut() {
+            c.insert(docs[i].url.clone(), (keys[i], counts.clone()));
+        }
+        per_doc[i] = Some(counts);
+    }
+    let per_doc: Vec<Vec<(String, usize)>> =
+        per_doc.into_iter().map(Option::unwrap_or_default).collect();
     let mut terms: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, counts) in per_doc.into_iter().enumerate() {
         for (t, n) in counts {

@@ -6,9 +6,11 @@ use serde_json::json;
 use super::{PageOut, chapter_url, classify_url, root_of, zh};
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
+use crate::site::cache::{RenderCache, hash_of};
 use crate::site::content::{self, Heading};
 
 /// A chapter rendered to HTML.
+#[derive(Clone)]
 pub struct Chapter {
     pub slug: String,
     pub title: String,
@@ -20,28 +22,44 @@ pub struct Chapter {
     pub headings: Vec<Heading>,
 }
 
-pub fn render_chapters(prepared: &Prepared) -> Vec<Chapter> {
+pub fn render_chapters(
+    prepared: &Prepared,
+    mut cache: Option<&mut RenderCache>,
+    rendered: &mut usize,
+) -> Vec<Chapter> {
     prepared
         .pages
         .iter()
         .map(|page| {
             let text = &prepared.sources.get(page.file).text;
+            let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug]);
+            if let Some(c) = cache.as_deref_mut()
+                && let Some((k, chapter)) = c.chapters.get(&page.slug)
+                && *k == key
+            {
+                return chapter.clone();
+            }
+            *rendered += 1;
             let body = &text[page.body_start..];
             let path = chapter_url(&page.slug);
-            let rendered =
+            let markdown =
                 content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
             let print = content::render_with_prefix(
                 &content::expand(body, &prepared.ruleset, ""),
                 &format!("{}-", page.slug),
             );
-            Chapter {
+            let chapter = Chapter {
                 slug: page.slug.clone(),
                 title: page.front.title.clone(),
                 description: page.front.description.clone().unwrap_or_default(),
-                html: rendered.html,
+                html: markdown.html,
                 print_html: print.html,
-                headings: rendered.headings,
+                headings: markdown.headings,
+            };
+            if let Some(c) = cache.as_deref_mut() {
+                c.chapters.insert(page.slug.clone(), (key, chapter.clone()));
             }
+            chapter
         })
         .collect()
 }

@@ -4,6 +4,8 @@
 //! drift apart.
 
 mod chapters;
+
+pub use chapters::Chapter;
 mod classify;
 mod directory;
 pub(crate) mod reference;
@@ -13,6 +15,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
+use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
 use super::theme::{Theme, template_error};
 use super::{Files, Prepared};
@@ -146,13 +149,21 @@ fn base_context(r: &Ruleset, chapters: &[(String, String)], page: &PageOut) -> t
     ctx
 }
 
-/// Renders every page and asset of the site.
 /// A rendered page: its path, its HTML and, when searchable, its document.
 type RenderedPage = (String, String, Option<super::search::Doc>);
 
-pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files, Box<Diagnostic>> {
+/// Renders every page and asset of the site. With a cache, pages whose
+/// template context did not change since the last call are reused.
+pub fn render_all(
+    theme: &Theme,
+    prepared: &Prepared,
+    year: i32,
+    mut cache: Option<&mut RenderCache>,
+) -> Result<(Files, RenderStats), Box<Diagnostic>> {
     let r = &prepared.ruleset;
-    let chapters = chapters::render_chapters(prepared);
+    let mut stats = RenderStats::default();
+    let chapters =
+        chapters::render_chapters(prepared, cache.as_deref_mut(), &mut stats.chapters_rendered);
     let chapter_nav: Vec<(String, String)> = chapters
         .iter()
         .map(|c| (chapter_url(&c.slug), c.title.clone()))
@@ -165,23 +176,53 @@ pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files
     pages.extend(directory::pages(r));
     pages.extend(reference::pages(r, year));
 
+    // The full context of each page decides whether it must be rendered.
+    let contexts: Vec<(tera::Context, u64)> = pages
+        .iter()
+        .map(|page| {
+            let ctx = base_context(r, &chapter_nav, page);
+            let key = if cache.is_some() {
+                let json = ctx.clone().into_json().to_string();
+                hash_of(&[page.template, &json])
+            } else {
+                0
+            };
+            (ctx, key)
+        })
+        .collect();
+    let mut done: BTreeMap<usize, RenderedPage> = BTreeMap::new();
+    if let Some(c) = cache.as_deref() {
+        for (i, (page, (_, key))) in pages.iter().zip(&contexts).enumerate() {
+            if let Some((k, html, doc)) = c.pages.get(&page.path)
+                && k == key
+            {
+                done.insert(i, (page.path.clone(), html.clone(), doc.clone()));
+            }
+        }
+    }
+    let todo: Vec<usize> = (0..pages.len()).filter(|i| !done.contains_key(i)).collect();
+    stats.pages_rendered = todo.len();
+    stats.pages_reused = done.len();
+
     // Pages are independent, so render them on every core; results are
     // collected back in page order, which keeps the output deterministic.
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    let chunk = pages.len().div_ceil(threads).max(1);
-    let rendered: Vec<Result<Vec<RenderedPage>, Box<Diagnostic>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = pages
+    let chunk = todo.len().div_ceil(threads).max(1);
+    type Part = Result<Vec<(usize, RenderedPage)>, Box<Diagnostic>>;
+    let rendered: Vec<Part> = std::thread::scope(|scope| {
+        let handles: Vec<_> = todo
             .chunks(chunk)
             .map(|part| {
-                let nav = &chapter_nav;
+                let (pages, contexts) = (&pages, &contexts);
                 scope.spawn(move || {
                     part.iter()
-                        .map(|page| {
-                            let ctx = base_context(r, nav, page);
-                            let html = theme.tera.render(page.template, &ctx).map_err(|e| {
+                        .map(|&i| {
+                            let page = &pages[i];
+                            let ctx = &contexts[i].0;
+                            let html = theme.tera.render(page.template, ctx).map_err(|e| {
                                 Box::new(
                                     template_error(&e)
                                         .in_file(format!("templates/{}", page.template)),
@@ -196,7 +237,7 @@ pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files
                             let doc = searchable.then(|| {
                                 super::search::Doc::from_html(&page.path, &page.title, &html)
                             });
-                            Ok((page.path.clone(), html, doc))
+                            Ok((i, (page.path.clone(), html, doc)))
                         })
                         .collect()
                 })
@@ -214,18 +255,25 @@ pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files
             })
             .collect()
     });
+    for part in rendered {
+        for (i, page) in part? {
+            done.insert(i, page);
+        }
+    }
     let mut files = Files::new();
     let mut search_docs: Vec<super::search::Doc> = Vec::new();
-    for part in rendered {
-        for (path, html, doc) in part? {
-            search_docs.extend(doc);
-            files.insert(path, html.into_bytes());
+    for (i, (path, html, doc)) in done {
+        if let Some(c) = cache.as_deref_mut() {
+            c.pages
+                .insert(path.clone(), (contexts[i].1, html.clone(), doc.clone()));
         }
+        search_docs.extend(doc);
+        files.insert(path, html.into_bytes());
     }
     search_docs.extend(super::search::entity_docs(r));
     files.insert(
         "assets/search-index.js".into(),
-        super::search::index_script(&search_docs).into_bytes(),
+        super::search::index_script(&search_docs, cache.map(|c| &mut c.terms)).into_bytes(),
     );
     files.insert("assets/data.js".into(), data_script(r).into_bytes());
     for (name, text) in &theme.assets {
@@ -237,7 +285,7 @@ pub fn render_all(theme: &Theme, prepared: &Prepared, year: i32) -> Result<Files
     for (path, bytes) in super::calendar::files(r, year) {
         files.insert(path, bytes);
     }
-    Ok(files)
+    Ok((files, stats))
 }
 
 /// The compiled data the scripts read, as a classic script (modules and

@@ -1,0 +1,356 @@
+//! `handbook serve` driven as editors use it: the real binary on an
+//! ephemeral port against a temporary copy of the bundled project, edited
+//! while it runs.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Served {
+    child: Child,
+    port: u16,
+    root: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("ls") {
+        let p = e.expect("entry").path();
+        let target = to.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).expect("copy");
+        }
+    }
+}
+
+fn start() -> Served {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = tmp.path().join("project");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["policy", "content", "themes"] {
+        copy_dir(&src.join(dir), &root.join(dir));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let port = line
+        .split("127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Served {
+        child,
+        port,
+        root,
+        _tmp: tmp,
+    }
+}
+
+/// A raw GET: (status, headers, body). The target is sent exactly as given.
+fn get(port: u16, target: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let body = raw.get(split + 4..).unwrap_or_default().to_vec();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head, body)
+}
+
+fn status_json(port: u16) -> serde_json::Value {
+    let (_, _, body) = get(port, "/__handbook/status");
+    serde_json::from_slice(&body).expect("status json")
+}
+
+/// A subscriber to the reload events.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            s,
+            "GET /__handbook/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .expect("send");
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .expect("timeout");
+        let mut e = Events(BufReader::new(s));
+        e.wait_for(": connected", Duration::from_secs(10));
+        e
+    }
+
+    /// Reads until a line starting with `prefix`; returns the event's text.
+    fn wait_for(&mut self, prefix: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        let mut seen = String::new();
+        while start.elapsed() < limit {
+            let mut line = String::new();
+            match self.0.read_line(&mut line) {
+                Ok(0) => panic!("event stream closed; saw {seen}"),
+                Ok(_) => {
+                    seen.push_str(&line);
+                    if line.starts_with(prefix) {
+                        // Collect the data lines of this event.
+                        let mut data = String::new();
+                        loop {
+                            let mut l = String::new();
+                            match self.0.read_line(&mut l) {
+                                Ok(n) if n > 0 && l.trim_end().is_empty() => break,
+                                Ok(n) if n > 0 => {
+                                    data.push_str(l.strip_prefix("data: ").unwrap_or(&l))
+                                }
+                                _ => break,
+                            }
+                        }
+                        return data;
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        panic!("no `{prefix}` within {limit:?}; saw:\n{seen}");
+    }
+}
+
+#[test]
+fn serves_the_site_safely_with_the_right_types() {
+    let s = start();
+    let (status, head, body) = get(s.port, "/");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("Content-Type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    let page = String::from_utf8_lossy(&body);
+    assert!(
+        page.contains("<script src=\"/__handbook/reload.js\"></script>"),
+        "reload script injected"
+    );
+    for (path, ty) in [
+        ("/assets/style.css", "text/css; charset=utf-8"),
+        ("/assets/logic.js", "text/javascript; charset=utf-8"),
+        ("/contacts/hotline-qr.svg", "image/svg+xml"),
+        ("/contacts/security-group.vcf", "text/vcard; charset=utf-8"),
+        ("/classify/", "text/html; charset=utf-8"),
+    ] {
+        let (status, head, _) = get(s.port, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            head.contains(&format!("Content-Type: {ty}")),
+            "{path}: {head}"
+        );
+    }
+    let (status, head, _) = get(s.port, "/drills-2027.ics");
+    assert!(status == 200 || status == 404, "{head}");
+    let (status, _, body) = get(s.port, "/no-such-page.html");
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("找不到頁面"));
+
+    let secret = "[[level]]";
+    for target in [
+        "/../policy/levels.toml",
+        "/../../etc/passwd",
+        "/%2e%2e/policy/levels.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fpolicy%2flevels.toml",
+        "/assets/..%2f..%2fpolicy/levels.toml",
+        "/assets/..\\..\\policy\\levels.toml",
+        "/assets/%5c..%5c..%5cpolicy%5clevels.toml",
+        "//etc/passwd",
+        "/%2f%2fetc%2fpasswd",
+        "/C:/Windows/win.ini",
+        "/index.html%00.js",
+        "/%252e%252e/policy/levels.toml",
+        "/./../policy/levels.toml",
+        "/policy/levels.toml",
+        "/assets/../index.html",
+    ] {
+        let (status, _, body) = get(s.port, target);
+        assert!(status == 400 || status == 404, "{target} → {status}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains(secret),
+            "{target} leaked a policy file"
+        );
+    }
+    // No directory listings: a folder without index.html is a 404.
+    let (status, _, _) = get(s.port, "/assets/");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn edits_reload_pages_and_broken_policy_keeps_the_last_good_site() {
+    let s = start();
+    let mut events = Events::open(s.port);
+
+    // Edit one chapter: the page changes, a reload is sent, and only what
+    // depends on the chapter is re-rendered.
+    let chapter = s.root.join("content/first-hour.md");
+    let text = std::fs::read_to_string(&chapter).expect("read");
+    std::fs::write(&chapter, format!("{text}\n\n剛剛加上的一句話。\n")).expect("write");
+    events.wait_for("event: reload", Duration::from_secs(10));
+    let (_, _, body) = get(s.port, "/chapters/first-hour.html");
+    assert!(String::from_utf8_lossy(&body).contains("剛剛加上的一句話"));
+    let st = status_json(s.port);
+    let rendered = st["last"]["pages_rendered"].as_u64().unwrap_or(999);
+    let reused = st["last"]["pages_reused"].as_u64().unwrap_or(0);
+    assert!(
+        rendered <= 3,
+        "a body edit re-renders the chapter and the print page, not {rendered} pages: {st}"
+    );
+    assert!(reused >= 200, "{st}");
+
+    // Break the policy: diagnostics go to open pages, the old site stays.
+    let deadlines = s.root.join("policy/deadlines.toml");
+    let good = std::fs::read_to_string(&deadlines).expect("read");
+    std::fs::write(
+        &deadlines,
+        good.replacen("anchor = \"report\"", "anchor = \"reprot\"", 1),
+    )
+    .expect("write");
+    let shown = events.wait_for("event: diagnostics", Duration::from_secs(10));
+    assert!(shown.contains("unknown-reference"), "{shown}");
+    assert!(shown.contains("policy/deadlines.toml:"), "{shown}");
+    let (status, _, body) = get(s.port, "/chapters/first-hour.html");
+    assert_eq!(status, 200);
+    assert!(
+        String::from_utf8_lossy(&body).contains("剛剛加上的一句話"),
+        "last good page still served"
+    );
+    let st = status_json(s.port);
+    assert_eq!(st["ok"], false);
+    assert!(
+        st["diagnostics"]
+            .as_str()
+            .is_some_and(|d| d.contains("reprot"))
+    );
+    // A page opened now gets the diagnostics at once.
+    let mut late = Events::open(s.port);
+    let again = late.wait_for("event: diagnostics", Duration::from_secs(5));
+    assert!(again.contains("reprot"));
+
+    // Fix it: everything recovers.
+    std::fs::write(&deadlines, good).expect("write");
+    events.wait_for("event: reload", Duration::from_secs(10));
+    let st = status_json(s.port);
+    assert_eq!(st["ok"], true, "{st}");
+
+    // The server wrote nothing into the project.
+    let mut names = Vec::new();
+    for dir in ["policy", "content", "themes"] {
+        for e in walk(&s.root.join(dir)) {
+            names.push(e);
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut expected = Vec::new();
+    for dir in ["policy", "content", "themes"] {
+        for e in walk(&src.join(dir)) {
+            expected.push(e);
+        }
+    }
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected, "no new files in the project");
+    assert!(
+        !s.root.join("public").exists(),
+        "serve does not write public/"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("ls") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p).into_iter().map(|x| {
+                format!(
+                    "{}/{x}",
+                    p.file_name().unwrap_or_default().to_string_lossy()
+                )
+            }));
+        } else {
+            out.push(
+                p.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn a_burst_of_saves_leads_to_few_rebuilds() {
+    let s = start();
+    let mut events = Events::open(s.port);
+    let chapter = s.root.join("content/reporting.md");
+    let text = std::fs::read_to_string(&chapter).expect("read");
+    let start = Instant::now();
+    for i in 0..100 {
+        std::fs::write(&chapter, format!("{text}\n\n第 {i} 次存檔。\n")).expect("write");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(start.elapsed() < Duration::from_secs(3));
+    events.wait_for("event: reload", Duration::from_secs(10));
+    // The last save wins: its content is served once the last batch is done.
+    let waited = Instant::now();
+    loop {
+        let (status, _, body) = get(s.port, "/chapters/reporting.html");
+        assert_eq!(status, 200, "still serving during and after the burst");
+        if String::from_utf8_lossy(&body).contains("第 99 次存檔") {
+            break;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(15),
+            "the last save never showed up: {}",
+            status_json(s.port)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let st = status_json(s.port);
+    assert_eq!(st["ok"], true, "{st}");
+    let rebuilds = st["rebuilds"].as_u64().unwrap_or(0);
+    assert!(
+        (1..=60).contains(&rebuilds),
+        "100 saves gave {rebuilds} rebuilds"
+    );
+}
