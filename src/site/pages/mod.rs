@@ -111,36 +111,67 @@ pub fn known_paths(policy: &Policy, pages: &[Page]) -> Vec<String> {
 }
 
 /// The context every template gets.
-fn base_context(r: &Ruleset, chapters: &[(String, String)], page: &PageOut) -> tera::Context {
-    let digest = r.digest.trim_start_matches("sha256:");
-    let mut ctx = tera::Context::new();
-    ctx.insert("root", &root_of(&page.path));
-    ctx.insert("path", &page.path);
-    ctx.insert("title", &page.title);
-    ctx.insert(
-        "site",
-        &json!({
+/// What every page's context shares (site, navigation, chapter list),
+/// built once per render, with its hash.
+struct SharedContext {
+    site: Value,
+    nav: Value,
+    chapters: Value,
+    hash: String,
+}
+
+impl SharedContext {
+    fn new(r: &Ruleset, chapters: &[(String, String)]) -> SharedContext {
+        let digest = r.digest.trim_start_matches("sha256:");
+        let site = json!({
             "title": zh(&r.meta.title),
             "guideline": zh(&r.meta.guideline),
             "version": r.meta.version,
             "digest": r.digest,
             "digest_short": &digest[..digest.len().min(12)],
-        }),
-    );
-    ctx.insert(
-        "nav",
-        &FIXED_PAGES
-            .iter()
-            .map(|(p, t)| json!({"url": p, "title": t}))
-            .collect::<Vec<_>>(),
-    );
-    ctx.insert(
-        "chapters",
-        &chapters
-            .iter()
-            .map(|(url, title)| json!({"url": url, "title": title}))
-            .collect::<Vec<_>>(),
-    );
+        });
+        let nav = Value::Array(
+            FIXED_PAGES
+                .iter()
+                .map(|(p, t)| json!({"url": p, "title": t}))
+                .collect(),
+        );
+        let chapters = Value::Array(
+            chapters
+                .iter()
+                .map(|(url, title)| json!({"url": url, "title": title}))
+                .collect(),
+        );
+        let hash =
+            hash_of(&[&site.to_string(), &nav.to_string(), &chapters.to_string()]).to_string();
+        SharedContext {
+            site,
+            nav,
+            chapters,
+            hash,
+        }
+    }
+
+    /// The cache key of a page: equal keys render equal bytes.
+    fn key(&self, page: &PageOut) -> u64 {
+        hash_of(&[
+            &self.hash,
+            page.template,
+            &page.path,
+            &page.title,
+            &page.context.to_string(),
+        ])
+    }
+}
+
+fn base_context(shared: &SharedContext, page: &PageOut) -> tera::Context {
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &root_of(&page.path));
+    ctx.insert("path", &page.path);
+    ctx.insert("title", &page.title);
+    ctx.insert("site", &shared.site);
+    ctx.insert("nav", &shared.nav);
+    ctx.insert("chapters", &shared.chapters);
     if let Value::Object(map) = &page.context {
         for (k, v) in map {
             ctx.insert(k.as_str(), v);
@@ -177,22 +208,15 @@ pub fn render_all(
     pages.extend(reference::pages(r, year));
 
     // The full context of each page decides whether it must be rendered.
-    let contexts: Vec<(tera::Context, u64)> = pages
-        .iter()
-        .map(|page| {
-            let ctx = base_context(r, &chapter_nav, page);
-            let key = if cache.is_some() {
-                let json = ctx.clone().into_json().to_string();
-                hash_of(&[page.template, &json])
-            } else {
-                0
-            };
-            (ctx, key)
-        })
-        .collect();
+    let shared = SharedContext::new(r, &chapter_nav);
+    let keys: Vec<u64> = if cache.is_some() {
+        pages.iter().map(|p| shared.key(p)).collect()
+    } else {
+        vec![0; pages.len()]
+    };
     let mut done: BTreeMap<usize, RenderedPage> = BTreeMap::new();
     if let Some(c) = cache.as_deref() {
-        for (i, (page, (_, key))) in pages.iter().zip(&contexts).enumerate() {
+        for (i, (page, key)) in pages.iter().zip(&keys).enumerate() {
             if let Some((k, html, doc)) = c.pages.get(&page.path)
                 && k == key
             {
@@ -216,13 +240,13 @@ pub fn render_all(
         let handles: Vec<_> = todo
             .chunks(chunk)
             .map(|part| {
-                let (pages, contexts) = (&pages, &contexts);
+                let (pages, shared) = (&pages, &shared);
                 scope.spawn(move || {
                     part.iter()
                         .map(|&i| {
                             let page = &pages[i];
-                            let ctx = &contexts[i].0;
-                            let html = theme.tera.render(page.template, ctx).map_err(|e| {
+                            let ctx = base_context(shared, page);
+                            let html = theme.tera.render(page.template, &ctx).map_err(|e| {
                                 Box::new(
                                     template_error(&e)
                                         .in_file(format!("templates/{}", page.template)),
@@ -265,7 +289,7 @@ pub fn render_all(
     for (i, (path, html, doc)) in done {
         if let Some(c) = cache.as_deref_mut() {
             c.pages
-                .insert(path.clone(), (contexts[i].1, html.clone(), doc.clone()));
+                .insert(path.clone(), (keys[i], html.clone(), doc.clone()));
         }
         search_docs.extend(doc);
         files.insert(path, html.into_bytes());
