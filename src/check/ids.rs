@@ -39,6 +39,17 @@ impl IdTable {
         out: &mut Vec<Diagnostic>,
     ) {
         let span = span_of(file, id);
+        if !is_slug(id.get_ref()) {
+            // Ids become file names and URLs of the handbook, which travels
+            // on USB sticks and in zip files to machines that mangle
+            // non-ASCII names.
+            out.push(
+                Diagnostic::error("schema", format!("{kind} id `{}` is not lowercase ASCII", id.get_ref()))
+                    .at(span.clone(), "ids become file names")
+                    .hint("use lowercase letters, digits and hyphens, such as \"report-fallback\"; put the Chinese name in `name`")
+                    .subject(id.get_ref().clone()),
+            );
+        }
         if let Some(first) = self.entries.get(id.get_ref()) {
             out.push(
                 Diagnostic::error(
@@ -54,6 +65,17 @@ impl IdTable {
             self.entries.insert(id.get_ref().clone(), span);
         }
     }
+}
+
+/// `report`, `l3-core-down`, `2026-plan`: lowercase ASCII letters, digits
+/// and inner hyphens.
+pub fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// Everything a policy defines.

@@ -16,6 +16,24 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let tid = tree.id.get_ref();
         let mut nodes: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
         let mut outcomes: BTreeMap<&str, Span> = BTreeMap::new();
+        for (id, what) in tree
+            .node
+            .iter()
+            .map(|n| (&n.id, "node"))
+            .chain(tree.outcome.iter().map(|o| (&o.id, "outcome")))
+        {
+            if !super::ids::is_slug(id.get_ref()) {
+                out.push(
+                    Diagnostic::error(
+                        "schema",
+                        format!("{what} id `{}` is not lowercase ASCII", id.get_ref()),
+                    )
+                    .at(span_of(f, id), "ids become file names")
+                    .hint("use lowercase letters, digits and hyphens")
+                    .subject(id.get_ref().clone()),
+                );
+            }
+        }
         for (i, n) in tree.node.iter().enumerate() {
             let span = span_of(f, &n.id);
             if let Some((_, first)) = nodes.get(n.id.get_ref().as_str()) {
