@@ -4,6 +4,8 @@
 //! phone screen and needs no layout engine. Colours come from CSS classes,
 //! so the page's light and dark themes apply; every diagram has a title and
 //! a description, and the page beside it carries a full text alternative.
+//! The SVG is a `group`, not an `img`: its boxes are links, and links inside
+//! an image would be hidden from assistive technology.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -62,7 +64,7 @@ pub fn tree_svg(nodes: &[DiagramNode], id: &str, title: &str, desc: &str) -> Str
     }
     let height = y;
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\">\
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" role=\"group\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\">\
 <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         html_escape(title),
         html_escape(desc)

@@ -1,1 +1,1100 @@
+/*
+ * handbook.js: progressive enhancement for the offline handbook.
+ *
+ * Every page works without this file. With it:
+ *   - decision trees (#tree-app) run in place, one question at a time;
+ *   - deadlines.html gets a live calculator (#calculator, #calc-result);
+ *   - search.html searches as you type (#search-form, #search-results);
+ *   - agencies.html gets a filter (#agency-filter-wrap).
+ *
+ * A classic script (no modules, no fetch): it must run from file:// on a
+ * USB stick. It reads window.HANDBOOK_DATA (assets/data.js),
+ * window.HandbookLogic (assets/logic.js) and, on search.html,
+ * window.HANDBOOK_SEARCH (assets/search-index.js). DOM is built with
+ * createElement/textContent only; nothing is requested from the network.
+ */
+(function () {
+  "use strict";
 
+  if (typeof document === "undefined" || typeof window === "undefined") return;
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var OFFSET_MS = 480 * 60000; // Asia/Taipei, UTC+8, no daylight saving.
+
+  // ---- small helpers --------------------------------------------------
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  /** el("p", {className: "x", "data-y": "1"}, [child, "text"]) */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function svg(tag, attrs, children) {
+    var node = document.createElementNS(SVG_NS, tag);
+    setAttrs(node, attrs);
+    append(node, children);
+    return node;
+  }
+
+  function setAttrs(node, attrs) {
+    if (!attrs) return;
+    Object.keys(attrs).forEach(function (k) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) return;
+      if (k === "className") node.setAttribute("class", v);
+      else if (k === "text") node.textContent = v;
+      else node.setAttribute(k, v === true ? "" : String(v));
+    });
+  }
+
+  function append(node, children) {
+    if (children === null || children === undefined) return;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (c) {
+      if (c === null || c === undefined || c === false) return;
+      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
+    });
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  function zh(text) {
+    if (text === null || text === undefined) return "";
+    if (typeof text === "string") return text;
+    return text["zh-TW"] || "";
+  }
+
+  function src(source) {
+    return source ? el("span", { className: "src", text: "綱要 " + source }) : null;
+  }
+
+  function pad(n) {
+    return n < 10 ? "0" + n : String(n);
+  }
+
+  /** The relative prefix from this page to the site root ("", "../", ...). */
+  function siteRoot() {
+    var brand = document.querySelector("a.brand");
+    var href = brand && brand.getAttribute("href");
+    if (href && /(^|\/)index\.html$/.test(href)) return href.slice(0, href.length - "index.html".length);
+    var scripts = document.getElementsByTagName("script");
+    for (var i = 0; i < scripts.length; i++) {
+      var s = scripts[i].getAttribute("src") || "";
+      var at = s.indexOf("assets/handbook.js");
+      if (at >= 0) return s.slice(0, at);
+    }
+    return "";
+  }
+
+  function queryParam(name) {
+    try {
+      return new URLSearchParams(window.location.search).get(name);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** Replaces the URL without reloading; silently skipped where not allowed. */
+  function replaceUrl(url) {
+    try {
+      window.history.replaceState(window.history.state, "", url);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function pathAndSearch() {
+    var parts = window.location.pathname.split("/");
+    return parts[parts.length - 1] + window.location.search;
+  }
+
+  /** A visually hidden polite live region, created once per container. */
+  function liveRegion(parent, className) {
+    var region = el("p", { className: "visually-hidden " + (className || ""), role: "status", "aria-live": "polite" });
+    parent.appendChild(region);
+    return {
+      node: region,
+      say: function (text) {
+        // Clear first so repeating the same message is announced again.
+        region.textContent = "";
+        window.setTimeout(function () {
+          region.textContent = text;
+        }, 60);
+      }
+    };
+  }
+
+  /** Within (data.events[].within[level]) in words, like Within::label_zh. */
+  function withinZh(w) {
+    if (w === "immediately") return "立即";
+    if (w && typeof w === "object" && typeof w.minutes === "number") {
+      var m = w.minutes;
+      if (m > 0 && m % (60 * 24 * 7) === 0) return m / (60 * 24 * 7) + " 週內";
+      if (m % 60 === 0) return m / 60 + " 小時內";
+      return m + " 分鐘內";
+    }
+    return "未訂時限";
+  }
+
+  /** Epoch ms to "YYYY-MM-DD HH:MM" in Taiwan time. */
+  function localText(ms) {
+    var t = new Date(ms + OFFSET_MS);
+    return t.getUTCFullYear() + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) + " " +
+      pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
+  }
+
+  /** Epoch ms to the value of an <input type="datetime-local"> in Taiwan time. */
+  function inputValue(ms) {
+    return localText(ms).replace(" ", "T");
+  }
+
+  function shortText(ms) {
+    return localText(ms).slice(5);
+  }
+
+  /** "2 天 3 小時 20 分", "45 分", "不到 1 分鐘". */
+  function duration(ms) {
+    var minutes = Math.floor(Math.abs(ms) / 60000);
+    if (minutes < 1) return "不到 1 分鐘";
+    var d = Math.floor(minutes / 1440);
+    var h = Math.floor((minutes % 1440) / 60);
+    var m = minutes % 60;
+    var parts = [];
+    if (d) parts.push(d + " 天");
+    if (h) parts.push(h + " 小時");
+    if (m) parts.push(m + " 分");
+    return parts.join(" ");
+  }
+
+  function findBy(list, key, value) {
+    for (var i = 0; i < (list || []).length; i++) if (list[i][key] === value) return list[i];
+    return null;
+  }
+
+  // ---- decision trees -------------------------------------------------
+
+  /** The compiled level tree (data.levelTree) behind a common interface. */
+  function levelModel(data, root) {
+    var tree = data.levelTree || [];
+    var parent = {};
+    tree.forEach(function (n, i) {
+      if (n.type !== "question") return;
+      n.branches.forEach(function (b) {
+        if (!(b.node in parent)) parent[b.node] = i;
+      });
+    });
+    function question(key) {
+      var n = tree[key];
+      var q = findBy(data.questions, "id", n.question);
+      if (!q) return null;
+      return {
+        text: zh(q.text),
+        help: zh(q.help),
+        source: q.source,
+        answers: n.branches.map(function (b) {
+          var a = findBy(q.answers, "id", b.answer);
+          return { text: a ? zh(a.text) : b.answer, next: b.node };
+        })
+      };
+    }
+    return {
+      start: 0,
+      parse: function (s) {
+        var i = parseInt(s, 10);
+        return String(i) === String(s).trim() && tree[i] ? i : null;
+      },
+      key: function (k) {
+        return String(k);
+      },
+      parent: function (k) {
+        return k in parent ? parent[k] : null;
+      },
+      isLeaf: function (k) {
+        return tree[k].type !== "question";
+      },
+      question: question,
+      renderResult: function (k) {
+        return levelResult(data, tree[k].outcome || {}, root);
+      }
+    };
+  }
+
+  function levelResult(data, outcome, root) {
+    var status = outcome.status || "unclassified";
+    var level = status === "level" ? outcome.level : null;
+    var section = el("section", {
+      className: "tree-result result result-" + status + (level ? " level-" + level : ""),
+      "data-level": level ? level : status,
+      "aria-labelledby": "tree-r-title"
+    });
+    var title = el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1" });
+    section.appendChild(title);
+    if (status === "level") {
+      var info = findBy(data.levels, "id", level) || {};
+      var levelName = zh(info.name) || level + " 級事件";
+      title.textContent = "結果：" + levelName;
+      section.appendChild(el("p", { className: "lead" }, [zh(info.summary), " ", src(info.source)]));
+
+      section.appendChild(el("h3", { text: "符合的情形" }));
+      var ul = el("ul", { className: "tree-criteria" });
+      (outcome.criteria || []).forEach(function (id) {
+        var c = findBy(data.criteria, "id", id);
+        if (!c) return;
+        ul.appendChild(el("li", { "data-criterion": id }, [
+          zh(c.text), " ", src(c.source),
+          c.decision ? " " : null,
+          c.decision ? el("a", { className: "decision", href: root + "gaps.html#decision-" + c.decision, text: "編輯決定" }) : null
+        ]));
+      });
+      section.appendChild(ul);
+
+      section.appendChild(el("h3", { text: "接下來的時限" }));
+      var next = el("ul", { className: "tree-next" });
+      (data.events || []).forEach(function (e) {
+        if (!e.anchor || e.when || e.id === "taskforce" || e.id === "security-meeting") return;
+        var w = e.within && e.within[String(level)];
+        if (w === undefined) return;
+        var anchor = findBy(data.events, "id", e.anchor);
+        var actor = data.actors && data.actors[e.actor];
+        next.appendChild(el("li", { "data-event": e.id }, [
+          el("a", { href: root + "deadlines.html#event-" + e.id, text: zh(e.name) }),
+          "：",
+          el("span", { className: "within", text: withinZh(w) }),
+          el("small", {
+            text: "（" + (anchor ? "從" + zh(anchor.name) + "起算" : "") + (anchor && actor ? "；" : "") +
+              (actor ? "負責：" + actor : "") + "）"
+          }),
+          " ",
+          src(e.source)
+        ]));
+      });
+      section.appendChild(next);
+      section.appendChild(el("p", { className: "tree-actions" }, [
+        el("a", { className: "button", href: root + "deadlines.html?level=" + level, text: "用發現時間算出實際期限" }),
+        " ",
+        el("a", { href: root + "levels.html#level-" + level, text: "看" + levelName + "的完整說明" })
+      ]));
+    } else if (status === "not-an-incident") {
+      title.textContent = "結果：不需分級";
+      section.appendChild(el("p", { className: "lead" }, [
+        "沒有資料外洩、沒有遭竄改、業務也沒有受影響，不屬於需要分級的資安事件。仍請依機關內部程序記錄及上報。",
+        el("a", { href: root + "gaps.html#decision-not-an-incident", text: "為什麼？" })
+      ]));
+    } else {
+      title.textContent = "結果：規則沒有涵蓋這個組合";
+      section.appendChild(el("p", { className: "lead" }, [
+        "請以較高的等級處理，並",
+        el("a", { href: root + "contacts/index.html", text: "聯絡主管機關" }),
+        "確認。"
+      ]));
+    }
+    return section;
+  }
+
+  /** An authored tree (data.trees[]) behind the same interface. */
+  function authoredModel(data, treeId, root, app) {
+    var tree = findBy(data.trees, "id", treeId);
+    if (!tree) return null;
+    var parent = {};
+    tree.nodes.forEach(function (n) {
+      n.answers.forEach(function (a) {
+        var target = a.next ? a.next : a.outcome ? "outcome:" + a.outcome : null;
+        if (target && !(target in parent)) parent[target] = n.id;
+      });
+    });
+    var pageNode = app.getAttribute("data-node");
+    function node(id) {
+      return findBy(tree.nodes, "id", id);
+    }
+    function outcome(k) {
+      return findBy(tree.outcomes, "id", String(k).slice("outcome:".length));
+    }
+    return {
+      start: tree.start,
+      parse: function (s) {
+        s = String(s || "");
+        if (s.indexOf("outcome:") === 0) return outcome(s) ? s : null;
+        return node(s) ? s : null;
+      },
+      key: function (k) {
+        return k;
+      },
+      parent: function (k) {
+        return k in parent ? parent[k] : null;
+      },
+      isLeaf: function (k) {
+        return String(k).indexOf("outcome:") === 0;
+      },
+      question: function (k) {
+        var n = node(k);
+        return {
+          text: zh(n.question),
+          help: zh(n.help),
+          source: n.source,
+          answers: n.answers.map(function (a) {
+            return { text: zh(a.text), next: a.next ? a.next : a.outcome ? "outcome:" + a.outcome : null };
+          })
+        };
+      },
+      renderResult: function (k) {
+        var o = outcome(k);
+        var top = null;
+        (o.levels || []).forEach(function (l) {
+          if (top === null || l > top) top = l;
+        });
+        var section = el("section", {
+          className: "tree-result result outcome" + (top ? " level-" + top : ""),
+          "data-outcome": o.id,
+          "data-level": top ? top : null,
+          "aria-labelledby": "tree-r-title"
+        });
+        section.appendChild(el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1", text: zh(o.title) }));
+        section.appendChild(el("p", { className: "lead" }, [zh(o.text), " ", src(o.source)]));
+        var fullPage = root + "trees/" + tree.id + "/outcome-" + o.id + ".html";
+        var staticLinks = k === pageNode ? document.querySelector(".tree-static .links") : null;
+        if (staticLinks) {
+          // This page is the outcome's own page: reuse its server-rendered
+          // list, which also has the contacts' numbers and the duties.
+          section.appendChild(el("h3", { text: "相關的期限、聯絡窗口與應辦事項" }));
+          var copy = staticLinks.cloneNode(true);
+          copy.classList.add("tree-links");
+          section.appendChild(copy);
+          return section;
+        }
+        var items = [];
+        (o.levels || []).forEach(function (l) {
+          var info = findBy(data.levels, "id", l);
+          items.push(["影響等級", zh(info && info.name) || l + " 級事件", root + "levels.html#level-" + l, null]);
+        });
+        (o.events || []).forEach(function (id) {
+          var e = findBy(data.events, "id", id);
+          if (e) items.push(["期限", zh(e.name), root + "deadlines.html#event-" + id, e.source]);
+        });
+        (o.units || []).forEach(function (id) {
+          if (data.actors && data.actors[id]) items.push(["單位", data.actors[id], root + "org/" + id + ".html", null]);
+        });
+        (o.trees || []).forEach(function (id) {
+          var t = findBy(data.trees, "id", id);
+          if (t) items.push(["下一步判斷", zh(t.title), root + "trees/" + id + "/index.html", null]);
+        });
+        if (items.length) {
+          section.appendChild(el("h3", { text: "相關的期限與單位" }));
+          var ul = el("ul", { className: "links tree-links" });
+          items.forEach(function (it) {
+            ul.appendChild(el("li", null, [
+              el("span", { className: "kind", text: it[0] }), " ",
+              el("a", { href: it[2], text: it[1] }),
+              it[3] ? " " : null, src(it[3])
+            ]));
+          });
+          section.appendChild(ul);
+        }
+        var more = (o.contacts || []).length || (o.duties || []).length;
+        section.appendChild(el("p", { className: "tree-actions" }, [
+          el("a", {
+            className: "button tree-outcome-link",
+            href: fullPage,
+            text: more ? "開啟完整結果：聯絡方式與應辦事項" : "開啟這個結果的頁面"
+          })
+        ]));
+        return section;
+      }
+    };
+  }
+
+  function initTree(app, data, root) {
+    var kind = app.getAttribute("data-tree");
+    var model = kind === "level" ? levelModel(data, root) : authoredModel(data, kind, root, app);
+    if (!model) return;
+    var first = model.parse(app.getAttribute("data-node"));
+    if (first === null) return;
+
+    // A step saved in the hash (#step=...) wins, so a reload keeps the place.
+    var m = /^#step=(.+)$/.exec(window.location.hash || "");
+    if (m) {
+      var fromHash = model.parse(decodeURIComponent(m[1]));
+      if (fromHash !== null) first = fromHash;
+    }
+
+    function pathTo(k) {
+      var path = [k];
+      var guard = 0;
+      while (model.parent(path[0]) !== null && guard++ < 1000) path.unshift(model.parent(path[0]));
+      return path;
+    }
+
+    var stack = pathTo(first);
+    var pageKey = app.getAttribute("data-node");
+
+    clear(app);
+    var live = liveRegion(app, "tree-status");
+    var view = el("div", { className: "tree-view" });
+    app.appendChild(view);
+    var nav = el("div", { className: "tree-nav" }, [
+      el("button", { type: "button", className: "tree-back secondary", text: "上一步" }),
+      el("button", { type: "button", className: "tree-restart secondary", text: "重新開始" })
+    ]);
+    app.appendChild(nav);
+    var back = nav.querySelector(".tree-back");
+
+    function answerOf(from, to) {
+      var q = model.question(from);
+      for (var i = 0; i < q.answers.length; i++) if (q.answers[i].next === to) return q.answers[i].text;
+      return "";
+    }
+
+    function syncUrl() {
+      var here = stack[stack.length - 1];
+      var key = model.key(here);
+      if (key === pageKey) {
+        if (window.location.hash) replaceUrl(pathAndSearch());
+      } else {
+        replaceUrl("#step=" + encodeURIComponent(key));
+      }
+    }
+
+    function render(focus) {
+      clear(view);
+      var here = stack[stack.length - 1];
+      if (stack.length > 1) {
+        var trail = el("ol", { className: "tree-trail" });
+        for (var i = 0; i + 1 < stack.length; i++) {
+          var q = model.question(stack[i]);
+          trail.appendChild(el("li", null, [
+            el("span", { className: "q", text: q.text }), " ",
+            el("span", { className: "a", text: answerOf(stack[i], stack[i + 1]) }), " ",
+            el("button", {
+              type: "button",
+              className: "tree-goto secondary",
+              "data-step": i,
+              "aria-label": "改答：" + q.text,
+              text: "改答這題"
+            })
+          ]));
+        }
+        view.appendChild(el("details", { className: "trail" }, [
+          el("summary", { text: "目前的回答（" + (stack.length - 1) + "）" }),
+          trail
+        ]));
+      }
+      var heading;
+      if (model.isLeaf(here)) {
+        var result = model.renderResult(here);
+        view.appendChild(result);
+        heading = result.querySelector("h2");
+      } else {
+        var question = model.question(here);
+        heading = el("h2", { id: "tree-q-title", className: "tree-question", tabindex: "-1", text: question.text });
+        var answers = el("ul", { className: "tree-answers" });
+        question.answers.forEach(function (a, i) {
+          answers.appendChild(el("li", null, el("button", {
+            type: "button",
+            className: "tree-answer",
+            "data-answer": i,
+            text: a.text
+          })));
+        });
+        view.appendChild(el("section", { className: "question tree-step", "aria-labelledby": "tree-q-title" }, [
+          el("p", { className: "step tree-progress", text: "第 " + stack.length + " 題" }),
+          heading,
+          question.help ? el("p", { className: "help", text: question.help }) : null,
+          answers,
+          el("p", null, src(question.source))
+        ]));
+      }
+      back.classList.toggle("at-start", stack.length <= 1);
+      if (focus && heading) heading.focus();
+    }
+
+    function go(newStack, message) {
+      stack = newStack;
+      render(true);
+      syncUrl();
+      var here = stack[stack.length - 1];
+      live.say(message + (model.isLeaf(here) ? "已得出結果。" : "現在是第 " + stack.length + " 題。"));
+    }
+
+    app.addEventListener("click", function (ev) {
+      var button = ev.target && ev.target.closest ? ev.target.closest("button") : null;
+      if (!button || !app.contains(button)) return;
+      var here = stack[stack.length - 1];
+      if (button.classList.contains("tree-answer")) {
+        var q = model.question(here);
+        var a = q.answers[+button.getAttribute("data-answer")];
+        if (!a || a.next === null) return;
+        go(stack.concat([a.next]), "已選擇「" + a.text + "」。");
+      } else if (button.classList.contains("tree-back")) {
+        if (stack.length > 1) go(stack.slice(0, -1), "已回到上一題。");
+        else live.say("已經是第一題。");
+      } else if (button.classList.contains("tree-restart")) {
+        go([stack[0]], "已重新開始。");
+      } else if (button.classList.contains("tree-goto")) {
+        var step = +button.getAttribute("data-step");
+        if (step >= 0 && step < stack.length) go(stack.slice(0, step + 1), "已回到第 " + (step + 1) + " 題。");
+      }
+    });
+
+    render(false);
+    var staticPart = document.querySelector(".tree-static");
+    if (staticPart) staticPart.hidden = true;
+    app.hidden = false;
+  }
+
+  // ---- deadline calculator ---------------------------------------------
+
+  function initCalculator(form, data, logic) {
+    var result = $("calc-result");
+    var discovered = $("calc-discovered");
+    var levelSelect = $("calc-level");
+    var nowButton = $("calc-now");
+    if (!result || !discovered || !levelSelect) return;
+
+    var events = {};
+    (data.events || []).forEach(function (e) {
+      events[e.id] = e;
+    });
+    var actors = data.actors || {};
+
+    // Defaults: now (Taiwan time, to the minute), level from ?level=N.
+    function nowValue() {
+      return inputValue(Math.floor(Date.now() / 60000) * 60000);
+    }
+    var fromUrl = queryParam("discovered");
+    discovered.value = fromUrl && logic.parseTime(fromUrl) !== null ? inputValue(logic.parseTime(fromUrl)) : nowValue();
+    var wanted = queryParam("level");
+    if (wanted) {
+      for (var i = 0; i < levelSelect.options.length; i++) {
+        if (levelSelect.options[i].value === String(wanted).trim()) levelSelect.selectedIndex = i;
+      }
+    }
+
+    // The result area: a summary (announced), then details that change
+    // every 30 seconds and therefore are not announced.
+    clear(result);
+    var title = el("h2", { id: "calc-title", text: "你的期限" });
+    var summary = el("p", { id: "calc-summary", className: "calc-summary" });
+    var nextLine = el("p", { id: "calc-next", className: "calc-next", "aria-live": "off" });
+    var detail = el("div", { className: "calc-detail", "aria-live": "off" });
+    var tableWrap = el("div", { className: "table-wrap" });
+    var timelineWrap = el("div", { className: "timeline-wrap" });
+    var ics = el("a", { id: "calc-ics", className: "button", href: "#", download: "incident-deadlines.ics", text: "下載行事曆檔（.ics）" });
+    var actions = el("div", { className: "calc-actions" }, [ics]);
+    var icsHelp = el("p", { className: "help", text: "行事曆檔可匯入手機或 Outlook，每個期限前 15 分鐘提醒。時間以臺灣時間（UTC+8）顯示。" });
+    detail.appendChild(tableWrap);
+    detail.appendChild(timelineWrap);
+    result.setAttribute("aria-labelledby", "calc-title");
+    append(result, [title, summary, nextLine, detail, actions, icsHelp]);
+
+    var last = null; // {facts, rows}
+    var icsUrl = null;
+
+    function readFacts() {
+      var at = logic.parseTime(discovered.value);
+      if (at === null) return null;
+      var conditions = [];
+      var boxes = form.querySelectorAll('input[type="checkbox"][name="condition"]');
+      for (var i = 0; i < boxes.length; i++) if (boxes[i].checked) conditions.push(boxes[i].value);
+      var actual = {};
+      var inputs = form.querySelectorAll("input[data-event]");
+      for (var j = 0; j < inputs.length; j++) {
+        var t = logic.parseTime(inputs[j].value);
+        if (t !== null) actual[inputs[j].getAttribute("data-event")] = t;
+      }
+      return { level: parseInt(levelSelect.value, 10), discovered: at, conditions: conditions, actual: actual };
+    }
+
+    function eventName(id) {
+      return events[id] ? zh(events[id].name) : id;
+    }
+
+    function levelName(level) {
+      var l = findBy(data.levels, "id", level);
+      return l ? zh(l.name) : level + " 級事件";
+    }
+
+    function update() {
+      var facts = readFacts();
+      result.hidden = false;
+      if (!facts) {
+        last = null;
+        summary.textContent = "請輸入發現事件的時間（例如 2026-03-01 09:00）。";
+        nextLine.hidden = true;
+        detail.hidden = true;
+        actions.hidden = true;
+        icsHelp.hidden = true;
+        return;
+      }
+      var rows = logic.computeDeadlines(data, facts);
+      last = { facts: facts, rows: rows };
+      detail.hidden = false;
+      actions.hidden = false;
+      icsHelp.hidden = false;
+      var timed = rows.filter(function (r) {
+        return r.dueMs !== null && r.dueMs !== undefined;
+      });
+      summary.textContent = levelName(facts.level) + "，" + localText(facts.discovered) + " 發現：共 " + rows.length +
+        " 個事項，其中 " + timed.length + " 個有明確期限。";
+      renderTable(rows, facts);
+      renderCalendar(rows, facts);
+      refresh();
+    }
+
+    function renderTable(rows, facts) {
+      clear(tableWrap);
+      // Explicit roles keep the table semantics when narrow screens lay the
+      // rows out as cards (display: block).
+      var tbody = el("tbody", { role: "rowgroup" });
+      rows.forEach(function (r) {
+        var e = events[r.event] || {};
+        // td.due holds only the time (or 未訂時限); notes go under the name.
+        var dueCell = el("td", {
+          className: "due",
+          role: "cell",
+          "data-label": "期限",
+          text: r.due ? localText(r.dueMs) : "未訂時限"
+        });
+        var nameCell = el("th", { scope: "row", role: "rowheader" }, [el("a", { href: "#event-" + r.event, text: eventName(r.event) })]);
+        if (r.kind === "right") nameCell.appendChild(el("small", { className: "note", text: "（從此時起可以執行）" }));
+        if (r.due && r.assumed) nameCell.appendChild(el("small", { className: "assumed", text: "依前一事項的期限推算" }));
+        var w = e.within ? e.within[String(facts.level)] : undefined;
+        if (!r.due && w && w !== "unspecified") {
+          nameCell.appendChild(el("small", {
+            className: "note",
+            text: "（" + eventName(r.anchor) + "後 " + withinZh(w) + "；" + eventName(r.anchor) + "未訂時限，無法推算）"
+          }));
+        }
+        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: "已填完成時間：" + localText(logic.parseTime(r.actual)) }));
+        tbody.appendChild(el("tr", {
+          role: "row",
+          "data-event": r.event,
+          "data-due": r.due || "",
+          "data-kind": r.kind
+        }, [
+          nameCell,
+          el("td", { className: "actor", role: "cell", "data-label": "負責", text: actors[r.actor] || r.actor }),
+          dueCell,
+          el("td", { className: "remaining", role: "cell", "data-label": "剩餘時間" }),
+          el("td", { className: "source", role: "cell", "data-label": "依據" }, src(r.source))
+        ]));
+      });
+      var table = el("table", { id: "calc-table", className: "calc-table", role: "table" }, [
+        el("caption", { text: levelName(facts.level) + "：各事項的期限（臺灣時間）" }),
+        el("thead", { role: "rowgroup" }, el("tr", { role: "row" }, ["事項", "負責", "期限", "剩餘時間", "依據"].map(function (h) {
+          return el("th", { scope: "col", role: "columnheader", text: h });
+        }))),
+        tbody
+      ]);
+      tableWrap.appendChild(table);
+    }
+
+    /** Updates what depends on the clock: remaining times, the next deadline, the timeline. */
+    function refresh() {
+      if (!last) return;
+      var now = Date.now();
+      var rows = tableWrap.querySelectorAll("tbody tr");
+      var next = null;
+      var overdue = 0;
+      last.rows.forEach(function (r, i) {
+        var tr = rows[i];
+        if (!tr) return;
+        var cell = tr.querySelector("td.remaining");
+        var state = "";
+        var text;
+        if (r.actual) {
+          var doneAt = logic.parseTime(r.actual);
+          state = "done";
+          text = r.dueMs !== null && doneAt > r.dueMs ? "已完成（晚了 " + duration(doneAt - r.dueMs) + "）" : "已完成";
+        } else if (r.dueMs === null || r.dueMs === undefined) {
+          text = "—";
+        } else if (r.kind === "right") {
+          text = r.dueMs > now ? duration(r.dueMs - now) + "後可以執行" : "已可以執行";
+        } else if (r.dueMs >= now) {
+          text = "還有 " + duration(r.dueMs - now);
+          state = r.dueMs - now < 3600000 ? "soon" : "";
+          if (!next || r.dueMs < next.dueMs) next = r;
+        } else {
+          text = "已逾期 " + duration(now - r.dueMs);
+          state = "overdue";
+          overdue++;
+        }
+        cell.textContent = text;
+        tr.classList.toggle("overdue", state === "overdue");
+        tr.classList.toggle("soon", state === "soon");
+        tr.classList.toggle("done", state === "done");
+      });
+      clear(nextLine);
+      nextLine.hidden = false;
+      if (next) {
+        append(nextLine, [
+          "下一個期限：", el("strong", { text: eventName(next.event) }), "，" + localText(next.dueMs) +
+          "（還有 " + duration(next.dueMs - now) + "）"
+        ]);
+        if (overdue) nextLine.appendChild(document.createTextNode("。另有 " + overdue + " 個已逾期。"));
+      } else if (overdue) {
+        nextLine.textContent = "有 " + overdue + " 個期限已逾期，請盡快辦理，並在通報時說明原因。";
+      } else {
+        nextLine.hidden = true;
+      }
+      renderTimeline(last.rows, last.facts, now);
+    }
+
+    /**
+     * A vertical timeline: time runs downwards along an axis, each due time
+     * a dot at its proportional place, labels to the right pushed apart so
+     * they never overlap (a leader joins dot and label).
+     */
+    function renderTimeline(rows, facts, now) {
+      clear(timelineWrap);
+      var items = rows.filter(function (r) {
+        return r.dueMs !== null && r.dueMs !== undefined;
+      });
+      if (!items.length) return;
+      items = items.slice().sort(function (a, b) {
+        return a.dueMs - b.dueMs;
+      });
+      var start = facts.discovered;
+      var end = Math.max.apply(null, items.map(function (r) {
+        return r.dueMs;
+      }));
+      if (end <= start) end = start + 3600000;
+      var width = Math.max(260, Math.floor(timelineWrap.clientWidth || 600));
+      var axisX = 44;
+      var labelX = axisX + 30;
+      var top = 18;
+      var gap = 42;
+      var plotH = Math.max(200, (items.length + 1) * 46);
+      function y(ms) {
+        return top + plotH * Math.min(1, Math.max(0, (ms - start) / (end - start)));
+      }
+      var marks = [{ name: "發現事件", ms: start, cls: "start" }].concat(items.map(function (r) {
+        var late = !r.actual && r.kind !== "right" && r.dueMs < now;
+        return { name: eventName(r.event) + (r.kind === "right" ? "（可以執行）" : ""), ms: r.dueMs, cls: late ? "overdue" : "", late: late };
+      }));
+      var labelY = [];
+      marks.forEach(function (mk, i) {
+        var want = y(mk.ms) + 5;
+        labelY.push(i === 0 ? want : Math.max(want, labelY[i - 1] + gap));
+      });
+      var height = Math.ceil(Math.max(top + plotH, labelY[labelY.length - 1] + 20) + 12);
+      var titleText = "期限時間軸：從 " + localText(start) + " 發現，到 " + localText(end) + "，共 " + items.length + " 個期限";
+      var chart = svg("svg", {
+        className: "timeline",
+        role: "img",
+        "aria-labelledby": "calc-timeline-title",
+        width: width,
+        height: height,
+        viewBox: "0 0 " + width + " " + height
+      });
+      chart.appendChild(svg("title", { id: "calc-timeline-title", text: titleText }));
+      chart.appendChild(svg("line", { className: "axis", x1: axisX, y1: top, x2: axisX, y2: top + plotH }));
+      if (now >= start && now <= end) {
+        var ny = y(now);
+        chart.appendChild(svg("line", { className: "now", x1: 4, y1: ny, x2: axisX + 12, y2: ny }));
+        chart.appendChild(svg("text", { className: "now-label", x: 4, y: ny - 5, text: "現在" }));
+      }
+      marks.forEach(function (mk, i) {
+        var my = y(mk.ms);
+        var ly = labelY[i];
+        chart.appendChild(svg("path", {
+          className: "leader",
+          d: "M" + axisX + " " + my.toFixed(1) + " L" + (labelX - 6) + " " + (ly - 5).toFixed(1)
+        }));
+        chart.appendChild(svg("circle", { className: "mark " + mk.cls, cx: axisX, cy: my.toFixed(1), r: i === 0 ? 6 : 5 }));
+        chart.appendChild(svg("text", { className: "name", x: labelX, y: ly.toFixed(1), "font-weight": "700", text: mk.name }));
+        chart.appendChild(svg("text", {
+          className: "time",
+          x: labelX,
+          y: (ly + 17).toFixed(1),
+          text: localText(mk.ms) + (mk.late ? "（已逾期）" : "")
+        }));
+      });
+      timelineWrap.appendChild(el("h3", { className: "timeline-title", text: "時間軸" }));
+      timelineWrap.appendChild(chart);
+    }
+
+    // ---- iCalendar (mirrors src/commands/ics.rs) ----
+    function icsUtc(ms) {
+      var t = new Date(ms);
+      return t.getUTCFullYear() + pad(t.getUTCMonth() + 1) + pad(t.getUTCDate()) + "T" +
+        pad(t.getUTCHours()) + pad(t.getUTCMinutes()) + pad(t.getUTCSeconds()) + "Z";
+    }
+
+    function icsEscape(s) {
+      return String(s).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r\n|\n/g, "\\n");
+    }
+
+    function utf8Length(ch) {
+      var cp = ch.codePointAt(0);
+      return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+
+    /** Folds a content line at 75 octets without splitting a character. */
+    function fold(line) {
+      var out = "";
+      var count = 0;
+      for (var ch of line) {
+        var len = utf8Length(ch);
+        if (count + len > 75) {
+          out += "\r\n ";
+          count = 1;
+        }
+        out += ch;
+        count += len;
+      }
+      return out + "\r\n";
+    }
+
+    function calendarText(rows, facts) {
+      var stamp = icsUtc(facts.discovered);
+      var s = "";
+      ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//incident-handbook//deadlines//ZH-TW", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+        .forEach(function (l) {
+          s += fold(l);
+        });
+      rows.forEach(function (r) {
+        if (r.dueMs === null || r.dueMs === undefined) return;
+        var name = eventName(r.event);
+        var actor = actors[r.actor] || r.actor;
+        var prefix = r.kind === "right" ? "起始：" : "期限：";
+        var desc = actor + "：" + name + "\n" + prefix + logic.formatTime(r.dueMs) + "（UTC+8）\n依據：綱要 " + r.source;
+        if (r.assumed) desc += "\n此時間由前一事件的期限推算（實際時間未提供）。";
+        [
+          "BEGIN:VEVENT",
+          "UID:" + r.event + "-L" + facts.level + "-" + stamp + "@incident-handbook",
+          "DTSTAMP:" + stamp,
+          "DTSTART:" + icsUtc(r.dueMs),
+          "DTEND:" + icsUtc(r.dueMs),
+          "SUMMARY:" + icsEscape(prefix + name),
+          "DESCRIPTION:" + icsEscape(desc),
+          "BEGIN:VALARM",
+          "ACTION:DISPLAY",
+          "DESCRIPTION:" + icsEscape(name),
+          "TRIGGER:-PT15M",
+          "END:VALARM",
+          "END:VEVENT"
+        ].forEach(function (l) {
+          s += fold(l);
+        });
+      });
+      return s + fold("END:VCALENDAR");
+    }
+
+    function renderCalendar(rows, facts) {
+      var text = calendarText(rows, facts);
+      var any = rows.some(function (r) {
+        return r.dueMs !== null && r.dueMs !== undefined;
+      });
+      if (icsUrl && window.URL && URL.revokeObjectURL) URL.revokeObjectURL(icsUrl);
+      icsUrl = null;
+      ics.hidden = !any;
+      ics.setAttribute("download", "incident-deadlines-" + icsUtc(facts.discovered).slice(0, 13) + "-L" + facts.level + ".ics");
+      if (any && window.Blob && window.URL && URL.createObjectURL) {
+        icsUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
+        ics.href = icsUrl;
+      }
+    }
+
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      update();
+    });
+    if (nowButton) {
+      nowButton.addEventListener("click", function () {
+        discovered.value = nowValue();
+        update();
+      });
+    }
+    var resizeTimer = null;
+    window.addEventListener("resize", function () {
+      if (resizeTimer) window.clearTimeout(resizeTimer);
+      resizeTimer = window.setTimeout(function () {
+        if (last) renderTimeline(last.rows, last.facts, Date.now());
+      }, 150);
+    });
+    window.setInterval(refresh, 30000);
+
+    form.hidden = false;
+    update();
+  }
+
+  // ---- search ----------------------------------------------------------
+
+  function initSearch(form, logic, root) {
+    var input = $("search-input");
+    var status = $("search-status");
+    var list = $("search-results");
+    if (!input || !status || !list) return;
+    var index = window.HANDBOOK_SEARCH;
+    if (!index || !index.docs || !index.terms) {
+      status.textContent = "搜尋索引沒有載入。請改用全文列印版，以瀏覽器的「尋找」功能搜尋。";
+      return;
+    }
+    form.hidden = false;
+
+    var lastQuery = null;
+    function run() {
+      var q = input.value;
+      var trimmed = q.trim();
+      if (trimmed === lastQuery) return;
+      lastQuery = trimmed;
+      clear(list);
+      replaceUrl(trimmed ? "?q=" + encodeURIComponent(trimmed) : window.location.pathname.split("/").pop());
+      if (!trimmed) {
+        status.textContent = "";
+        return;
+      }
+      var hits = logic.search(index, trimmed, 30);
+      status.textContent = hits.length ? "找到 " + hits.length + " 筆" : "沒有結果";
+      hits.forEach(function (h) {
+        var ex = logic.excerpt(h.text || "", trimmed);
+        list.appendChild(el("li", null, [
+          el("a", { href: root + h.url, text: h.title }),
+          el("p", null, [ex.before, ex.match ? el("mark", { text: ex.match }) : null, ex.after])
+        ]));
+      });
+    }
+
+    input.addEventListener("input", run);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      lastQuery = null;
+      run();
+    });
+    var q = queryParam("q");
+    if (q) {
+      input.value = q;
+      run();
+    }
+  }
+
+  // ---- agencies filter -------------------------------------------------
+
+  function initAgencies(wrap) {
+    var input = $("agency-filter");
+    var table = $("agency-table");
+    var count = $("agency-count");
+    if (!input || !table) return;
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+    function norm(s) {
+      s = String(s || "");
+      if (s.normalize) s = s.normalize("NFKC");
+      return s.toLowerCase().replace(/\s+/g, "");
+    }
+    var texts = rows.map(function (r) {
+      return norm(r.textContent);
+    });
+    function filter() {
+      var q = norm(input.value);
+      var shown = 0;
+      rows.forEach(function (r, i) {
+        var match = !q || texts[i].indexOf(q) >= 0;
+        r.hidden = !match;
+        if (match) shown++;
+      });
+      if (count) {
+        count.textContent = !q ? "共 " + rows.length + " 個機關" :
+          shown ? "顯示 " + shown + " 個機關（共 " + rows.length + " 個）" : "沒有符合「" + input.value.trim() + "」的機關";
+      }
+    }
+    input.addEventListener("input", filter);
+    var form = input.form;
+    if (form) {
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+      });
+    }
+    wrap.hidden = false;
+    var q = queryParam("q");
+    if (q) input.value = q;
+    filter();
+  }
+
+  // ---- scrolling tables -----------------------------------------------
+
+  /**
+   * Tables wider than the screen scroll inside their wrapper; make such a
+   * wrapper reachable by keyboard (and named) only while it does scroll.
+   */
+  function initScrollers() {
+    function mark() {
+      var boxes = document.querySelectorAll(".table-wrap, .prose table");
+      for (var i = 0; i < boxes.length; i++) {
+        var box = boxes[i];
+        var scrolls = box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible";
+        if (scrolls && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+          box.setAttribute("data-scroller", "");
+          if (box.tagName !== "TABLE") {
+            var caption = box.querySelector("caption");
+            box.setAttribute("role", "region");
+            box.setAttribute("aria-label", (caption ? caption.textContent.trim() + "：" : "") + "表格可左右捲動");
+          }
+        } else if (!scrolls && box.hasAttribute("data-scroller")) {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("data-scroller");
+          if (box.tagName !== "TABLE") {
+            box.removeAttribute("role");
+            box.removeAttribute("aria-label");
+          }
+        }
+      }
+    }
+    mark();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      if (timer) window.clearTimeout(timer);
+      timer = window.setTimeout(mark, 200);
+    });
+    return mark;
+  }
+
+  // ---- start -----------------------------------------------------------
+
+  function start() {
+    var data = window.HANDBOOK_DATA;
+    var logic = window.HandbookLogic;
+    var root = siteRoot();
+
+    var parts = [
+      function () {
+        var app = $("tree-app");
+        if (app && data && logic) initTree(app, data, root);
+      },
+      function () {
+        var form = $("calculator");
+        if (form && data && logic) initCalculator(form, data, logic);
+      },
+      function () {
+        var form = $("search-form");
+        if (form && logic) initSearch(form, logic, root);
+      },
+      function () {
+        var wrap = $("agency-filter-wrap");
+        if (wrap) initAgencies(wrap);
+      },
+      initScrollers
+    ];
+    // One part failing must not take the others down; the static page stays usable.
+    parts.forEach(function (part) {
+      try {
+        part();
+      } catch (e) {
+        if (window.console && console.warn) console.warn("handbook.js:", e);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
