@@ -272,6 +272,23 @@ fn edits_reload_pages_and_broken_policy_keeps_the_last_good_site() {
     let st = status_json(s.port);
     assert_eq!(st["ok"], true, "{st}");
 
+    // Break a template: the same, with the template named.
+    let template = s.root.join("themes/default/templates/levels.html");
+    let good_template = std::fs::read_to_string(&template).expect("read");
+    std::fs::write(
+        &template,
+        good_template.replacen("{% for l in levels %}", "{% for l in levels %}{% if %}", 1),
+    )
+    .expect("write");
+    let shown = events.wait_for("event: diagnostics", Duration::from_secs(10));
+    assert!(shown.contains("template"), "{shown}");
+    assert!(shown.contains("levels.html"), "{shown}");
+    let (status, _, _) = get(s.port, "/levels.html");
+    assert_eq!(status, 200, "the last good levels page is still served");
+    std::fs::write(&template, good_template).expect("write");
+    events.wait_for("event: reload", Duration::from_secs(10));
+    assert_eq!(status_json(s.port)["ok"], true);
+
     // The server wrote nothing into the project.
     let mut names = Vec::new();
     for dir in ["policy", "content", "themes"] {
@@ -352,5 +369,34 @@ fn a_burst_of_saves_leads_to_few_rebuilds() {
     assert!(
         (1..=60).contains(&rebuilds),
         "100 saves gave {rebuilds} rebuilds"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut s = start();
+    let (status, _, _) = get(s.port, "/");
+    assert_eq!(status, 200);
+    let pid = s.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let start = Instant::now();
+    loop {
+        if let Some(code) = s.child.try_wait().expect("wait") {
+            assert_eq!(code.code(), Some(0), "Ctrl-C exits with 0");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "server did not stop on SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        TcpStream::connect(("127.0.0.1", s.port)).is_err(),
+        "port released"
     );
 }
