@@ -608,6 +608,30 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
                 }));
             }
             Event::Html(h) | Event::InlineHtml(h) => out_events.push(Event::Text(h.clone())),
+            Event::Start(Tag::Table(_)) => {
+                // Wide tables scroll inside their box on a phone; the box
+                // must be reachable by keyboard even without JavaScript.
+                let mut label = String::new();
+                let mut j = i + 1;
+                while j < events.len() && !matches!(events[j], Event::End(TagEnd::TableHead)) {
+                    if let Event::Text(t) | Event::Code(t) = &events[j] {
+                        if !label.is_empty() {
+                            label.push('、');
+                        }
+                        label.push_str(t);
+                    }
+                    j += 1;
+                }
+                out_events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格：{}\">",
+                    escape_attr(&label)
+                ))));
+                out_events.push(events[i].clone());
+            }
+            Event::End(TagEnd::Table) => {
+                out_events.push(events[i].clone());
+                out_events.push(Event::Html(CowStr::from("</div>")));
+            }
             other => out_events.push(other.clone()),
         }
         if let Event::Text(t) | Event::Code(t) = &events[i] {
@@ -628,6 +652,13 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
         headings,
         plain,
     }
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {

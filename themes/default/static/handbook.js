@@ -1028,7 +1028,7 @@
    */
   function initScrollers() {
     function mark() {
-      var boxes = document.querySelectorAll(".table-wrap, .prose table");
+      var boxes = document.querySelectorAll(".table-wrap");
       for (var i = 0; i < boxes.length; i++) {
         var box = boxes[i];
         var scrolls = box.scrollWidth > box.clientWidth + 1 && getComputedStyle(box).overflowX !== "visible";

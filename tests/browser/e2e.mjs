@@ -1,0 +1,461 @@
+// Gate: the site works opened from disk (file://), as from a USB stick.
+//
+//   node tests/browser/e2e.mjs
+//
+// Checks, each reported separately (the run goes on after a failure and
+// fails at the end if any check failed):
+//   * no console error, page error, failed request, or request that leaves
+//     public/ (anything but file:// inside public/, data: and blob:) on any
+//     visited page — every HTML page is visited once with JavaScript on;
+//   * every relative link resolves to an existing file inside public/, and
+//     its #fragment to an element id on that page;
+//   * level tree, JS widget: home → 判斷等級 → answers for leak=classified
+//     (the other questions "nothing") → section.tree-result[data-level="3"];
+//   * level tree, no JS: the same path through the static a.answer links →
+//     .result containing 「3 級事件」;
+//   * deadline calculator (JS): deadlines.html?level=3 filled in matches
+//     `handbook deadlines --level 3 … --format json` event by event;
+//     the no-JS table (#event-report) is there with and without JS;
+//   * search (JS): search.html?q=通報 lists at least one result link, and
+//     the first one opens.
+// A JS feature that handbook.js does not provide yet is a failure with a
+// message saying so, never a silent skip.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  PUBLIC,
+  PUBLIC_URL,
+  REPO,
+  allowedRequest,
+  htmlPages,
+  launch,
+  levelPath,
+  loadData,
+  pageUrl,
+  relFromUrl,
+  requireSite,
+} from './lib.mjs';
+
+requireSite();
+
+const results = []; // { name, ok, details: [] }
+const short = (url) => (url.startsWith(PUBLIC_URL) ? url.slice(PUBLIC_URL.length) : url);
+
+/** Run one named check; failures are collected, never thrown past here. */
+async function step(name, fn) {
+  const details = [];
+  const fail = (msg) => details.push(msg);
+  const t0 = Date.now();
+  try {
+    await fn(fail);
+  } catch (e) {
+    details.push(`exception: ${(e && e.message ? e.message : String(e)).split('\n')[0]}`);
+  }
+  const ok = details.length === 0;
+  results.push({ name, ok, details });
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+  for (const d of details) console.log(`       - ${d}`);
+}
+
+/**
+ * A browser context that records, per page URL, every console error, page
+ * error, failed request and request leaving public/. Requests that leave
+ * public/ are aborted, so the test never touches the network.
+ */
+async function watchedContext(browser, label, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const problems = [];
+  const where = (page) => {
+    try {
+      return short(page.url()) || '(blank)';
+    } catch {
+      return '(closed)';
+    }
+  };
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (allowedRequest(url)) return route.continue();
+    return route.abort('blockedbyclient');
+  });
+  context.on('page', (page) => {
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') {
+        const loc = msg.location();
+        const at = loc && loc.url ? ` (${short(loc.url)}:${loc.lineNumber + 1})` : '';
+        problems.push(`[${label}] console error on ${where(page)}: ${msg.text()}${at}`);
+      }
+    });
+    page.on('pageerror', (err) => {
+      const top = (err.stack || '').split('\n').slice(0, 2).join(' ');
+      problems.push(`[${label}] page error on ${where(page)}: ${err.message}${top ? ` — ${short(top)}` : ''}`);
+    });
+    page.on('request', (req) => {
+      if (!allowedRequest(req.url())) {
+        problems.push(`[${label}] request outside public/ from ${where(page)}: ${req.url()}`);
+      }
+    });
+    page.on('requestfailed', (req) => {
+      if (!allowedRequest(req.url())) return; // already reported above
+      problems.push(
+        `[${label}] request failed on ${where(page)}: ${short(req.url())} (${req.failure()?.errorText})`,
+      );
+    });
+  });
+  return { context, problems, reported: 0 };
+}
+
+/** Problems recorded and not yet reported, reported into the current step. */
+function drain(watched, fail) {
+  for (const p of watched.problems.slice(watched.reported)) fail(p);
+  watched.reported = watched.problems.length;
+}
+
+async function settle(page) {
+  await page.waitForLoadState('load');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+}
+
+const isVisible = (page, sel) =>
+  page
+    .locator(sel)
+    .first()
+    .isVisible()
+    .catch(() => false);
+
+function cliDeadlines() {
+  const args = [
+    'deadlines',
+    '--level',
+    '3',
+    '--discovered',
+    '2026-03-02T09:00',
+    '--support',
+    '--at',
+    'recheck=2026-03-02T12:00',
+    '--format',
+    'json',
+  ];
+  // The binary that built public/ (.ci/run builds it with `cargo run
+  // --release` just before), so the site and the CLI come from one build;
+  // `cargo run` only when it is missing.
+  const bin = process.env.HANDBOOK_BIN || join(REPO, 'target', 'release', 'handbook');
+  const [cmd, cmdArgs] = existsSync(bin)
+    ? [bin, args]
+    : ['cargo', ['run', '--release', '-q', '--', ...args]];
+  const out = execFileSync(cmd, cmdArgs, {
+    cwd: REPO,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out);
+}
+
+const data = loadData();
+const path3 = levelPath(data);
+if (path3.leaf?.outcome?.level !== 3) {
+  console.error(
+    `error: the path ${path3.steps.map((s) => `${s.question}=${s.answerId}`).join(', ')} ` +
+      `does not end at level 3 (leaf: ${JSON.stringify(path3.leaf)})`,
+  );
+  process.exit(1);
+}
+const pathText = path3.steps.map((s) => `${s.question}=${s.answerId}「${s.text}」`).join(' → ');
+
+const browser = await launch();
+// The walk over every page gets its own context, so whatever handbook.js
+// keeps in storage there cannot change the flows tested after it.
+const crawl = await watchedContext(browser, 'js');
+const js = await watchedContext(browser, 'js');
+const nojs = await watchedContext(browser, 'no-js', { javaScriptEnabled: false });
+const page = await js.context.newPage();
+page.setDefaultTimeout(10000);
+
+try {
+  // -- every page once, JS on: console/page errors, requests, links ------
+  await step('every page loads from file:// without errors or outside requests', async (fail) => {
+    const pages = htmlPages();
+    const ids = new Map(); // rel path → Set of ids
+    const links = []; // { from, href, target }
+    const page = await crawl.context.newPage();
+    page.setDefaultTimeout(10000);
+    for (const rel of pages) {
+      const resp = await page.goto(pageUrl(rel));
+      if (resp && !resp.ok() && resp.status() !== 0) fail(`${rel}: status ${resp.status()}`);
+      await settle(page);
+      const info = await page.evaluate(() => ({
+        ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
+        names: [...document.querySelectorAll('a[name]')].map((e) => e.name),
+        // SVG <a> uses href (or the old xlink:href) and e.href is not a string
+        // there, so resolve the attribute against the document instead.
+        links: [
+          ...document.querySelectorAll(
+            'a[href], area[href], link[href], script[src], img[src], source[src], iframe[src], image[href], use[href], [*|href]',
+          ),
+        ].map((e) => {
+          const raw =
+            e.getAttribute('href') ??
+            e.getAttribute('src') ??
+            e.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ??
+            '';
+          let abs = '';
+          try {
+            abs = new URL(raw, document.baseURI).href;
+          } catch {
+            abs = '';
+          }
+          return { raw, abs, tag: e.tagName.toLowerCase() };
+        }),
+      }));
+      ids.set(rel, new Set([...info.ids, ...info.names]));
+      for (const l of info.links) links.push({ from: rel, ...l });
+      drain(crawl, fail);
+    }
+    await crawl.context.close();
+    // Links: relative, inside public/, to files that exist, with fragments
+    // that exist. Links to other schemes (https:, tel:, mailto:) are not
+    // requests and are allowed; absolute paths are not (they break off a
+    // USB stick).
+    let bad = 0;
+    for (const l of links) {
+      const raw = (l.raw || '').trim();
+      if (/^(https?:|mailto:|tel:|sms:|data:|blob:|javascript:)/i.test(raw)) {
+        if (/^javascript:/i.test(raw)) fail(`${l.from}: javascript: link ${raw}`);
+        if (l.tag !== 'a' && l.tag !== 'area' && /^https?:/i.test(raw)) {
+          fail(`${l.from}: <${l.tag}> loads from the network: ${raw}`);
+        }
+        continue;
+      }
+      if (raw.startsWith('/') || /^file:/i.test(raw)) {
+        fail(`${l.from}: non-relative link ${raw}`);
+        bad++;
+        continue;
+      }
+      if (!l.abs) {
+        fail(`${l.from}: <${l.tag}> has an unparsable URL ${JSON.stringify(raw)}`);
+        bad++;
+        continue;
+      }
+      const u = new URL(l.abs);
+      const target = relFromUrl(`${u.protocol}//${u.host}${u.pathname}`);
+      if (target === null) {
+        fail(`${l.from}: link ${raw} points outside public/`);
+        bad++;
+        continue;
+      }
+      const file = join(PUBLIC, target);
+      if (!existsSync(file) || target === '' || target.endsWith('/')) {
+        fail(`${l.from}: broken link ${raw} (no file ${target || '(directory)'})`);
+        bad++;
+        continue;
+      }
+      const frag = decodeURIComponent(u.hash.slice(1));
+      if (frag && target.endsWith('.html') && ids.has(target) && !ids.get(target).has(frag)) {
+        fail(`${l.from}: link ${raw}: no id="${frag}" in ${target}`);
+        bad++;
+      }
+    }
+    console.log(`       ${pages.length} pages, ${links.length} links/refs checked, ${bad} bad`);
+  });
+
+  // -- level tree with JS ----------------------------------------------
+  await step(`level tree, JS widget: ${pathText} → 3 級`, async (fail) => {
+    await page.goto(pageUrl('index.html'));
+    await settle(page);
+    await page.getByRole('link', { name: '判斷等級', exact: true }).first().click();
+    await page.waitForURL((u) => u.pathname.endsWith('/classify/index.html'));
+    await settle(page);
+    if (!(await isVisible(page, '#tree-app'))) {
+      fail('#tree-app is hidden on classify/index.html: the JS level-tree widget is not active (handbook.js does not provide it yet)');
+    } else {
+      const inPage = await page.evaluate(() => typeof window.HANDBOOK_DATA === 'object');
+      if (!inPage) fail('window.HANDBOOK_DATA is not defined in the page (assets/data.js not loaded?)');
+      for (const [i, s] of path3.steps.entries()) {
+        const buttons = page.locator('#tree-app button.tree-answer');
+        // .last(): if the widget keeps answered questions on screen, the
+        // current question is the newest one.
+        const btn = buttons.filter({ hasText: s.text });
+        try {
+          await btn.last().waitFor({ state: 'visible', timeout: 5000 });
+        } catch {
+          const shown = await buttons.allInnerTexts().catch(() => []);
+          fail(`question ${i + 1} (${s.question}): no button.tree-answer 「${s.text}」; buttons shown: ${JSON.stringify(shown)}`);
+          return;
+        }
+        await btn.last().click();
+      }
+      const result = page.locator('#tree-app section.tree-result');
+      try {
+        await result.first().waitFor({ state: 'visible', timeout: 5000 });
+      } catch {
+        fail('no visible section.tree-result in #tree-app after answering the path');
+        return;
+      }
+      const level = await result.first().getAttribute('data-level');
+      if (level !== '3') fail(`section.tree-result has data-level=${JSON.stringify(level)}, expected "3"`);
+      const text = await result.first().innerText();
+      if (!text.includes('3 級事件')) fail(`section.tree-result does not mention 「3 級事件」: ${text.slice(0, 120)}`);
+    }
+    drain(js, fail);
+  });
+
+  // -- level tree without JS -------------------------------------------
+  await step(`level tree, no JS (static pages): ${pathText} → 3 級`, async (fail) => {
+    const p = await nojs.context.newPage();
+    p.setDefaultTimeout(10000);
+    try {
+      await p.goto(pageUrl('index.html'));
+      await p.getByRole('link', { name: '判斷等級', exact: true }).first().click();
+      await p.waitForURL((u) => u.pathname.endsWith('/classify/index.html'));
+      if (await isVisible(p, '#tree-app')) fail('#tree-app is visible with JavaScript off (must stay hidden)');
+      for (const [i, s] of path3.steps.entries()) {
+        const link = p.locator('a.answer').filter({ hasText: s.text });
+        if ((await link.count()) === 0) {
+          const shown = await p.locator('a.answer').allInnerTexts();
+          fail(`question ${i + 1} (${s.question}) on ${short(p.url())}: no a.answer 「${s.text}」; answers: ${JSON.stringify(shown)}`);
+          return;
+        }
+        await Promise.all([p.waitForNavigation(), link.first().click()]);
+      }
+      const result = p.locator('.result');
+      if ((await result.count()) === 0) {
+        fail(`no .result on ${short(p.url())}`);
+      } else {
+        const text = await result.first().innerText();
+        if (!text.includes('3 級事件')) fail(`.result on ${short(p.url())} does not contain 「3 級事件」: ${text.slice(0, 120)}`);
+      }
+    } finally {
+      await p.close();
+    }
+    drain(nojs, fail);
+  });
+
+  // -- deadline calculator ---------------------------------------------
+  await step('deadline calculator (JS) agrees with `handbook deadlines` for level 3', async (fail) => {
+    await page.goto(pageUrl('deadlines.html', '?level=3'));
+    await settle(page);
+    if ((await page.locator('#event-report').count()) === 0) fail('no #event-report row in the static table');
+    if (!(await isVisible(page, '#calculator'))) {
+      fail('#calculator is hidden on deadlines.html: the JS calculator is not active (handbook.js does not provide it yet)');
+      drain(js, fail);
+      return;
+    }
+    const level = await page.locator('#calc-level').inputValue().catch(() => null);
+    if (level !== '3') fail(`?level=3 did not preselect level 3 (#calc-level is ${JSON.stringify(level)})`);
+    await page.fill('#calc-discovered', '2026-03-02T09:00');
+    if (level !== '3') await page.selectOption('#calc-level', '3');
+    await page.locator('#calc-cond-support-requested').check();
+    const details = page.locator('details.actual-times');
+    if ((await details.count()) && !(await details.evaluate((d) => d.open))) {
+      await details.locator('summary').click();
+    }
+    await page.fill('#calc-at-recheck', '2026-03-02T12:00');
+
+    const expected = cliDeadlines().deadlines.map((d) => ({ event: d.event, due: d.due ?? '' }));
+    const read = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('tr[data-event]')].map((tr) => ({
+          event: tr.getAttribute('data-event'),
+          due: tr.getAttribute('data-due') ?? '',
+          hasDue: tr.hasAttribute('data-due'),
+        })),
+      );
+    const diff = (rows) => {
+      const out = [];
+      const got = new Map();
+      for (const r of rows) {
+        if (got.has(r.event)) out.push(`event ${r.event} appears in more than one tr[data-event]`);
+        got.set(r.event, r);
+      }
+      for (const e of expected) {
+        const r = got.get(e.event);
+        if (!r) out.push(`missing row for event ${e.event} (CLI due ${e.due || 'null'})`);
+        else if (!r.hasDue) out.push(`row ${e.event} has no data-due attribute (CLI due ${e.due || 'null'})`);
+        else if (r.due !== e.due) out.push(`row ${e.event}: data-due=${JSON.stringify(r.due)}, CLI due ${JSON.stringify(e.due || null)}`);
+      }
+      const want = new Set(expected.map((e) => e.event));
+      for (const r of rows) if (!want.has(r.event)) out.push(`extra row for event ${r.event} (not in the CLI output)`);
+      return out;
+    };
+    // The page may recompute after a short delay; poll for up to 5 s.
+    let rows = [];
+    let problems = ['no tr[data-event] rows'];
+    for (let t = 0; t < 50; t++) {
+      rows = await read();
+      problems = rows.length ? diff(rows) : ['no tr[data-event] rows after filling the calculator'];
+      if (problems.length === 0) break;
+      await page.waitForTimeout(100);
+    }
+    for (const p of problems) fail(p);
+    console.log(`       ${rows.length} rows, ${expected.length} CLI events`);
+    drain(js, fail);
+  });
+
+  await step('deadlines.html without JS keeps the static table (#event-report)', async (fail) => {
+    const p = await nojs.context.newPage();
+    try {
+      await p.goto(pageUrl('deadlines.html', '?level=3'));
+      if ((await p.locator('#event-report').count()) === 0) fail('no #event-report in deadlines.html');
+      else if (!(await p.locator('#event-report').isVisible())) fail('#event-report is not visible without JS');
+      if (await isVisible(p, '#calculator')) fail('#calculator is visible with JavaScript off (must stay hidden)');
+    } finally {
+      await p.close();
+    }
+    drain(nojs, fail);
+  });
+
+  // -- search ----------------------------------------------------------
+  await step('search (JS): search.html?q=通報 lists results', async (fail) => {
+    await page.goto(pageUrl('search.html', `?q=${encodeURIComponent('通報')}`));
+    await settle(page);
+    if (!(await isVisible(page, '#search-form'))) {
+      fail('#search-form is hidden on search.html: JS search is not active (handbook.js does not provide it yet)');
+      drain(js, fail);
+      return;
+    }
+    const links = page.locator('#search-results a');
+    try {
+      await links.first().waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      // ?q= not applied; type the query instead.
+      await page.fill('#search-input', '通報');
+      try {
+        await links.first().waitFor({ state: 'visible', timeout: 5000 });
+        fail('search.html?q=通報 did not search on load (typing into #search-input did)');
+      } catch {
+        fail('no result link in #search-results for 通報 (neither ?q= nor typing)');
+        drain(js, fail);
+        return;
+      }
+    }
+    const n = await links.count();
+    console.log(`       ${n} result link(s)`);
+    const href = await links.first().getAttribute('href');
+    await Promise.all([page.waitForNavigation(), links.first().click()]);
+    const rel = relFromUrl(page.url().split(/[?#]/)[0]);
+    if (rel === null || !existsSync(join(PUBLIC, rel))) fail(`first result ${href} opened ${page.url()}, not a page in public/`);
+    drain(js, fail);
+  });
+
+  await step('no errors reported late (after the checks above)', async (fail) => {
+    await page.waitForTimeout(200);
+    for (const w of [crawl, js, nojs]) drain(w, fail);
+  });
+} finally {
+  await js.context.close();
+  await nojs.context.close();
+  await browser.close();
+}
+
+const failed = results.filter((r) => !r.ok);
+console.log('');
+if (failed.length) {
+  console.log('Failed checks:');
+  for (const r of failed) {
+    console.log(`  ${r.name}`);
+    for (const d of r.details) console.log(`    - ${d}`);
+  }
+}
+console.log(`${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length ? 1 : 0);
