@@ -1,18 +1,10 @@
 //! Classification over the bundled policy: every combination of answers, the
 //! compiled tree against direct evaluation, and the CLI.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+use common::{bundled, handbook};
 
-use incident_handbook::commands::load_and_check;
 use incident_handbook::ruleset::classify::{Outcome, TreeNode, walk};
-use incident_handbook::ruleset::{Ruleset, compile};
-
-fn bundled() -> Ruleset {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (loaded, checked) = load_and_check(root).expect("bundled policy loads");
-    compile(&loaded, &checked).expect("bundled policy compiles")
-}
 
 #[test]
 fn tree_gives_the_same_level_as_the_criteria_for_every_combination() {
@@ -111,19 +103,6 @@ fn guideline_examples() {
         ),
         other => panic!("expected more questions, got {other:?}"),
     }
-}
-
-fn handbook(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

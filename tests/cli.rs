@@ -1,20 +1,8 @@
 //! The command line as users and CI meet it: help, exit codes, and the
 //! compiled rule set.
 
-use std::process::Command;
-
-fn handbook(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::handbook;
 
 #[test]
 fn every_subcommand_has_help_with_root() {

@@ -2,20 +2,15 @@
 //! overrides, assumed chaining, and day/month/year roll-over. Also drives the
 //! real binary for the JSON and ICS formats.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
+use common::{bundled, handbook};
+
 
 use incident_handbook::commands::{
     DeadlineFormat, DeadlinesOptions, facts_from_options, load_and_check,
 };
 use incident_handbook::ruleset::deadlines::{DueTime, compute, format_time};
 use incident_handbook::ruleset::{Ruleset, compile};
-
-fn bundled() -> Ruleset {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (loaded, checked) = load_and_check(root).expect("bundled policy loads");
-    compile(&loaded, &checked).expect("bundled policy compiles")
-}
 
 fn run(r: &Ruleset, level: u8, discovered: &str, support: bool, at: &[&str]) -> Vec<DueTime> {
     let opts = DeadlinesOptions {
@@ -217,19 +212,6 @@ fn national_security_flow_appears_only_with_its_start_time() {
         due(&r, &with, "security-meeting").as_deref(),
         Some("2026-03-02T12:00:00+08:00")
     );
-}
-
-fn handbook(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

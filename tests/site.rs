@@ -4,21 +4,17 @@
 //! tree reaches the classifier's level on every path, every policy entity is
 //! shown, builds are atomic and reproducible, and text is escaped.
 
+mod common;
+use common::bundled;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use incident_handbook::commands::load_and_check;
 use incident_handbook::policy::POLICY_FILES;
-use incident_handbook::ruleset::{Ruleset, compile};
 use incident_handbook::site::{self, BuildError, BuildOptions};
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn bundled_ruleset() -> Ruleset {
-    let (loaded, checked) = load_and_check(manifest()).expect("loads");
-    compile(&loaded, &checked).expect("compiles")
 }
 
 /// Builds `root` into a fresh folder and reads every file back.
@@ -197,7 +193,7 @@ fn bundled_handbook_builds_with_every_link_resolving() {
         );
     }
     // Every page declares the language and shows the rule set's version and digest.
-    let r = bundled_ruleset();
+    let r = bundled();
     let short = &r.digest["sha256:".len().."sha256:".len() + 12];
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let page = String::from_utf8_lossy(bytes);
@@ -218,7 +214,7 @@ fn bundled_handbook_builds_with_every_link_resolving() {
 fn no_js_level_tree_reaches_the_classifier_level_on_every_path() {
     let tmp = tempfile::tempdir().expect("tmp");
     let files = build(manifest(), &tmp.path().join("public")).expect("builds");
-    let r = bundled_ruleset();
+    let r = bundled();
     let c = r.classifier();
     let mut levels_reached = BTreeSet::new();
     for combo in c.combinations() {
@@ -278,7 +274,7 @@ fn every_policy_entity_appears_on_some_page() {
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .collect();
     let all = decode(&all);
-    let r = bundled_ruleset();
+    let r = bundled();
     let zh = |t: &incident_handbook::ruleset::Text| t["zh-TW"].clone();
     let mut missing = Vec::new();
     let mut expect = |what: &str, text: String| {
