@@ -5,12 +5,9 @@
 mod common;
 use common::{bundled, handbook};
 
-
-use incident_handbook::commands::{
-    DeadlineFormat, DeadlinesOptions, facts_from_options, load_and_check,
-};
+use incident_handbook::commands::{DeadlineFormat, DeadlinesOptions, facts_from_options};
+use incident_handbook::ruleset::Ruleset;
 use incident_handbook::ruleset::deadlines::{DueTime, compute, format_time};
-use incident_handbook::ruleset::{Ruleset, compile};
 
 fn run(r: &Ruleset, level: u8, discovered: &str, support: bool, at: &[&str]) -> Vec<DueTime> {
     let opts = DeadlinesOptions {
