@@ -97,10 +97,16 @@ fn guideline_examples() {
         Outcome::NotAnIncident
     );
     match eval(&[("leak", "classified")]) {
-        Outcome::NeedsAnswers { questions } => assert_eq!(
+        Outcome::NeedsAnswers {
             questions,
-            vec!["tamper-target", "operations", "restored-in-time"]
-        ),
+            at_least,
+        } => {
+            assert_eq!(
+                questions,
+                vec!["tamper-target", "operations", "restored-in-time"]
+            );
+            assert_eq!(at_least, Some(3), "a classified leak is level 3 at least");
+        }
         other => panic!("expected more questions, got {other:?}"),
     }
 }
@@ -127,8 +133,14 @@ fn classify_cli_reports_level_criteria_and_sources() {
 
     let (code, out, _) = handbook(&["classify", "--answer", "leak=core"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("needs more answers"), "{out}");
+    assert!(out.starts_with("at least level 2"), "{out}");
+    assert!(out.contains("needs more answers"), "{out}");
     assert!(out.contains("--answer tamper-target="), "{out}");
+    let (_, out, _) = handbook(&["classify", "--answer", "leak=none"]);
+    assert!(
+        out.starts_with("needs more answers"),
+        "nothing certain yet: {out}"
+    );
 }
 
 #[test]

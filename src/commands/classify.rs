@@ -90,7 +90,8 @@ pub fn classify(opts: &ClassifyOptions, out: &mut dyn Write, err: &mut dyn Write
             },
             "level": outcome.level(),
             "criteria": criteria,
-            "needs": match &outcome { Outcome::NeedsAnswers { questions } => questions.clone(), _ => Vec::new() },
+            "needs": match &outcome { Outcome::NeedsAnswers { questions, .. } => questions.clone(), _ => Vec::new() },
+            "at_least": match &outcome { Outcome::NeedsAnswers { at_least, .. } => *at_least, _ => outcome.level() },
         });
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
@@ -124,8 +125,15 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
             "no level: the policy has no criterion for these answers (run `handbook check`)\n"
                 .into()
         }
-        Outcome::NeedsAnswers { questions } => {
+        Outcome::NeedsAnswers {
+            questions,
+            at_least,
+        } => {
             let mut s = String::from("needs more answers:\n");
+            if let Some(l) = at_least {
+                let name = ruleset.level(*l).map(|x| zh(&x.name)).unwrap_or("");
+                s = format!("at least level {l} ({name}) so far; its deadlines apply already\n{s}");
+            }
             for id in questions {
                 if let Some(q) = ruleset.questions.iter().find(|q| &q.id == id) {
                     let answers: Vec<&str> = q.answers.iter().map(|a| a.id.as_str()).collect();

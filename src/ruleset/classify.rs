@@ -44,8 +44,13 @@ pub enum Outcome {
     /// No criterion matches although something happened: the policy has a gap.
     Unclassified,
     /// More answers are needed; `questions` are the ones that can still change
-    /// the result, in the order they should be asked.
-    NeedsAnswers { questions: Vec<String> },
+    /// the result, in the order they should be asked. `at_least` is the level
+    /// already certain, when one is: staff can start on its deadlines while
+    /// they find out the rest.
+    NeedsAnswers {
+        questions: Vec<String>,
+        at_least: Option<u8>,
+    },
 }
 
 impl Outcome {
@@ -137,6 +142,7 @@ impl Classifier {
             }
             return Outcome::NeedsAnswers {
                 questions: unanswered,
+                at_least: None,
             };
         }
         let mut needed: Vec<usize> = still_possible
@@ -151,6 +157,7 @@ impl Classifier {
                 .into_iter()
                 .map(|q| self.questions[q].id.clone())
                 .collect(),
+            at_least: best,
         }
     }
 
@@ -183,7 +190,7 @@ impl Classifier {
     fn grow(&self, answers: &[Option<usize>], nodes: &mut Vec<TreeNode>) -> usize {
         let index = nodes.len();
         match self.evaluate(answers) {
-            Outcome::NeedsAnswers { questions } => {
+            Outcome::NeedsAnswers { questions, .. } => {
                 let q = questions
                     .first()
                     .and_then(|id| self.question_index(id))
@@ -351,7 +358,16 @@ mod tests {
         assert_eq!(
             c.evaluate(&[None, None]),
             Outcome::NeedsAnswers {
-                questions: vec!["leak".into(), "down".into()]
+                questions: vec!["leak".into(), "down".into()],
+                at_least: None,
+            }
+        );
+        // Short downtime already makes it level 1; a leak could still make it 4.
+        assert_eq!(
+            c.evaluate(&[None, Some(1)]),
+            Outcome::NeedsAnswers {
+                questions: vec!["leak".into()],
+                at_least: Some(1),
             }
         );
     }

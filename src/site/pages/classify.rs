@@ -26,6 +26,7 @@ fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
 pub fn pages(r: &Ruleset) -> Vec<PageOut> {
     let tree = &r.level_tree;
     let parent = parents(tree);
+    let classifier = r.classifier();
     let question = |id: &str| r.questions.iter().find(|q| q.id == id);
     let answer_text = |pair: &str| {
         let (q, a) = pair.split_once('=').unwrap_or((pair, ""));
@@ -59,6 +60,24 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
                 branches,
             } => {
                 let q = question(qid);
+                // The level already certain from the answers so far.
+                let mut slots = vec![None; classifier.questions.len()];
+                let mut at = i;
+                while let Some(Some((p, pair))) = parent.get(at) {
+                    if let Some((qq, aa)) = pair.split_once('=')
+                        && let Some(qi) = classifier.question_index(qq)
+                    {
+                        slots[qi] = classifier.questions[qi]
+                            .answers
+                            .iter()
+                            .position(|x| x == aa);
+                    }
+                    at = *p;
+                }
+                let at_least = match classifier.evaluate(&slots) {
+                    Outcome::NeedsAnswers { at_least, .. } => at_least,
+                    _ => None,
+                };
                 json!({
                     "kind": "question",
                     "node": i,
@@ -66,6 +85,7 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
                     "trail": trail,
                     "question": q.map(|q| zh(&q.text)),
                     "help": q.and_then(|q| q.help.as_ref()).map(zh),
+                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": zh(&l.name), "url": level_url(l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
                         "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| zh(&a.text)),

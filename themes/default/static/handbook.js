@@ -192,13 +192,30 @@
         if (!(b.node in parent)) parent[b.node] = i;
       });
     });
+    /** The level already certain at node `key` (answers on its path), or null. */
+    function atLeast(key) {
+      var byId = {};
+      for (var at = key; at in parent; at = parent[at]) {
+        var p = tree[parent[at]];
+        p.branches.forEach(function (b) {
+          if (b.node === at) byId[p.question] = b.answer;
+        });
+      }
+      var L = window.HandbookLogic;
+      if (!L) return null;
+      var outcome = L.evaluate(data, L.answerSlots(data, byId));
+      return outcome.status === "needs-answers" ? outcome.at_least : null;
+    }
     function question(key) {
       var n = tree[key];
       var q = findBy(data.questions, "id", n.question);
       if (!q) return null;
+      var least = atLeast(key);
+      var info = least ? findBy(data.levels, "id", least) : null;
       return {
         text: zh(q.text),
         help: zh(q.help),
+        note: info ? "到目前為止至少是" + zh(info.name) + "：先照這個等級的時限行動，再回答下面的問題看是否更嚴重。" : "",
         source: q.source,
         answers: n.branches.map(function (b) {
           var a = findBy(q.answers, "id", b.answer);
@@ -506,6 +523,7 @@
         view.appendChild(el("section", { className: "question tree-step", "aria-labelledby": "tree-q-title" }, [
           el("p", { className: "step tree-progress", text: "第 " + stack.length + " 題" }),
           heading,
+          question.note ? el("p", { className: "at-least", text: question.note }) : null,
           question.help ? el("p", { className: "help", text: question.help }) : null,
           answers,
           el("p", null, src(question.source))

@@ -92,7 +92,7 @@
       });
       if (something) return { status: "unclassified" };
       if (unanswered.length === 0) return { status: "not-an-incident" };
-      return { status: "needs-answers", questions: unanswered };
+      return { status: "needs-answers", questions: unanswered, at_least: null };
     }
     var needed = [];
     possible.forEach(function (c) {
@@ -102,7 +102,11 @@
       });
     });
     needed.sort(function (a, b) { return a - b; });
-    return { status: "needs-answers", questions: needed.map(function (qi) { return data.questions[qi].id; }) };
+    return {
+      status: "needs-answers",
+      questions: needed.map(function (qi) { return data.questions[qi].id; }),
+      at_least: best
+    };
   }
 
   /** Mirrors classify::walk: follow the compiled tree with full answers. */
