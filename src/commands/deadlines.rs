@@ -65,11 +65,19 @@ pub fn facts_from_options(
         actual.insert(event.to_owned(), t);
     }
     let mut conditions = BTreeSet::new();
-    if opts.support {
-        conditions.insert("support-requested".to_owned());
-    }
-    if opts.portal_down {
-        conditions.insert("portal-unreachable".to_owned());
+    for (flag, on, id) in [
+        ("--support", opts.support, "support-requested"),
+        ("--portal-down", opts.portal_down, "portal-unreachable"),
+    ] {
+        if !on {
+            continue;
+        }
+        if !ruleset.conditions.iter().any(|c| c.id == id) {
+            return Err(format!(
+                "{flag} needs a [[condition]] with id = \"{id}\" in policy/deadlines.toml, and this policy has none"
+            ));
+        }
+        conditions.insert(id.to_owned());
     }
     Ok(IncidentFacts {
         zone,
