@@ -419,6 +419,28 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
 }
 
 #[test]
+fn a_deadline_shortcode_for_a_level_without_that_event_is_reported() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = fixture_site(tmp.path());
+    // level-review exists only for levels 3 and 4.
+    std::fs::write(
+        root.join("content/third.md"),
+        "+++\ntitle = \"x\"\nslug = \"third\"\n+++\n\n審核：{{ within(event=\"level-review\", level=1) }}\n",
+    )
+    .expect("write");
+    match build(&root, &root.join("public")) {
+        Err(BuildError::Diagnostics { diagnostics, .. }) => {
+            assert!(
+                diagnostics.iter().any(|d| d.rule == "content-reference"
+                    && d.message.contains("no time limit at level 1")),
+                "{diagnostics:?}"
+            );
+        }
+        other => panic!("expected diagnostics, got {other:?}"),
+    }
+}
+
+#[test]
 fn bad_front_matter_and_non_ascii_slugs_are_reported() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = fixture_site(tmp.path());

@@ -323,9 +323,22 @@ pub fn check(
     pages: &[Page],
     sources: &SourceMap,
     ix: &Index,
+    policy: &crate::policy::Policy,
     pages_known: &[String],
     out: &mut Vec<Diagnostic>,
 ) {
+    // Which levels each event has a time for, so that `within` never
+    // expands to nothing.
+    let event_levels: std::collections::BTreeMap<String, Vec<u8>> = policy
+        .deadlines
+        .as_ref()
+        .map(|d| {
+            crate::ruleset::event_specs(&d.value)
+                .into_iter()
+                .map(|e| (e.id, e.within.keys().copied().collect()))
+                .collect()
+        })
+        .unwrap_or_default();
     for page in pages {
         let text = &sources.get(page.file).text;
         for found in shortcodes(&text[page.body_start..], page.body_start) {
@@ -421,6 +434,24 @@ pub fn check(
                 }
                 _ => None,
             };
+            if problem.is_none() && sc.name == "within" {
+                let level = sc.args.get("level").and_then(ArgValue::as_int).unwrap_or(0);
+                let has = event_levels
+                    .get(arg("event"))
+                    .is_some_and(|levels| levels.iter().any(|l| i64::from(*l) == level));
+                if !has && event_levels.contains_key(arg("event")) {
+                    out.push(
+                        Diagnostic::error(
+                            "content-reference",
+                            format!("event `{}` has no time limit at level {level}", arg("event")),
+                        )
+                        .at(span, "this would print nothing")
+                        .hint("the event's `within` in policy/deadlines.toml does not list this level; pick a level it has")
+                        .subject(arg("event").to_owned()),
+                    );
+                    continue;
+                }
+            }
             if let Some((kind, id)) = problem {
                 out.push(
                     Diagnostic::error(

@@ -90,7 +90,14 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     let mut diagnostics = checked.diagnostics.clone();
     let pages = content::load(root, &mut sources, &mut diagnostics);
     let known = pages::known_paths(&loaded.policy, &pages);
-    content::check(&pages, &sources, &checked.index, &known, &mut diagnostics);
+    content::check(
+        &pages,
+        &sources,
+        &checked.index,
+        &loaded.policy,
+        &known,
+        &mut diagnostics,
+    );
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
