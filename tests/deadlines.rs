@@ -147,46 +147,54 @@ fn support_is_null_without_a_recheck_time_and_absent_without_a_request() {
 #[test]
 fn day_month_and_year_roll_over() {
     let r = bundled();
-    // Year: level 2 discovered on New Year's Eve.
-    let list = run(&r, 2, "2026-12-31T20:30", false, &[]);
-    assert_eq!(
-        due(&r, &list, "report").as_deref(),
-        Some("2026-12-31T21:30:00+08:00")
-    );
-    assert_eq!(
-        due(&r, &list, "review").as_deref(),
-        Some("2027-01-01T05:30:00+08:00")
-    );
-    assert_eq!(
-        due(&r, &list, "recover").as_deref(),
-        Some("2027-01-03T20:30:00+08:00")
-    );
-    // Month, leap year: 28 February 2028.
-    let list = run(&r, 4, "2028-02-28T23:30", false, &[]);
-    assert_eq!(
-        due(&r, &list, "report").as_deref(),
-        Some("2028-02-29T00:30:00+08:00")
-    );
-    assert_eq!(
-        due(&r, &list, "recover").as_deref(),
-        Some("2028-03-01T11:30:00+08:00")
-    );
-    // Month, common year.
-    let list = run(&r, 1, "2027-02-28T23:30", false, &[]);
-    assert_eq!(
-        due(&r, &list, "recover").as_deref(),
-        Some("2027-03-03T23:30:00+08:00")
-    );
-    // An RFC 3339 time in UTC is shown at +08:00 and crosses the date line.
-    let list = run(&r, 3, "2026-06-30T15:30:00Z", false, &[]);
-    assert_eq!(
-        due(&r, &list, "report").as_deref(),
-        Some("2026-07-01T00:30:00+08:00")
-    );
-    assert_eq!(
-        due(&r, &list, "review").as_deref(),
-        Some("2026-07-01T01:30:00+08:00")
-    );
+    // (level, discovered, event, expected due)
+    let cases = [
+        // Year: level 2 discovered on New Year's Eve.
+        (2, "2026-12-31T20:30", "report", "2026-12-31T21:30:00+08:00"),
+        (2, "2026-12-31T20:30", "review", "2027-01-01T05:30:00+08:00"),
+        (
+            2,
+            "2026-12-31T20:30",
+            "recover",
+            "2027-01-03T20:30:00+08:00",
+        ),
+        // Month, leap year: 28 February 2028.
+        (4, "2028-02-28T23:30", "report", "2028-02-29T00:30:00+08:00"),
+        (
+            4,
+            "2028-02-28T23:30",
+            "recover",
+            "2028-03-01T11:30:00+08:00",
+        ),
+        // Month, common year.
+        (
+            1,
+            "2027-02-28T23:30",
+            "recover",
+            "2027-03-03T23:30:00+08:00",
+        ),
+        // An RFC 3339 time in UTC is shown at +08:00 and crosses the date line.
+        (
+            3,
+            "2026-06-30T15:30:00Z",
+            "report",
+            "2026-07-01T00:30:00+08:00",
+        ),
+        (
+            3,
+            "2026-06-30T15:30:00Z",
+            "review",
+            "2026-07-01T01:30:00+08:00",
+        ),
+    ];
+    for (level, discovered, event, expected) in cases {
+        let list = run(&r, level, discovered, false, &[]);
+        assert_eq!(
+            due(&r, &list, event).as_deref(),
+            Some(expected),
+            "level {level}, discovered {discovered}, {event}"
+        );
+    }
 }
 
 #[test]
