@@ -181,15 +181,59 @@ fn read<T: DeserializeOwned>(
         }
     };
     let id = sources.add(rel, text);
-    let text = &sources.get(id).text;
-    match toml::from_str::<T>(text) {
-        Ok(value) => Ok(Some(Located { file: id, value })),
-        Err(e) => {
-            diagnostics.push(toml_error(id, text, &e));
-            Ok(None)
+    let original = &sources.get(id).text;
+    // serde stops at the first unknown key. To report every misspelt key of
+    // a file in one run, blank out the line of each unknown key (offsets stay
+    // the same, so positions still point into the real file) and read again.
+    // Other shape errors end the recovery: guessing past them would report
+    // problems that are not there.
+    let mut attempt = original.clone();
+    for _ in 0..MAX_RECOVERIES {
+        match toml::from_str::<T>(&attempt) {
+            // After a recovery the file still has errors: leave it out, so
+            // no rule works on a guess of what the file meant.
+            Ok(value) => {
+                return Ok((attempt == *original).then_some(Located { file: id, value }));
+            }
+            Err(e) => {
+                let unknown_key = e.message().starts_with("unknown field");
+                if !unknown_key && attempt != *original {
+                    // Most likely caused by the blanking (a misspelt
+                    // required key is now missing); already reported.
+                    return Ok(None);
+                }
+                diagnostics.push(toml_error(id, &attempt, &e));
+                let Some(span) = e.span().filter(|_| unknown_key) else {
+                    return Ok(None);
+                };
+                let line_start = attempt[..span.start].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = attempt[span.start..]
+                    .find('\n')
+                    .map_or(attempt.len(), |i| span.start + i);
+                // One space per byte keeps every offset; CRs stay, so CRLF
+                // files keep their line endings.
+                let blank: String = attempt[line_start..line_end]
+                    .chars()
+                    .flat_map(|c| {
+                        let spaces = if c == '\r' { 0 } else { c.len_utf8() };
+                        std::iter::repeat_n(' ', spaces).chain((c == '\r').then_some('\r'))
+                    })
+                    .collect();
+                let next = format!("{}{blank}{}", &attempt[..line_start], &attempt[line_end..]);
+                if next.parse::<toml::Table>().is_err() {
+                    // The key's value spans several lines; stop rather than
+                    // report the syntax error blanking made.
+                    return Ok(None);
+                }
+                attempt = next;
+            }
         }
     }
+    Ok(None)
 }
+
+/// How many unknown keys one file may report before the loader gives up.
+const MAX_RECOVERIES: usize = 50;
 
 /// Turns a `toml` error into a `parse` (syntax) or `schema` (shape)
 /// diagnostic. The two are told apart by re-reading the text as untyped TOML:
