@@ -364,6 +364,10 @@ fn fixture_site_builds_twice_identically_and_escapes_text() {
     assert!(!contacts_page.contains("<b>粗體"));
     let second_chapter = html(&first, "chapters/second.html");
     assert!(second_chapter.contains("行政院研究發展考核委員會"));
+    assert!(
+        second_chapter.contains("社交工程演練第 2 次：9 月底前；報告：演練完成後 2 週內；參加：1/3；狀況至少 10 種；專線 24 小時。"),
+        "drill and contact facts come from the policy: {second_chapter}"
+    );
 }
 
 #[test]
@@ -422,10 +426,11 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
 fn a_deadline_shortcode_for_a_level_without_that_event_is_reported() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = fixture_site(tmp.path());
-    // level-review exists only for levels 3 and 4.
+    // level-review exists only for levels 3 and 4; the report drill has one
+    // due date, not three.
     std::fs::write(
         root.join("content/third.md"),
-        "+++\ntitle = \"x\"\nslug = \"third\"\n+++\n\n審核：{{ within(event=\"level-review\", level=1) }}\n",
+        "+++\ntitle = \"x\"\nslug = \"third\"\n+++\n\n審核：{{ within(event=\"level-review\", level=1) }}\n\n{{ drill_due(id=\"group-report-drill\", n=3) }}\n",
     )
     .expect("write");
     match build(&root, &root.join("public")) {
@@ -433,6 +438,12 @@ fn a_deadline_shortcode_for_a_level_without_that_event_is_reported() {
             assert!(
                 diagnostics.iter().any(|d| d.rule == "content-reference"
                     && d.message.contains("no time limit at level 1")),
+                "{diagnostics:?}"
+            );
+            assert!(
+                diagnostics
+                    .iter()
+                    .any(|d| d.rule == "content-reference" && d.message.contains("not number 3")),
                 "{diagnostics:?}"
             );
         }

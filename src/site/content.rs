@@ -315,6 +315,12 @@ pub const SHORTCODES: &[(&str, &[&str])] = &[
     ("agency", &["id"]),
     ("duty", &["id"]),
     ("url", &["path"]),
+    ("hours", &["id"]),
+    ("drill_due", &["id", "n"]),
+    ("drill_report", &["id", "n"]),
+    ("drill_share", &["id", "n"]),
+    ("drill_scenarios", &["id"]),
+    ("drill_times", &["id"]),
 ];
 
 /// `content-reference`: every shortcode is known, has its arguments, and
@@ -432,8 +438,27 @@ pub fn check(
                 "url" if !pages_known.iter().any(|p| p == arg("path")) => {
                     Some(("page".into(), arg("path").into()))
                 }
+                "hours" if !ix.contacts.contains(arg("id")) => {
+                    Some(("contact".into(), arg("id").into()))
+                }
+                name if name.starts_with("drill_") && !ix.drills.contains(arg("id")) => {
+                    Some(("drill".into(), arg("id").into()))
+                }
                 _ => None,
             };
+            if problem.is_none()
+                && let Some(missing) = missing_fact(policy, &sc)
+            {
+                out.push(
+                    Diagnostic::error("content-reference", missing)
+                        .at(span, "this would print nothing")
+                        .hint(
+                            "point the shortcode at a fact the policy has, or add it to the policy",
+                        )
+                        .subject(arg("id").to_owned()),
+                );
+                continue;
+            }
             if problem.is_none() && sc.name == "within" {
                 let level = sc.args.get("level").and_then(ArgValue::as_int).unwrap_or(0);
                 let has = event_levels
@@ -464,6 +489,56 @@ pub fn check(
                 );
             }
         }
+    }
+}
+
+/// For shortcodes that read one fact of an entity (a drill's n-th due date,
+/// a contact's hours), says what is missing when the entity lacks it.
+fn missing_fact(policy: &crate::policy::Policy, sc: &Shortcode) -> Option<String> {
+    let id = sc.args.get("id").and_then(ArgValue::as_str).unwrap_or("");
+    let n = sc.args.get("n").and_then(ArgValue::as_int).unwrap_or(1);
+    if sc.name == "hours" {
+        let contact = policy
+            .contacts
+            .as_ref()?
+            .value
+            .contact
+            .iter()
+            .find(|c| c.id.get_ref() == id)?;
+        return contact
+            .hours
+            .is_none()
+            .then(|| format!("contact `{id}` has no `hours`"));
+    }
+    let drill = policy
+        .drills
+        .as_ref()?
+        .value
+        .drill
+        .iter()
+        .find(|d| d.id.get_ref() == id)?;
+    let count = match sc.name.as_str() {
+        "drill_due" => drill.due.len(),
+        "drill_report" => drill.report.len(),
+        "drill_share" => drill.participation.len(),
+        "drill_scenarios" => usize::from(drill.scenarios.is_some()),
+        "drill_times" => usize::from(drill.times_per_year.is_some()),
+        _ => return None,
+    };
+    let wanted = if sc.args.contains_key("n") { n } else { 1 };
+    (wanted < 1 || wanted as usize > count).then(|| {
+        format!(
+            "drill `{id}` has {count} value(s) for `{}`, not number {wanted}",
+            sc.name
+        )
+    })
+}
+
+/// "4 月底前", "9 月 15 日前".
+fn month_day_zh(month: u32, day: Option<u32>) -> String {
+    match day {
+        Some(d) => format!("{month} 月 {d} 日前"),
+        None => format!("{month} 月底前"),
     }
 }
 
@@ -540,6 +615,34 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .map(|d| md_escape(zh(&d.text)))
                 .unwrap_or_default(),
             "url" => format!("{root}{}", arg("path")),
+            "hours" => ruleset
+                .contacts
+                .iter()
+                .find(|c| c.id == arg("id"))
+                .and_then(|c| c.hours.as_ref())
+                .map(|h| md_escape(zh(h)))
+                .unwrap_or_default(),
+            name if name.starts_with("drill_") => {
+                let nth = usize::try_from(int("n").max(1) - 1).unwrap_or(0);
+                ruleset
+                    .drills
+                    .iter()
+                    .find(|d| d.id == arg("id"))
+                    .and_then(|d| match name {
+                        "drill_due" => d.due.get(nth).map(|x| month_day_zh(x.month, x.day)),
+                        "drill_report" => d.report.get(nth).map(|x| match (&x.within, &x.by) {
+                            (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
+                            (None, Some(b)) => month_day_zh(b.month, b.day),
+                            _ => String::new(),
+                        }),
+                        "drill_share" => d.participation.get(nth).map(|p| p.share.clone()),
+                        "drill_scenarios" => d.scenarios.as_ref().map(|s| s.min.to_string()),
+                        "drill_times" => d.times_per_year.map(|t| t.to_string()),
+                        _ => None,
+                    })
+                    .map(|t| md_escape(&t))
+                    .unwrap_or_default()
+            }
             _ => String::new(),
         };
         out.push_str(&text);
