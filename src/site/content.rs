@@ -316,6 +316,8 @@ pub const SHORTCODES: &[(&str, &[&str])] = &[
     ("duty", &["id"]),
     ("url", &["path"]),
     ("hours", &["id"]),
+    ("indicator", &["id"]),
+    ("indicator_question", &["id"]),
     ("drill_due", &["id", "n"]),
     ("drill_report", &["id", "n"]),
     ("drill_share", &["id", "n"]),
@@ -437,6 +439,9 @@ pub fn check(
                 "duty" if !ix.duties.contains(arg("id")) => Some(("duty".into(), arg("id").into())),
                 "url" if !pages_known.iter().any(|p| p == arg("path")) => {
                     Some(("page".into(), arg("path").into()))
+                }
+                "indicator" | "indicator_question" if !ix.indicators.contains(arg("id")) => {
+                    Some(("indicator".into(), arg("id").into()))
                 }
                 "hours" if !ix.contacts.contains(arg("id")) => {
                     Some(("contact".into(), arg("id").into()))
@@ -615,6 +620,18 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .map(|d| md_escape(zh(&d.text)))
                 .unwrap_or_default(),
             "url" => format!("{root}{}", arg("path")),
+            "indicator" | "indicator_question" => ruleset
+                .indicators
+                .iter()
+                .find(|i| i.id == arg("id"))
+                .map(|i| {
+                    md_escape(zh(if sc.name == "indicator" {
+                        &i.name
+                    } else {
+                        &i.question
+                    }))
+                })
+                .unwrap_or_default(),
             "hours" => ruleset
                 .contacts
                 .iter()
