@@ -6,7 +6,14 @@ use common::handbook;
 
 #[test]
 fn every_subcommand_has_help_with_root() {
-    for sub in ["check", "compile", "deadlines", "classify", "build", "serve"] {
+    for sub in [
+        "check",
+        "compile",
+        "deadlines",
+        "classify",
+        "build",
+        "serve",
+    ] {
         let (code, out, _) = handbook(&[sub, "--help"]);
         assert_eq!(code, 0, "{sub}");
         assert!(out.contains("--root <DIR>"), "{sub} --help: {out}");

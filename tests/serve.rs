@@ -26,12 +26,19 @@ impl Drop for Served {
 }
 
 fn start() -> Served {
+    start_with(|_| {})
+}
+
+/// Starts `serve` on a copy of the bundled project, changed by `prepare`
+/// before the server sees it.
+fn start_with(prepare: impl FnOnce(&Path)) -> Served {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path().join("project");
     let src = Path::new(env!("CARGO_MANIFEST_DIR"));
     for dir in ["policy", "content", "themes"] {
         copy_dir(&src.join(dir), &root.join(dir));
     }
+    prepare(&root);
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
@@ -389,4 +396,34 @@ fn ctrl_c_stops_the_server_cleanly() {
         TcpStream::connect(("127.0.0.1", s.port)).is_err(),
         "port released"
     );
+}
+
+#[test]
+fn a_project_that_does_not_build_yet_is_served_with_its_diagnostics() {
+    let s = start_with(|root| {
+        let levels = root.join("policy/levels.toml");
+        let text = std::fs::read_to_string(&levels).expect("read");
+        std::fs::write(&levels, text.replacen("level = 4", "level = 5", 1)).expect("write");
+    });
+    let st = status_json(s.port);
+    assert_eq!(st["ok"], false);
+    assert!(
+        st["diagnostics"]
+            .as_str()
+            .is_some_and(|d| d.contains("policy/levels.toml:")),
+        "{st}"
+    );
+    let (status, _, body) = get(s.port, "/");
+    assert_eq!(status, 404, "no site yet");
+    assert!(
+        String::from_utf8_lossy(&body).contains("/__handbook/reload.js"),
+        "the overlay script is there"
+    );
+    let mut events = Events::open(s.port);
+    let levels = s.root.join("policy/levels.toml");
+    let text = std::fs::read_to_string(&levels).expect("read");
+    std::fs::write(&levels, text.replacen("level = 5", "level = 4", 1)).expect("write");
+    events.wait_for("event: reload", Duration::from_secs(10));
+    let (status, _, _) = get(s.port, "/");
+    assert_eq!(status, 200, "the fix brings the site up");
 }

@@ -130,8 +130,6 @@ impl Server {
 pub enum ServeError {
     Bind(String),
     Watch(notify::Error),
-    /// The first build failed; its diagnostics.
-    FirstBuild(String),
 }
 
 impl std::fmt::Display for ServeError {
@@ -139,7 +137,6 @@ impl std::fmt::Display for ServeError {
         match self {
             ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
             ServeError::Watch(e) => write!(f, "cannot watch the project: {e}"),
-            ServeError::FirstBuild(d) => write!(f, "{d}"),
         }
     }
 }
@@ -157,14 +154,29 @@ pub fn start(
         cache: RenderCache::default(),
     };
     let started = Instant::now();
-    let (files, stats) = builder.build(true).map_err(ServeError::FirstBuild)?;
-    log(&format!(
-        "built {} pages in {:.1} ms",
-        stats.pages_rendered,
-        started.elapsed().as_secs_f64() * 1000.0
-    ));
+    // A project that does not build yet is still served: every page shows
+    // the diagnostics, and the first good save brings the site up. Editors
+    // start `serve` to fix things, so refusing to start would not help.
+    let first = builder.build(true);
+    let (files, problems) = match first {
+        Ok((files, stats)) => {
+            log(&format!(
+                "built {} pages in {:.1} ms",
+                stats.pages_rendered,
+                started.elapsed().as_secs_f64() * 1000.0
+            ));
+            (files, None)
+        }
+        Err(text) => {
+            log(&format!(
+                "{text}no site yet: fix the problems above; the page reloads when it builds"
+            ));
+            (Files::new(), Some(text))
+        }
+    };
     let state = Arc::new(RwLock::new(SiteState {
         files: Arc::new(files),
+        problems,
         ..SiteState::default()
     }));
     let http = Arc::new(
@@ -447,11 +459,6 @@ fn respond(request: tiny_http::Request, state: &RwLock<SiteState>, subscribers: 
 pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let server = match start(opts, Box::new(|line| eprintln!("{line}"))) {
         Ok(s) => s,
-        Err(ServeError::FirstBuild(d)) => {
-            let _ = write!(err, "{d}");
-            let _ = writeln!(err, "serve: fix the problems above and start again");
-            return crate::commands::EXIT_POLICY;
-        }
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
             return crate::commands::EXIT_USAGE;
