@@ -88,7 +88,6 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         "runs": [{
             "tool": {"driver": {
                 "name": "handbook",
-                "informationUri": "https://github.com/",
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
             }},
