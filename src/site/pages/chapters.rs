@@ -86,7 +86,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter]) -> Vec<PageOut> {
         template: "index.html",
         title: zh(&r.meta.title),
         context: json!({
-            "hotline": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "source": c.source})),
+            "hotline": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
             "first_steps": first_steps,
             "classify_url": classify_url(0),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
