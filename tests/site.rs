@@ -482,3 +482,23 @@ fn bad_front_matter_and_non_ascii_slugs_are_reported() {
     }
     assert!(!root.join("public").exists(), "nothing half-written");
 }
+
+#[test]
+fn a_policy_file_that_fails_to_load_does_not_bury_its_error_under_chapter_errors() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = fixture_site(tmp.path());
+    std::fs::write(root.join("policy/deadlines.toml"), "this is = not toml [").expect("write");
+    match build(&root, &root.join("public")) {
+        Err(BuildError::Diagnostics { diagnostics, .. }) => {
+            assert!(
+                diagnostics.iter().any(|d| d.rule == "parse"),
+                "{diagnostics:?}"
+            );
+            assert!(
+                !diagnostics.iter().any(|d| d.rule == "content-reference"),
+                "no knock-on shortcode errors: {diagnostics:?}"
+            );
+        }
+        other => panic!("expected diagnostics, got {other:?}"),
+    }
+}

@@ -414,6 +414,22 @@ pub fn check(
                     .and_then(ArgValue::as_int)
                     .is_some_and(|l| ix.levels.contains_key(&l))
             };
+            // A policy file that failed to load has its own error; checking
+            // shortcodes against its (missing) ids would bury it.
+            let source_loaded = match sc.name.as_str() {
+                "within" | "event" => policy.deadlines.is_some(),
+                "level" => policy.levels.is_some(),
+                "contact" | "hours" => policy.contacts.is_some(),
+                "unit" => policy.organisation.is_some(),
+                "agency" => policy.agencies.is_some(),
+                "duty" | "indicator" | "indicator_question" => policy.duties.is_some(),
+                name if name.starts_with("drill_") => policy.drills.is_some(),
+                "url" => policy.trees.is_some(),
+                _ => true,
+            };
+            if !source_loaded {
+                continue;
+            }
             let problem: Option<(String, String)> = match sc.name.as_str() {
                 "within" if !ix.events.contains(arg("event")) => {
                     Some(("event".into(), arg("event").into()))
