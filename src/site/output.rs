@@ -128,10 +128,14 @@ fn remove_leftovers(parent: &Path, name: &OsStr) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Removes a staging folder this process created.
+/// Removes a staging folder this process created: with everything in it
+/// once it carries the marker, or only if empty before that (the marker
+/// could not be written).
 fn discard(staging: &Path) {
     if carries_marker(staging) {
         let _ = std::fs::remove_dir_all(staging);
+    } else {
+        let _ = std::fs::remove_dir(staging);
     }
 }
 
@@ -337,6 +341,33 @@ mod tests {
         ));
         assert_eq!(names(&out), ["mine.txt"]);
         assert_eq!(names(tmp.path()), ["public"], "staging discarded");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_marked_folder_replaces_the_folder_and_keeps_the_link() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let real = tmp.path().join("sites/handbook");
+        std::fs::create_dir_all(&real).expect("mkdir");
+        let t = target(tmp.path(), "sites/handbook", false).expect("target");
+        write_atomically(&t, &site("one")).expect("first");
+        let link = tmp.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).expect("link");
+        let t = target(tmp.path(), "public", false).expect("the link's folder is ours");
+        assert_eq!(t.path(), std::fs::canonicalize(&real).expect("canonical"));
+        write_atomically(&t, &site("two")).expect("second");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read(link.join("index.html")).expect("read"),
+            b"two"
+        );
+        assert_eq!(names(tmp.path()), ["public", "sites"]);
+        assert_eq!(names(&tmp.path().join("sites")), ["handbook"]);
     }
 
     #[test]

@@ -96,6 +96,18 @@ impl std::fmt::Display for OutputError {
             ),
             OutputError::ProjectRoot {
                 out,
+                root,
+                relation: Relation::Is,
+                ..
+            } => write!(
+                f,
+                "--out {}: that is the project root {}; building there would replace the \
+                 project, so nothing was written; {CHOOSE}",
+                out.display(),
+                root.display()
+            ),
+            OutputError::ProjectRoot {
+                out,
                 folder,
                 root,
                 relation,
