@@ -167,7 +167,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         path: opts.out.clone(),
         error,
     };
-    // Checked before rendering, so a refused folder costs no work; checked
+    // Checked before rendering, so a refused folder costs no rendering; checked
     // again just before the swap.
     let target = output::OutputTarget::resolve(&opts.root, INPUT_FOLDERS, &opts.out, opts.force)
         .map_err(refused)?;
