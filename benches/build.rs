@@ -14,6 +14,7 @@ fn main() {
     let opts = BuildOptions {
         root: root.to_path_buf(),
         out: tmp.join("public"),
+        force: false,
         year: 2026,
     };
     let mut render_only = Vec::new();

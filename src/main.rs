@@ -24,9 +24,18 @@ enum Command {
     Build {
         #[arg(long, default_value = ".", value_name = "DIR")]
         root: PathBuf,
-        /// Output folder (relative to --root); replaced atomically on success.
+        /// Output folder (relative to --root); replaced atomically on success,
+        /// but only if it is empty or carries the .handbook-output marker that
+        /// every build writes. Never the project root, an input folder
+        /// (policy/, content/, templates/, static/, themes/), one containing
+        /// them, or a file.
         #[arg(long, default_value = "public", value_name = "DIR")]
         out: PathBuf,
+        /// Replace the output folder even if it has no .handbook-output
+        /// marker (its files are deleted). Still refuses the project root, an
+        /// input folder, a folder containing one, and a file.
+        #[arg(long)]
+        force: bool,
     },
     /// Live preview: build, serve over HTTP, rebuild and reload on every save.
     Serve {
@@ -147,8 +156,16 @@ fn main() -> ExitCode {
             &mut out,
             &mut err,
         ),
-        Command::Build { root, out: dir } => commands::build(
-            &commands::BuildCommand { root, out: dir },
+        Command::Build {
+            root,
+            out: dir,
+            force,
+        } => commands::build(
+            &commands::BuildCommand {
+                root,
+                out: dir,
+                force,
+            },
             &mut out,
             &mut err,
         ),

@@ -12,17 +12,16 @@ pub struct BuildCommand {
     pub root: PathBuf,
     /// Output folder; relative paths are taken from `root`.
     pub out: PathBuf,
+    /// Replace an existing folder that lacks the output marker (still never
+    /// the root, an input folder or a file).
+    pub force: bool,
 }
 
 pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let target = if opts.out.is_absolute() {
-        opts.out.clone()
-    } else {
-        opts.root.join(&opts.out)
-    };
     let result = site::build(&BuildOptions {
         root: opts.root.clone(),
-        out: target.clone(),
+        out: opts.out.clone(),
+        force: opts.force,
         year: site::default_year(),
     });
     match result {
@@ -40,7 +39,7 @@ pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u
                 report.pages,
                 report.files,
                 report.bytes / 1024,
-                target.display(),
+                report.out.display(),
                 report.elapsed.as_secs_f64() * 1000.0,
                 report.digest
             );
@@ -61,8 +60,9 @@ pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u
             );
             EXIT_POLICY
         }
-        Err(BuildError::Write { path, error }) => {
-            let _ = writeln!(err, "error: cannot write {}: {error}", path.display());
+        // The message names the folder and what to do; nothing was replaced.
+        Err(BuildError::Write { error, .. }) => {
+            let _ = writeln!(err, "error: {error}");
             EXIT_USAGE
         }
     }

@@ -29,10 +29,19 @@ use crate::ruleset::{self, Ruleset};
 
 pub use output::Files;
 
+/// The folders under the root a build reads: `policy/` (`policy::load`),
+/// `content/` (`content::load`), `templates/`, `static/` and `themes/`
+/// (`theme::load`). The output may not be, contain or lie inside any of them.
+pub const INPUT_FOLDERS: &[&str] = &["policy", "content", "templates", "static", "themes"];
+
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
+    /// The output folder; a relative path is taken from `root`.
     pub out: PathBuf,
+    /// Replace an existing output folder even without the
+    /// [`output::MARKER`] (never the root, an input folder or a file).
+    pub force: bool,
     /// The year the drill calendars start at (this year, unless
     /// `SOURCE_DATE_EPOCH` says otherwise).
     pub year: i32,
@@ -41,6 +50,8 @@ pub struct BuildOptions {
 /// What a successful build produced.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
+    /// The output folder, resolved.
+    pub out: PathBuf,
     pub pages: usize,
     pub files: usize,
     pub bytes: usize,
@@ -61,10 +72,11 @@ pub enum BuildError {
         diagnostics: Vec<Diagnostic>,
         sources: SourceMap,
     },
-    /// Writing the output failed: exit 2.
+    /// The output folder was refused (it may hold the user's files or the
+    /// project), or writing it failed: exit 2. `path` is `--out` as given.
     Write {
         path: PathBuf,
-        error: std::io::Error,
+        error: output::OutputError,
     },
 }
 
@@ -151,12 +163,18 @@ pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, Buil
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let prepared = prepare(&opts.root)?;
-    let files = render(&opts.root, &prepared, opts.year)?;
-    output::write_atomically(&opts.out, &files).map_err(|error| BuildError::Write {
+    let refused = |error| BuildError::Write {
         path: opts.out.clone(),
         error,
-    })?;
+    };
+    // Checked before rendering, so a refused folder costs no rendering; checked
+    // again just before the swap.
+    let target = output::OutputTarget::resolve(&opts.root, INPUT_FOLDERS, &opts.out, opts.force)
+        .map_err(refused)?;
+    let files = render(&opts.root, &prepared, opts.year)?;
+    output::write_atomically(&target, &files).map_err(refused)?;
     Ok(BuildReport {
+        out: target.path().to_path_buf(),
         pages: files.keys().filter(|k| k.ends_with(".html")).count(),
         files: files.len(),
         bytes: files.values().map(Vec::len).sum(),
