@@ -172,8 +172,9 @@ pub struct IncidentFacts {
 }
 
 /// The id of the starting event whose time is `IncidentFacts::discovered`
-/// (the `--discovered` flag; `check` requires the policy to have it).
-const DISCOVERY: &str = "discovered";
+/// (the `--discovered` flag; `check` requires the policy to have it). The
+/// site's script gets it from the data, never as a literal of its own.
+pub const DISCOVERY_EVENT: &str = "discovered";
 
 impl IncidentFacts {
     /// The time given for an event: `--at`, or for the discovery event
@@ -182,7 +183,7 @@ impl IncidentFacts {
     pub fn given(&self, event: &str) -> Option<DateTime<FixedOffset>> {
         match self.actual.get(event) {
             Some(t) => Some(*t),
-            None if event == DISCOVERY => Some(self.discovered),
+            None if event == DISCOVERY_EVENT => Some(self.discovered),
             None => None,
         }
     }
