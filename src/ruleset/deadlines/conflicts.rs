@@ -88,3 +88,91 @@ pub fn conflicts(events: &[EventSpec], facts: &IncidentFacts) -> Vec<Conflict> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::super::{EventKind, Within};
+    use super::*;
+
+    fn event(id: &str, anchor: Option<&str>) -> EventSpec {
+        EventSpec {
+            id: id.into(),
+            actor: "a".into(),
+            anchor: anchor.map(Into::into),
+            within: (1..=4).map(|l| (l, Within::Minutes(60))).collect(),
+            kind: EventKind::Deadline,
+            when: None,
+            after: Vec::new(),
+            if_anchor_missed: false,
+            counts_as: None,
+            not_after: None,
+            source: "1".into(),
+        }
+    }
+
+    fn facts(actual: &[(&str, &str)]) -> IncidentFacts {
+        let zone = chrono_tz::Asia::Taipei;
+        let t = |s: &str| super::super::parse_time(s, zone).expect("time");
+        IncidentFacts {
+            zone,
+            level: 1,
+            discovered: t("2026-03-02T09:00"),
+            conditions: BTreeSet::new(),
+            actual: actual
+                .iter()
+                .map(|(e, s)| ((*e).to_owned(), t(s)))
+                .collect::<BTreeMap<_, _>>(),
+        }
+    }
+
+    #[test]
+    fn compares_with_the_nearest_given_time_up_the_chain() {
+        let events = [
+            event("discovered", None),
+            event("a", Some("discovered")),
+            event("b", Some("a")),
+        ];
+        // `a` unknown: `b` is compared with the discovery.
+        let found = conflicts(&events, &facts(&[("b", "2026-03-02T08:59")]));
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].event.as_str(), found[0].other.as_str()),
+            ("b", "discovered")
+        );
+        assert_eq!(found[0].relation, Contradiction::Before);
+        // Equal times are not a contradiction.
+        assert!(conflicts(&events, &facts(&[("b", "2026-03-02T09:00")])).is_empty());
+        let found = conflicts(
+            &events,
+            &facts(&[("a", "2026-03-02T10:00"), ("b", "2026-03-02T09:30")]),
+        );
+        assert_eq!(found[0].other, "a");
+    }
+
+    #[test]
+    fn a_right_on_a_missed_anchor_may_come_before_the_late_anchor() {
+        let mut right = event("r", Some("a"));
+        right.if_anchor_missed = true;
+        let events = [
+            event("discovered", None),
+            event("a", Some("discovered")),
+            right,
+        ];
+        let given = facts(&[("a", "2026-03-02T12:00"), ("r", "2026-03-02T10:00")]);
+        assert!(conflicts(&events, &given).is_empty());
+        let before_discovery = facts(&[("r", "2026-03-02T08:00")]);
+        assert_eq!(conflicts(&events, &before_discovery)[0].other, "discovered");
+    }
+
+    #[test]
+    fn a_bounded_start_may_not_follow_its_limit() {
+        let mut start = event("o", None);
+        start.not_after = Some("discovered".into());
+        let events = [event("discovered", None), start];
+        assert!(conflicts(&events, &facts(&[("o", "2026-03-01T09:00")])).is_empty());
+        let found = conflicts(&events, &facts(&[("o", "2026-03-02T09:01")]));
+        assert_eq!(found[0].relation, Contradiction::After);
+    }
+}
