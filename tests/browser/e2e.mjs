@@ -16,6 +16,9 @@
 //   * deadline calculator (JS): deadlines.html?level=3 filled in matches
 //     `handbook deadlines --level 3 … --format json` event by event;
 //     the no-JS table (#event-report) is there with and without JS;
+//     a late review lists the direct re-check from the review deadline, an
+//     on-time one does not, and contradictory times give an inline message
+//     (#calc-conflicts) instead of a result;
 //   * search (JS): search.html?q=通報 lists at least one result link, and
 //     the first one opens.
 // A JS feature that handbook.js does not provide yet is a failure with a
