@@ -36,17 +36,15 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             && known(ix, f, target, out)
             && target.get_ref() == e.id.get_ref()
         {
-            {
-                out.push(
-                    Diagnostic::error(
-                        "schema",
-                        format!("event `{}` counts as itself", e.id.get_ref()),
-                    )
-                    .at(span_of(f, target), "names its own event")
-                    .hint("`counts_as` names another event that doing this one also does")
-                    .subject(e.id.get_ref().clone()),
-                );
-            }
+            out.push(
+                Diagnostic::error(
+                    "schema",
+                    format!("event `{}` counts as itself", e.id.get_ref()),
+                )
+                .at(span_of(f, target), "names its own event")
+                .hint("`counts_as` names another event that doing this one also does")
+                .subject(e.id.get_ref().clone()),
+            );
         }
         if let Some(limit) = &e.not_after {
             if e.anchor.is_some() {

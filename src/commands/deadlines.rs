@@ -212,7 +212,7 @@ fn table(
         "SOURCE".into(),
     ]];
     let mut any_assumed = false;
-    let mut any_missed = false;
+    let mut missed: BTreeSet<String> = BTreeSet::new();
     for d in due {
         let mut when = match d.due {
             Some(t) => format_time(&t, zone),
@@ -238,7 +238,7 @@ fn table(
             d.within.label(),
             match (&d.anchor, d.if_anchor_missed) {
                 (Some(a), true) => {
-                    any_missed = true;
+                    missed.insert(a.clone());
                     format!("{a} deadline, missed")
                 }
                 (a, _) => a.clone().unwrap_or_default(),
@@ -291,8 +291,10 @@ fn table(
     } else {
         s.push('\n');
     }
-    if any_missed {
-        s.push_str("EVENT deadline, missed: arises only because EVENT was not done by its deadline, and counts from that deadline\n");
+    for a in &missed {
+        s.push_str(&format!(
+            "{a} deadline, missed: arises only because `{a}` was not done by its deadline; counted from that deadline, not from when `{a}` was done\n"
+        ));
     }
     s.push_str("- no fixed time in the guideline; also shown when the anchor's time is unknown\n");
     s.push_str(&edition_lines(ruleset));
