@@ -77,7 +77,49 @@ fn compile_is_canonical_and_deterministic() {
     let mut again = serde_json::to_string_pretty(&v).expect("json");
     again.push('\n');
     assert_eq!(again, first);
-    // The acknowledged §3.4 inconsistency keeps what the rule detected.
+    // It states which text it encodes, and that later rules change it.
+    assert!(v["meta"]["edition"]["title"]["zh-TW"].is_string());
+    assert!(
+        v["meta"]["edition"]["later"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
+    );
+}
+
+#[test]
+fn an_acknowledged_inconsistency_keeps_what_the_rule_detected() {
+    // The bundled policy acknowledges nothing any more (§3.4's two times now
+    // count from different anchors, which no rule compares), so time the
+    // protection meeting from the intelligence again, as an older policy
+    // did, and acknowledge the warning that gives.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&root.join("policy"), &tmp.path().join("policy"));
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = tmp.path().join("policy").join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{file}: {from}");
+        std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    };
+    edit(
+        "deadlines.toml",
+        "anchor = \"occurred\"\nwithin = \"4h\"",
+        "anchor = \"intel-received\"\nwithin = \"4h\"",
+    );
+    edit(
+        "deadlines.toml",
+        "anchor = \"intel-analysed\"\nwithin = \"6h\"",
+        "anchor = \"intel-received\"\nwithin = \"6h\"",
+    );
+    edit(
+        "notes.toml",
+        "id = \"security-meeting-before-taskforce\"",
+        "id = \"security-meeting-before-taskforce\"\nacknowledges = { rule = \"deadline-precedence\", subject = \"security-meeting\" }",
+    );
+    let root_arg = tmp.path().to_string_lossy().into_owned();
+    let (code, out, err) = handbook(&["compile", "--root", &root_arg]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     let ack = v["inconsistencies"]
         .as_array()
         .and_then(|a| a.iter().find(|i| i["rule"] == "deadline-precedence"))

@@ -3,6 +3,8 @@
 //! real binary for the JSON and ICS formats.
 
 mod common;
+#[path = "deadlines/edition.rs"]
+mod edition;
 use common::{bundled, handbook};
 
 use incident_handbook::commands::{DeadlineFormat, DeadlinesOptions, facts_from_options};
@@ -202,21 +204,313 @@ fn national_security_flow_appears_only_with_its_start_time() {
     let r = bundled();
     let plain = run(&r, 4, "2026-03-02T09:00", false, &[]);
     assert!(!has(&plain, "taskforce"));
+    assert!(
+        !has(&plain, "security-meeting"),
+        "the meeting waits for the task force, which this incident does not have"
+    );
     let with = run(
         &r,
         4,
         "2026-03-02T09:00",
         false,
-        &["intel-received=2026-03-02T08:00"],
+        &[
+            "intel-received=2026-03-02T08:00",
+            "intel-analysed=2026-03-02T08:30",
+        ],
     );
+    // §3.4: six hours after the initial analysis, not after the intelligence.
     assert_eq!(
         due(&r, &with, "taskforce").as_deref(),
-        Some("2026-03-02T14:00:00+08:00")
+        Some("2026-03-02T14:30:00+08:00")
     );
+    // §3.4: four hours after the incident happened; unknown, so after the
+    // discovery, and marked assumed.
+    let meeting = with
+        .iter()
+        .find(|d| d.event == "security-meeting")
+        .expect("meeting");
     assert_eq!(
         due(&r, &with, "security-meeting").as_deref(),
-        Some("2026-03-02T12:00:00+08:00")
+        Some("2026-03-02T13:00:00+08:00")
     );
+    assert!(meeting.assumed, "the occurrence time was not given");
+}
+
+#[test]
+fn the_protection_meeting_counts_from_the_occurrence_and_the_task_force_waits_for_the_analysis() {
+    let r = bundled();
+    let list = run(
+        &r,
+        4,
+        "2026-03-02T09:00",
+        false,
+        &[
+            "occurred=2026-03-02T03:10",
+            "intel-received=2026-03-02T08:00",
+        ],
+    );
+    let meeting = list
+        .iter()
+        .find(|d| d.event == "security-meeting")
+        .expect("meeting");
+    assert_eq!(
+        due(&r, &list, "security-meeting").as_deref(),
+        Some("2026-03-02T07:10:00+08:00")
+    );
+    assert!(!meeting.assumed);
+    assert_eq!(
+        due(&r, &list, "taskforce"),
+        None,
+        "the initial analysis has no time limit, so without its time the task force has none"
+    );
+}
+
+#[test]
+fn a_late_review_gives_the_right_from_the_review_deadline_and_an_on_time_one_none() {
+    let r = bundled();
+    // Level 4: reported 03:30, review due 04:30, done late at 07:00.
+    let late = run(
+        &r,
+        4,
+        "2026-03-02T03:00",
+        false,
+        &["report=2026-03-02T03:30", "review=2026-03-02T07:00"],
+    );
+    let right = late
+        .iter()
+        .find(|d| d.event == "recheck-direct")
+        .expect("the right arises");
+    assert_eq!(
+        due(&r, &late, "recheck-direct").as_deref(),
+        Some("2026-03-02T04:30:00+08:00"),
+        "from the review deadline, not from 07:00"
+    );
+    assert!(right.if_anchor_missed && !right.assumed);
+    // Not done yet: the same.
+    let pending = run(
+        &r,
+        4,
+        "2026-03-02T03:00",
+        false,
+        &["report=2026-03-02T03:30"],
+    );
+    assert_eq!(
+        due(&r, &pending, "recheck-direct").as_deref(),
+        Some("2026-03-02T04:30:00+08:00")
+    );
+    // On time (even at the last minute): no right at all.
+    for done in ["2026-03-02T04:00", "2026-03-02T04:30"] {
+        let review = format!("review={done}");
+        let on_time = run(
+            &r,
+            4,
+            "2026-03-02T03:00",
+            false,
+            &["report=2026-03-02T03:30", &review],
+        );
+        assert!(!has(&on_time, "recheck-direct"), "review at {done}");
+        assert!(has(&on_time, "recheck"));
+    }
+}
+
+#[test]
+fn support_after_a_direct_recheck_counts_from_it() {
+    let r = bundled();
+    for (level, hours) in [(4, 1), (2, 2)] {
+        let list = run(
+            &r,
+            level,
+            "2026-03-02T03:00",
+            true,
+            &["report=2026-03-02T03:30", "recheck-direct=2026-03-02T20:00"],
+        );
+        assert_eq!(
+            due(&r, &list, "support"),
+            Some(format!("2026-03-02T2{hours}:00:00+08:00")),
+            "level {level}: §3.3(二) still applies after a direct re-check"
+        );
+    }
+}
+
+#[test]
+fn contradictory_times_are_refused_by_the_cli() {
+    for (at, names) in [
+        // The review before the report it reviews.
+        (
+            vec!["report=2026-03-02T09:30", "review=2026-03-02T09:10"],
+            ["2026-03-02T09:10:00+08:00", "2026-03-02T09:30:00+08:00"],
+        ),
+        // Anything before discovery, here with no report time given.
+        (
+            vec!["review=2026-03-02T08:00"],
+            ["2026-03-02T08:00:00+08:00", "2026-03-02T09:00:00+08:00"],
+        ),
+        // An occurrence after the discovery.
+        (
+            vec!["occurred=2026-03-02T09:01"],
+            ["2026-03-02T09:01:00+08:00", "2026-03-02T09:00:00+08:00"],
+        ),
+        // The initial analysis before the intelligence it analyses.
+        (
+            vec![
+                "intel-received=2026-03-02T10:00",
+                "intel-analysed=2026-03-02T09:30",
+            ],
+            ["2026-03-02T09:30:00+08:00", "2026-03-02T10:00:00+08:00"],
+        ),
+    ] {
+        let mut args = vec![
+            "deadlines",
+            "--level",
+            "4",
+            "--discovered",
+            "2026-03-02T09:00",
+        ];
+        for a in &at {
+            args.push("--at");
+            args.push(a);
+        }
+        let (code, out, err) = handbook(&args);
+        assert_eq!(code, 2, "{at:?}: {err}");
+        assert!(out.is_empty(), "no result is printed: {out}");
+        for t in names {
+            assert!(err.contains(t), "the message names both times ({t}): {err}");
+        }
+        assert!(err.contains("contradict"), "{err}");
+    }
+    // A direct re-check before the late review is not a contradiction.
+    let (code, _, err) = handbook(&[
+        "deadlines",
+        "--level",
+        "4",
+        "--discovered",
+        "2026-03-02T03:00",
+        "--at",
+        "report=2026-03-02T03:30",
+        "--at",
+        "recheck-direct=2026-03-02T05:00",
+        "--at",
+        "review=2026-03-02T07:00",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn the_binary_shows_the_direct_recheck_from_the_review_deadline() {
+    let base = [
+        "deadlines",
+        "--level",
+        "4",
+        "--discovered",
+        "2026-03-02T03:00",
+        "--at",
+        "report=2026-03-02T03:30",
+    ];
+    let late: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--at", "review=2026-03-02T07:00", "--format", "json"])
+        .collect();
+    let (code, out, err) = handbook(&late);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let right = v["deadlines"]
+        .as_array()
+        .and_then(|l| l.iter().find(|d| d["event"] == "recheck-direct"))
+        .expect("the right is listed");
+    assert_eq!(right["due"], "2026-03-02T04:30:00+08:00");
+    assert_eq!(right["kind"], "right");
+    assert_eq!(right["if_anchor_missed"], true);
+    // The table says from when, and from what.
+    let table: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--at", "review=2026-03-02T07:00"])
+        .collect();
+    let (code, out, _) = handbook(&table);
+    assert_eq!(code, 0);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("recheck-direct"))
+        .expect("row");
+    assert!(row.contains("from 2026-03-02T04:30:00+08:00"), "{row}");
+    assert!(row.contains("review deadline, missed"), "{row}");
+    assert!(!out.contains("from 2026-03-02T07:00"), "{out}");
+    // The calendar starts the right at 04:30 (20:30 UTC the day before).
+    let ics: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--at", "review=2026-03-02T07:00", "--format", "ics"])
+        .collect();
+    let (_, out, _) = handbook(&ics);
+    assert!(out.contains("UID:recheck-direct-L4"), "{out}");
+    assert!(out.contains("DTSTART:20260301T203000Z"), "{out}");
+    // On time: no right, in any format.
+    for format in ["table", "json", "ics"] {
+        let on_time: Vec<&str> = base
+            .iter()
+            .copied()
+            .chain(["--at", "review=2026-03-02T04:10", "--format", format])
+            .collect();
+        let (code, out, err) = handbook(&on_time);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("recheck-direct"), "{format}: {out}");
+    }
+}
+
+#[test]
+fn outputs_name_the_encoded_text_and_the_later_rules() {
+    let (code, out, _) = handbook(&[
+        "deadlines",
+        "--level",
+        "3",
+        "--discovered",
+        "2026-03-02T09:00",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        v["edition"]["title"]["zh-TW"],
+        "國家資通安全通報應變作業綱要"
+    );
+    assert!(
+        v["edition"]["date"].is_null(),
+        "the seed copy carries no date"
+    );
+    assert!(v["edition"]["undated"]["zh-TW"].is_string());
+    let later: Vec<&str> = v["edition"]["later"]
+        .as_array()
+        .expect("later rules")
+        .iter()
+        .filter_map(|l| l["name"]["zh-TW"].as_str())
+        .collect();
+    assert_eq!(later, ["資通安全管理法", "資通安全事件通報及應變辦法"]);
+    let starts = v["starts"].as_array().expect("starts");
+    let occurred = starts
+        .iter()
+        .find(|s| s["event"] == "occurred")
+        .expect("occurred");
+    assert_eq!(occurred["time"], "2026-03-02T09:00:00+08:00");
+    assert_eq!(occurred["assumed"], true);
+    assert_eq!(occurred["from"], "discovered");
+    let (_, table, _) = handbook(&[
+        "deadlines",
+        "--level",
+        "3",
+        "--discovered",
+        "2026-03-02T09:00",
+    ]);
+    assert!(
+        table.contains("國家資通安全通報應變作業綱要 (the copy encoded carries no date)"),
+        "{table}"
+    );
+    assert!(table.contains("資通安全管理法 (since 2019)"), "{table}");
+    let (code, compiled, _) = handbook(&["compile"]);
+    assert_eq!(code, 0);
+    let c: serde_json::Value = serde_json::from_str(&compiled).expect("json");
+    assert_eq!(c["meta"]["edition"], v["edition"]);
 }
 
 #[test]

@@ -5,16 +5,19 @@
 //! search tokens, time parsing) and runs `tests/js/parity.js` under Node
 //! against the compiled data the site ships.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+
+#[path = "js/vectors.rs"]
+mod vectors;
 
 use incident_handbook::commands::load_and_check;
 use incident_handbook::ruleset::compile;
-use incident_handbook::ruleset::deadlines::{IncidentFacts, compute, format_time, parse_time};
-use incident_handbook::site::pages::data_script;
+use incident_handbook::ruleset::deadlines::{format_time, parse_time};
 use incident_handbook::site::search::tokenize;
 use serde_json::{Value, json};
+
+use vectors::{deadline_checks, deadline_vector, run_node};
 
 #[test]
 fn javascript_agrees_with_rust() {
@@ -52,7 +55,6 @@ fn javascript_agrees_with_rust() {
     }
     classify.push(json!({"answers": {}, "outcome": c.evaluate(&vec![None; c.questions.len()])}));
 
-    let specs = r.event_specs();
     let times = [
         "2026-03-02T09:00",
         "2026-12-31T20:30",
@@ -62,89 +64,59 @@ fn javascript_agrees_with_rust() {
         "2026-06-30T15:30:00Z",
         "2026-01-31T22:15:00+08:00",
     ];
-    let condition_sets: [&[&str]; 3] = [
-        &[],
-        &["support-requested"],
-        &["support-requested", "portal-unreachable"],
-    ];
     let mut deadlines = Vec::new();
     for level in 1..=4u8 {
         for discovered in times {
             let d = parse_time(discovered, zone).expect("time");
-            let at_sets: Vec<BTreeMap<&str, String>> = vec![
-                BTreeMap::new(),
-                BTreeMap::from([(
-                    "report",
-                    format_time(&(d + chrono::Duration::minutes(40)), zone),
-                )]),
-                BTreeMap::from([(
-                    "recheck",
-                    format_time(&(d + chrono::Duration::minutes(185)), zone),
-                )]),
-                BTreeMap::from([
-                    (
-                        "report",
-                        format_time(&(d + chrono::Duration::minutes(55)), zone),
-                    ),
-                    (
-                        "review",
-                        format_time(&(d + chrono::Duration::minutes(170)), zone),
-                    ),
-                    (
-                        "recheck",
-                        format_time(&(d + chrono::Duration::minutes(200)), zone),
-                    ),
-                    (
-                        "recover",
-                        format_time(&(d + chrono::Duration::hours(30)), zone),
-                    ),
+            let at = |pairs: &[(&str, i64)]| -> BTreeMap<String, String> {
+                pairs
+                    .iter()
+                    .map(|(e, m)| {
+                        (
+                            (*e).to_owned(),
+                            format_time(&(d + chrono::Duration::minutes(*m)), zone),
+                        )
+                    })
+                    .collect()
+            };
+            let at_sets = [
+                at(&[]),
+                at(&[("report", 40)]),
+                at(&[("recheck", 185)]),
+                at(&[
+                    ("report", 55),
+                    ("review", 170),
+                    ("recheck", 200),
+                    ("recover", 30 * 60),
                 ]),
-                BTreeMap::from([(
-                    "intel-received",
-                    format_time(&(d - chrono::Duration::minutes(90)), zone),
-                )]),
+                at(&[("intel-received", -90)]),
+                // A late review, a direct re-check and §3.4's own anchors.
+                at(&[("report", 30), ("review", 600), ("recheck-direct", 560)]),
+                at(&[
+                    ("occurred", -300),
+                    ("intel-received", 20),
+                    ("intel-analysed", 50),
+                ]),
+                // Contradictions: before the report, before discovery, an
+                // occurrence after discovery.
+                at(&[("report", 30), ("review", 10)]),
+                at(&[("report", -5)]),
+                at(&[("occurred", 5)]),
             ];
-            for conditions in condition_sets {
+            for (support, portal_down) in [(false, false), (true, false), (true, true)] {
                 for at in &at_sets {
-                    let facts = IncidentFacts {
-                        zone,
+                    deadlines.push(deadline_vector(
+                        &r,
                         level,
-                        discovered: d,
-                        conditions: conditions
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect::<BTreeSet<_>>(),
-                        actual: at
-                            .iter()
-                            .map(|(k, v)| ((*k).to_owned(), parse_time(v, zone).expect("time")))
-                            .collect(),
-                    };
-                    let list: Vec<Value> = compute(&specs, &facts)
-                        .iter()
-                        .map(|x| {
-                            json!({
-                                "event": x.event,
-                                "due": x.due.map(|t| format_time(&t, zone)),
-                                "anchor": x.anchor,
-                                "within": x.within.label(),
-                                "assumed": x.assumed,
-                                "kind": x.kind,
-                                "actual": x.actual.map(|t| format_time(&t, zone)),
-                            })
-                        })
-                        .collect();
-                    deadlines.push(json!({
-                        "level": level,
-                        "discovered": discovered,
-                        "conditions": conditions,
-                        "at": at,
-                        "deadlines": list,
-                    }));
+                        discovered,
+                        support,
+                        portal_down,
+                        at,
+                    ));
                 }
             }
         }
     }
-
     let samples = [
         "資安事件通報",
         "通報 NCERT 網站",
@@ -184,36 +156,126 @@ fn javascript_agrees_with_rust() {
         "tokenize": tokenize_vectors,
         "times": time_vectors,
     });
-    let tmp = tempfile::tempdir().expect("tmp");
-    let vectors_path = tmp.path().join("vectors.json");
-    let data_path = tmp.path().join("data.js");
-    std::fs::write(&vectors_path, serde_json::to_vec(&vectors).expect("json")).expect("write");
-    std::fs::write(&data_path, data_script(&r)).expect("write");
-
-    let output = Command::new("node")
-        .arg(root.join("tests/js/parity.js"))
-        .arg(root.join("themes/default/static/logic.js"))
-        .arg(&data_path)
-        .arg(&vectors_path)
-        .output()
-        .expect("Node.js runs (the JS parity test needs `node` on PATH)");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "JS disagrees with Rust:\n{stdout}\n{stderr}"
-    );
+    let stdout = run_node(&r, &vectors);
     let expected_checks =
         vectors["classify"].as_array().map(Vec::len).unwrap_or(0) + c.combinations().count();
     assert!(
         stdout.contains(&format!(
             "{} passed, 0 failed",
-            expected_checks + deadlines_len(&vectors) + samples.len() + time_samples.len()
+            expected_checks + deadline_checks(&vectors) + samples.len() + time_samples.len()
         )),
         "{stdout}"
     );
 }
 
-fn deadlines_len(v: &Value) -> usize {
-    v["deadlines"].as_array().map(Vec::len).unwrap_or(0)
+/// Property: for random incidents (any level, support on or off, random
+/// discovery, occurrence, initial analysis and actual times of every event,
+/// sometimes ordered along the graph and sometimes not), the site calculator
+/// computes exactly what the CLI computes, including the start times taken
+/// over through `not_after` and the direct re-check after a missed review,
+/// and both refuse exactly the same contradictory inputs.
+#[test]
+fn calculator_agrees_with_the_cli_on_random_incidents() {
+    use proptest::prelude::*;
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+    const CASES: usize = 4000;
+    let r = common_bundled();
+    let zone = r.zone();
+    let specs = r.event_specs();
+    let n = specs.len();
+    let strategy = (
+        1u8..=4,
+        0i64..3 * 366 * 24 * 60,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(prop::option::weighted(0.4, -900i64..1800), n),
+    );
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: CASES as u32,
+            ..Config::default()
+        },
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    let origin = parse_time("2026-01-01T00:00", zone).expect("time");
+    let local = |minutes: i64| {
+        (origin + chrono::Duration::minutes(minutes))
+            .with_timezone(&zone)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let mut deadlines = Vec::with_capacity(CASES);
+    let (mut rejected, mut late_rights) = (0, 0);
+    for _ in 0..CASES {
+        let (level, start, support, portal_down, ordered, raw) =
+            strategy.new_tree(&mut runner).expect("strategy").current();
+        // Offsets in minutes from discovery. Ordered cases place each given
+        // time after the nearest given time up its anchor chain (and a
+        // `not_after` start before its limit), so most are consistent;
+        // the others are raw and often contradictory.
+        let mut offset: BTreeMap<&str, i64> = BTreeMap::new();
+        for i in incident_handbook::ruleset::deadlines::topological_order(&specs) {
+            let e = &specs[i];
+            let Some(delta) = raw[i] else { continue };
+            let value = if !ordered {
+                delta
+            } else if let Some(limit) = &e.not_after {
+                offset.get(limit.as_str()).copied().unwrap_or(0) - delta.abs()
+            } else {
+                let mut up = e.anchor.as_deref();
+                let mut base = None;
+                while let Some(a) = up {
+                    if let Some(t) = offset.get(a) {
+                        base = Some(*t);
+                        break;
+                    }
+                    up = specs
+                        .iter()
+                        .find(|x| x.id == a)
+                        .and_then(|x| x.anchor.as_deref());
+                }
+                match (base, &e.anchor) {
+                    (Some(b), _) => b + delta.abs() / 2,
+                    (None, Some(_)) => delta.abs(),
+                    (None, None) => delta,
+                }
+            };
+            offset.insert(&e.id, value);
+        }
+        let at: BTreeMap<String, String> = offset
+            .iter()
+            .map(|(e, m)| ((*e).to_owned(), local(start + m)))
+            .collect();
+        let v = deadline_vector(&r, level, &local(start), support, portal_down, &at);
+        rejected += usize::from(v["rejected"] == true);
+        late_rights += v["deadlines"]
+            .as_array()
+            .map(|l| l.iter().filter(|d| d["if_anchor_missed"] == true).count())
+            .unwrap_or(0);
+        deadlines.push(v);
+    }
+    // The cases must exercise both verdicts and the late-review rule.
+    assert!(
+        rejected > CASES / 10 && rejected < CASES * 9 / 10,
+        "{rejected} rejected"
+    );
+    assert!(
+        late_rights > CASES / 20,
+        "{late_rights} direct re-check rights"
+    );
+    let vectors = json!({ "deadlines": deadlines });
+    let stdout = run_node(&r, &vectors);
+    assert!(
+        stdout.contains(&format!("{} passed, 0 failed", deadline_checks(&vectors))),
+        "{stdout}"
+    );
+}
+
+fn common_bundled() -> incident_handbook::ruleset::Ruleset {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (loaded, checked) = load_and_check(root).expect("loads");
+    compile(&loaded, &checked).expect("compiles")
 }

@@ -11,6 +11,8 @@ mod calendar;
 mod classification;
 mod contacts;
 mod deadlines;
+mod edition;
+mod event_timing;
 mod ids;
 mod notes;
 mod org;
@@ -115,6 +117,8 @@ pub fn run(loaded: &Loaded) -> Checked {
     // The graph and classification rules need every reference they follow to
     // resolve; where one does not, they would only repeat that error.
     deadlines::check(&loaded.policy, &index, &mut out);
+    event_timing::check(&loaded.policy, &index, &mut out);
+    edition::check(&loaded.policy, &mut out);
     classification::check(&loaded.policy, &index, &mut out);
     org::check(&loaded.policy, &index, &mut out);
     contacts::check(&loaded.policy, &mut out);

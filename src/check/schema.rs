@@ -51,7 +51,7 @@ fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
+pub(super) fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
     let map = value.get_ref();
     let text_span = span_of(file, value);
     match map.get(PRIMARY_LANGUAGE) {

@@ -10,7 +10,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
-    DueTime, EventKind, IncidentFacts, compute, format_time, parse_time,
+    Conflict, Contradiction, DueTime, EventKind, IncidentFacts, StartTime, compute, conflicts,
+    format_time, parse_time, start_times,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -79,13 +80,49 @@ pub fn facts_from_options(
         }
         conditions.insert(id.to_owned());
     }
-    Ok(IncidentFacts {
+    let facts = IncidentFacts {
         zone,
         level: opts.level,
         discovered,
         conditions,
         actual,
-    })
+    };
+    match conflicts(&ruleset.event_specs(), &facts).first() {
+        Some(c) => Err(conflict_message(c, &facts, zone)),
+        None => Ok(facts),
+    }
+}
+
+/// "`review` at ... (--at review) is before `report` at ... (--at report),
+/// the event it is timed from", naming both times and where each came from.
+fn conflict_message(c: &Conflict, facts: &IncidentFacts, zone: chrono_tz::Tz) -> String {
+    let origin = |event: &str| {
+        if facts.actual.contains_key(event) {
+            format!("--at {event}")
+        } else {
+            "--discovered".to_owned()
+        }
+    };
+    let this = format!(
+        "`{}` at {} ({})",
+        c.event,
+        format_time(&c.time, zone),
+        origin(&c.event)
+    );
+    let other = format!(
+        "`{}` at {} ({})",
+        c.other,
+        format_time(&c.other_time, zone),
+        origin(&c.other)
+    );
+    match c.relation {
+        Contradiction::Before => format!(
+            "the times contradict each other: {this} is before {other}, which it cannot precede; correct one of them"
+        ),
+        Contradiction::After => format!(
+            "the times contradict each other: {this} is after {other}, which it cannot follow; correct one of them"
+        ),
+    }
 }
 
 pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -100,18 +137,25 @@ pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Wri
             return EXIT_USAGE;
         }
     };
-    let due = compute(&ruleset.event_specs(), &facts);
+    let specs = ruleset.event_specs();
+    let due = compute(&specs, &facts);
+    let starts = start_times(&specs, &facts);
     let text = match opts.format {
-        DeadlineFormat::Json => json_output(&ruleset, &facts, &due),
-        DeadlineFormat::Table => table(&ruleset, &facts, &due),
+        DeadlineFormat::Json => json_output(&ruleset, &facts, &starts, &due),
+        DeadlineFormat::Table => table(&ruleset, &facts, &starts, &due),
         DeadlineFormat::Ics => ics::calendar(&ruleset, &facts, &due),
     };
     let _ = out.write_all(text.as_bytes());
     EXIT_OK
 }
 
-/// `{"level":N,"discovered":"...","deadlines":[...]}`.
-pub fn json_output(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
+/// `{"level":N,"discovered":"...","starts":[...],"deadlines":[...]}`.
+pub fn json_output(
+    ruleset: &Ruleset,
+    facts: &IncidentFacts,
+    starts: &[StartTime],
+    due: &[DueTime],
+) -> String {
     let zone = ruleset.zone();
     let doc = json!({
         "level": facts.level,
@@ -119,6 +163,13 @@ pub fn json_output(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) ->
         "timezone": ruleset.meta.timezone,
         "conditions": facts.conditions,
         "ruleset": {"version": ruleset.meta.version, "digest": ruleset.digest},
+        "edition": ruleset.meta.edition,
+        "starts": starts.iter().map(|s| json!({
+            "event": s.event,
+            "time": s.time.map(|t| format_time(&t, zone)),
+            "assumed": s.assumed,
+            "from": s.from,
+        })).collect::<Vec<_>>(),
         "deadlines": due.iter().map(|d| json!({
             "event": d.event,
             "actor": d.actor,
@@ -127,6 +178,7 @@ pub fn json_output(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) ->
             "within": d.within.label(),
             "assumed": d.assumed,
             "kind": d.kind,
+            "if_anchor_missed": d.if_anchor_missed,
             "actual": d.actual.map(|t| format_time(&t, zone)),
             "source": d.source,
         })).collect::<Vec<_>>(),
@@ -141,7 +193,12 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }
 
-fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
+fn table(
+    ruleset: &Ruleset,
+    facts: &IncidentFacts,
+    starts: &[StartTime],
+    due: &[DueTime],
+) -> String {
     let zone = ruleset.zone();
     let zh = |t: Option<&crate::ruleset::Text>| {
         t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default()
@@ -155,6 +212,7 @@ fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
         "SOURCE".into(),
     ]];
     let mut any_assumed = false;
+    let mut missed: BTreeSet<String> = BTreeSet::new();
     for d in due {
         let mut when = match d.due {
             Some(t) => format_time(&t, zone),
@@ -178,7 +236,13 @@ fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
             ),
             when,
             d.within.label(),
-            d.anchor.clone().unwrap_or_default(),
+            match (&d.anchor, d.if_anchor_missed) {
+                (Some(a), true) => {
+                    missed.insert(a.clone());
+                    format!("{a} deadline, missed")
+                }
+                (a, _) => a.clone().unwrap_or_default(),
+            },
             zh(ruleset.actor_name(&d.actor)),
             d.source.clone(),
         ]);
@@ -201,14 +265,63 @@ fn table(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
         facts.level,
         format_time(&facts.discovered, zone)
     );
+    for st in starts {
+        let Some(t) = st.time else { continue };
+        let name = zh(ruleset.event(&st.event).map(|e| &e.name));
+        match (&st.from, st.assumed) {
+            (Some(from), true) => s.push_str(&format!(
+                "{} {name}: {}* (not given: taken as `{from}`, the latest it can be)\n",
+                st.event,
+                format_time(&t, zone)
+            )),
+            _ => s.push_str(&format!("{} {name}: {}\n", st.event, format_time(&t, zone))),
+        }
+        any_assumed |= st.assumed;
+    }
+    if starts.iter().any(|st| st.time.is_some()) {
+        s.push('\n');
+    }
     for r in &rows {
         let line: Vec<String> = r.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
         s.push_str(line.join("  ").trim_end());
         s.push('\n');
     }
     if any_assumed {
-        s.push_str("\n* assumed: the anchor's actual time was not given (--at EVENT=TIME), so this counts from the anchor's own deadline\n");
+        s.push_str("\n* assumed: a time was not given (--at EVENT=TIME), so this counts from the latest it can be (the anchor's own deadline, or the time it may not be later than)\n");
+    } else {
+        s.push('\n');
+    }
+    for a in &missed {
+        s.push_str(&format!(
+            "{a} deadline, missed: arises only because `{a}` was not done by its deadline; counted from that deadline, not from when `{a}` was done\n"
+        ));
     }
     s.push_str("- no fixed time in the guideline; also shown when the anchor's time is unknown\n");
+    s.push_str(&edition_lines(ruleset));
+    s
+}
+
+/// Which text the deadlines come from, and the later rules that change some
+/// of them.
+fn edition_lines(ruleset: &Ruleset) -> String {
+    let zh = |t: &crate::ruleset::Text| t.get("zh-TW").cloned().unwrap_or_default();
+    let e = &ruleset.meta.edition;
+    let date = match &e.date {
+        Some(d) => format!("dated {d}"),
+        None => "the copy encoded carries no date".to_owned(),
+    };
+    let mut s = format!("\nBased on {} ({date}).\n", zh(&e.title));
+    if !e.later.is_empty() {
+        let later: Vec<String> = e
+            .later
+            .iter()
+            .map(|l| format!("{} (since {})", zh(&l.name), l.since))
+            .collect();
+        s.push_str(&format!(
+            "Later rules change some of these deadlines: {}. {}\n",
+            later.join(", "),
+            zh(&e.note)
+        ));
+    }
     s
 }

@@ -32,6 +32,40 @@ pub struct Meta {
     pub version: Spanned<String>,
     pub timezone: Spanned<String>,
     pub source: Spanned<String>,
+    /// Which text of the guideline this policy encodes, and the later rules
+    /// that change some of what it says.
+    pub edition: Edition,
+}
+
+/// `[edition]` of `policy.toml`: the text this policy encodes. Either `date`
+/// or `undated` says when that text was issued; `later` lists the rules
+/// issued since that change some of its deadlines.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edition {
+    /// The title of the encoded text, as it reads.
+    pub title: Text,
+    /// The date of the encoded text (`YYYY-MM-DD`), when the copy carries one.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    /// Says that the copy carries no date, in place of `date`.
+    #[serde(default)]
+    pub undated: Option<Text>,
+    /// A plain note on what the later rules mean for a reader.
+    pub note: Text,
+    #[serde(default)]
+    pub later: Vec<LaterRule>,
+}
+
+/// A rule issued after the encoded text that changes some of it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaterRule {
+    pub name: Text,
+    /// Since when it applies, as a year or date (`2019`, `2019-01-01`).
+    pub since: Spanned<String>,
+    /// What it changes, in plain words.
+    pub note: Text,
 }
 
 /// `levels.toml`: impact levels, the factual questions, and the criteria.
@@ -161,8 +195,24 @@ pub struct Event {
     #[serde(default)]
     pub when: Option<Id>,
     /// Events that must be done before this one can be, besides the anchor.
+    /// An event whose prerequisite does not apply to an incident does not
+    /// apply either.
     #[serde(default)]
     pub after: Vec<Id>,
+    /// The event arises only when its anchor was not done by the anchor's
+    /// deadline, and is then timed from that deadline (not from when the
+    /// anchor was done late). Done on time: the event does not arise.
+    #[serde(default)]
+    pub if_anchor_missed: bool,
+    /// Doing this event also does that one: its actual time stands for the
+    /// other's when the other has none.
+    #[serde(default)]
+    pub counts_as: Option<Id>,
+    /// A starting event that cannot be later than that event. When its own
+    /// time is not given it is taken to be that event's time (the latest it
+    /// can be), and what is timed from it is marked assumed.
+    #[serde(default)]
+    pub not_after: Option<Id>,
     /// Contacts used to do this.
     #[serde(default)]
     pub contacts: Vec<Id>,

@@ -12,6 +12,9 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+mod conflicts;
+pub use conflicts::{Conflict, Contradiction, conflicts};
+
 /// How long after its anchor an event falls due, for one level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -110,6 +113,14 @@ pub struct EventSpec {
     pub kind: EventKind,
     pub when: Option<String>,
     pub after: Vec<String>,
+    /// Arises only when the anchor misses its deadline; timed from that
+    /// deadline.
+    pub if_anchor_missed: bool,
+    /// Doing this event also does that one.
+    pub counts_as: Option<String>,
+    /// A starting event no later than that one, and taken to be it when its
+    /// own time is not given.
+    pub not_after: Option<String>,
     pub source: String,
 }
 
@@ -160,6 +171,24 @@ pub struct IncidentFacts {
     pub actual: BTreeMap<String, DateTime<FixedOffset>>,
 }
 
+/// The id of the starting event whose time is `IncidentFacts::discovered`
+/// (the `--discovered` flag; `check` requires the policy to have it). The
+/// site's script gets it from the data, never as a literal of its own.
+pub const DISCOVERY_EVENT: &str = "discovered";
+
+impl IncidentFacts {
+    /// The time given for an event: `--at`, or for the discovery event
+    /// `--discovered`. Times taken over through `counts_as` or `not_after`
+    /// are not given.
+    pub fn given(&self, event: &str) -> Option<DateTime<FixedOffset>> {
+        match self.actual.get(event) {
+            Some(t) => Some(*t),
+            None if event == DISCOVERY_EVENT => Some(self.discovered),
+            None => None,
+        }
+    }
+}
+
 /// One computed deadline.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DueTime {
@@ -171,14 +200,30 @@ pub struct DueTime {
     pub due: Option<DateTime<FixedOffset>>,
     pub anchor: Option<String>,
     pub within: Within,
-    /// The anchor's time was not given, so this chains from the anchor's own
-    /// deadline: the latest this can fall due.
+    /// The anchor's time was not given, so this chains from the latest the
+    /// anchor can be (its own deadline, or the event it may not be later
+    /// than).
     pub assumed: bool,
     pub kind: EventKind,
-    /// The actual time, when given with `--at`.
+    /// Counted from the anchor's deadline, which the anchor missed (or has
+    /// not met yet), rather than from the anchor itself.
+    pub if_anchor_missed: bool,
+    /// The actual time, when given with `--at` (or through `counts_as`).
     #[serde(serialize_with = "ser_time")]
     pub actual: Option<DateTime<FixedOffset>>,
     pub source: String,
+}
+
+/// The time a starting event is taken to be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StartTime {
+    pub event: String,
+    #[serde(serialize_with = "ser_time")]
+    pub time: Option<DateTime<FixedOffset>>,
+    /// Not given: taken over from `not_after` (the latest it can be).
+    pub assumed: bool,
+    /// The event it was taken over from, when assumed.
+    pub from: Option<String>,
 }
 
 fn ser_time<S: serde::Serializer>(
@@ -191,32 +236,86 @@ fn ser_time<S: serde::Serializer>(
     }
 }
 
+/// Actual times after `counts_as`: an event done stands for the event it
+/// counts as, when that one has no time of its own (first in policy order).
+fn actual_times(
+    events: &[EventSpec],
+    facts: &IncidentFacts,
+) -> BTreeMap<String, DateTime<FixedOffset>> {
+    let mut out = facts.actual.clone();
+    for e in events {
+        if let (Some(target), Some(t)) = (&e.counts_as, facts.actual.get(&e.id)) {
+            out.entry(target.clone()).or_insert(*t);
+        }
+    }
+    out
+}
+
 /// Computes every deadline of an incident.
 ///
 /// Events are listed in graph order. Starting events (no anchor) are inputs,
-/// not deadlines, and are not listed; the flow that starts at `discovered` is
-/// always listed, and another flow (the national-security one) only when its
-/// starting event has an actual time. An event whose condition does not hold,
-/// or that the level does not have, is left out together with the events
-/// timed from it.
+/// not deadlines, and are not listed; the flow that starts at the discovery
+/// is always listed, as is one that starts at an event taken over through
+/// `not_after`, and another flow (the national-security one) only when its
+/// starting event has an actual time. An event whose condition does not
+/// hold, that the level does not have, whose prerequisite (`after`) is left
+/// out, or that arises only if its anchor is missed while the anchor was on
+/// time, is left out together with the events timed from it.
 pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
-    let order = topological_order(events);
+    walk(events, facts).1
+}
+
+/// The time of every starting event the incident has, given or assumed.
+pub fn start_times(events: &[EventSpec], facts: &IncidentFacts) -> Vec<StartTime> {
+    let known = walk(events, facts).0;
+    topological_order(events)
+        .into_iter()
+        .map(|i| &events[i])
+        .filter(|e| e.anchor.is_none())
+        .filter_map(|e| {
+            let k = known.get(e.id.as_str())?;
+            Some(StartTime {
+                event: e.id.clone(),
+                time: k.actual,
+                assumed: k.actual_assumed,
+                from: if k.actual_assumed {
+                    e.not_after.clone()
+                } else {
+                    None
+                },
+            })
+        })
+        .collect()
+}
+
+fn walk<'a>(
+    events: &'a [EventSpec],
+    facts: &IncidentFacts,
+) -> (BTreeMap<&'a str, Known>, Vec<DueTime>) {
+    let actual_of = actual_times(events, facts);
     let mut known: BTreeMap<&str, Known> = BTreeMap::new();
     let mut out = Vec::new();
-    for i in order {
+    for i in topological_order(events) {
         let e = &events[i];
-        let actual = facts.actual.get(&e.id).copied();
+        let actual = actual_of.get(&e.id).copied();
         let Some(anchor) = &e.anchor else {
-            let time = if e.id == "discovered" {
-                Some(actual.unwrap_or(facts.discovered))
-            } else {
-                actual
+            let given = facts.given(&e.id).or(actual);
+            let taken = e
+                .not_after
+                .as_deref()
+                .and_then(|d| known.get(d))
+                .and_then(|k| k.actual);
+            let (time, actual_assumed) = match (given, taken) {
+                (Some(t), _) => (Some(t), false),
+                (None, Some(t)) => (Some(t), true),
+                (None, None) => (None, false),
             };
-            if let Some(t) = time {
+            if time.is_some() {
                 known.insert(
                     &e.id,
                     Known {
-                        actual: Some(t),
+                        actual: time,
+                        actual_assumed,
                         due: None,
                         assumed: false,
                     },
@@ -232,13 +331,28 @@ pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
         {
             continue;
         }
+        if !e.after.iter().all(|p| known.contains_key(p.as_str())) {
+            continue;
+        }
         let Some(anchor_known) = known.get(anchor.as_str()).copied() else {
             continue;
         };
-        let (base, assumed) = match (anchor_known.actual, anchor_known.due) {
-            (Some(t), _) => (Some(t), false),
-            (None, Some(t)) => (Some(t), true),
-            (None, None) => (None, anchor_known.assumed),
+        let (base, assumed) = if e.if_anchor_missed {
+            match (anchor_known.actual, anchor_known.due) {
+                // Done by a deadline that is certain: the event never arises.
+                (Some(done), Some(by)) if done <= by && !anchor_known.assumed => continue,
+                // Done by a deadline that is only the latest it can be: the
+                // real deadline may have passed before, so no time is known.
+                (Some(done), Some(by)) if done <= by => (None, false),
+                (_, Some(by)) => (Some(by), anchor_known.assumed),
+                (_, None) => (None, anchor_known.assumed),
+            }
+        } else {
+            match (anchor_known.actual, anchor_known.due) {
+                (Some(t), _) => (Some(t), anchor_known.actual_assumed),
+                (None, Some(t)) => (Some(t), true),
+                (None, None) => (None, anchor_known.assumed),
+            }
         };
         let due = match (base, within.minutes()) {
             (Some(b), Some(m)) => Some(
@@ -248,11 +362,11 @@ pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
             ),
             _ => None,
         };
-        let assumed = assumed || (base.is_none() && due.is_none() && anchor_known.assumed);
         known.insert(
             &e.id,
             Known {
                 actual,
+                actual_assumed: false,
                 due,
                 assumed,
             },
@@ -265,22 +379,38 @@ pub fn compute(events: &[EventSpec], facts: &IncidentFacts) -> Vec<DueTime> {
             within,
             assumed: assumed && due.is_some(),
             kind: e.kind,
+            if_anchor_missed: e.if_anchor_missed,
             actual,
             source: e.source.clone(),
         });
     }
-    out
+    (known, out)
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Known {
+    /// Given, taken over through `counts_as`, or (for a starting event)
+    /// through `not_after`.
     actual: Option<DateTime<FixedOffset>>,
+    /// `actual` was not given but taken over through `not_after`.
+    actual_assumed: bool,
     due: Option<DateTime<FixedOffset>>,
+    /// `due` counts from a time that was not given.
     assumed: bool,
 }
 
-/// Events ordered so that every anchor comes before the events timed from
-/// it; ties keep the policy's order. Events in a cycle (which `check` rejects)
+/// What an event's time depends on: its anchor, its prerequisites and the
+/// event it may not be later than.
+fn dependencies(e: &EventSpec) -> impl Iterator<Item = &str> {
+    e.anchor
+        .iter()
+        .chain(&e.after)
+        .chain(&e.not_after)
+        .map(String::as_str)
+}
+
+/// Events ordered so that every anchor (and prerequisite) comes before the
+/// events timed from it; ties keep the policy's order. Events in a cycle (which `check` rejects)
 /// are left out rather than looping.
 pub fn topological_order(events: &[EventSpec]) -> Vec<usize> {
     let mut placed = vec![false; events.len()];
@@ -291,13 +421,12 @@ pub fn topological_order(events: &[EventSpec]) -> Vec<usize> {
             if placed[i] {
                 continue;
             }
-            let ready = match &e.anchor {
-                None => true,
-                Some(a) => events
+            let ready = dependencies(e).all(|a| {
+                events
                     .iter()
-                    .position(|x| &x.id == a)
-                    .is_none_or(|j| placed[j]),
-            };
+                    .position(|x| x.id == a)
+                    .is_none_or(|j| placed[j])
+            });
             if ready {
                 placed[i] = true;
                 order.push(i);
@@ -336,29 +465,4 @@ pub fn offsets_from_start(events: &[EventSpec], level: u8) -> BTreeMap<String, O
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_durations() {
-        assert_eq!(parse_within("1h"), Ok(Within::Minutes(60)));
-        assert_eq!(parse_within("36h"), Ok(Within::Minutes(36 * 60)));
-        assert_eq!(parse_within("2w"), Ok(Within::Minutes(2 * 7 * 24 * 60)));
-        assert_eq!(parse_within("immediately"), Ok(Within::Immediately));
-        assert!(parse_within("1 hour").is_err());
-        assert!(parse_within("h").is_err());
-        assert!(parse_within("0h").is_err());
-        assert!(parse_within("99999999999999999999h").is_err());
-    }
-
-    #[test]
-    fn parses_local_and_rfc3339_times() {
-        let tz = chrono_tz::Asia::Taipei;
-        let a = parse_time("2026-03-01T09:00", tz).map(|t| format_time(&t, tz));
-        assert_eq!(a, Ok("2026-03-01T09:00:00+08:00".to_owned()));
-        let b = parse_time("2026-03-01T01:00:00Z", tz).map(|t| format_time(&t, tz));
-        assert_eq!(b, Ok("2026-03-01T09:00:00+08:00".to_owned()));
-        assert!(parse_time("2026-02-30T09:00", tz).is_err());
-        assert!(parse_time("yesterday", tz).is_err());
-    }
-}
+mod tests;

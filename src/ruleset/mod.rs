@@ -9,6 +9,7 @@
 
 pub mod classify;
 pub mod deadlines;
+pub mod edition;
 
 use std::collections::BTreeMap;
 
@@ -79,6 +80,8 @@ pub struct Meta {
     pub version: String,
     pub timezone: String,
     pub source: String,
+    /// Which text this rule set encodes and the later rules that change it.
+    pub edition: edition::Edition,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,6 +137,14 @@ pub struct Event {
     pub kind: EventKind,
     pub when: Option<String>,
     pub after: Vec<String>,
+    /// Arises only when the anchor is not done by its deadline, and counts
+    /// from that deadline.
+    pub if_anchor_missed: bool,
+    /// Doing this event also does that one.
+    pub counts_as: Option<String>,
+    /// A starting event that is not later than that one, and is taken to be
+    /// it when its own time is not given.
+    pub not_after: Option<String>,
     pub contacts: Vec<String>,
     pub source: String,
 }
@@ -377,6 +388,9 @@ pub fn event_specs(file: &policy::DeadlinesFile) -> Vec<EventSpec> {
                 },
                 when: e.when.as_ref().map(s),
                 after: ids(&e.after),
+                if_anchor_missed: e.if_anchor_missed,
+                counts_as: e.counts_as.as_ref().map(s),
+                not_after: e.not_after.as_ref().map(s),
                 source: s(&e.source),
             }
         })
@@ -479,6 +493,9 @@ impl Ruleset {
                 kind: e.kind,
                 when: e.when.clone(),
                 after: e.after.clone(),
+                if_anchor_missed: e.if_anchor_missed,
+                counts_as: e.counts_as.clone(),
+                not_after: e.not_after.clone(),
                 source: e.source.clone(),
             })
             .collect()
@@ -624,6 +641,9 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             kind: spec.kind,
             when: spec.when.clone(),
             after: spec.after.clone(),
+            if_anchor_missed: spec.if_anchor_missed,
+            counts_as: spec.counts_as.clone(),
+            not_after: spec.not_after.clone(),
             contacts: ids(&e.contacts),
             source: spec.source.clone(),
         })
@@ -700,6 +720,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             version: s(&meta.value.version),
             timezone: s(&meta.value.timezone),
             source: s(&meta.value.source),
+            edition: edition::compile(&meta.value.edition),
         },
         levels: level_list,
         questions: levels

@@ -16,6 +16,9 @@
 //   * deadline calculator (JS): deadlines.html?level=3 filled in matches
 //     `handbook deadlines --level 3 … --format json` event by event;
 //     the no-JS table (#event-report) is there with and without JS;
+//     a late review lists the direct re-check from the review deadline, an
+//     on-time one does not, and contradictory times give an inline message
+//     (#calc-conflicts) instead of a result;
 //   * search (JS): search.html?q=通報 lists at least one result link, and
 //     the first one opens.
 // A JS feature that handbook.js does not provide yet is a failure with a
@@ -389,6 +392,47 @@ try {
     }
     for (const p of problems) fail(p);
     console.log(`       ${rows.length} rows, ${expected.length} CLI events`);
+    drain(js, fail);
+  });
+
+  await step('calculator: a late review gives the direct re-check from the review deadline; contradictions are refused inline', async (fail) => {
+    await page.goto(pageUrl('deadlines.html', '?level=4'));
+    await settle(page);
+    if (!(await isVisible(page, '#calculator'))) {
+      fail('#calculator is hidden');
+      return;
+    }
+    await page.fill('#calc-discovered', '2026-03-02T03:00');
+    const details = page.locator('details.actual-times');
+    if ((await details.count()) && !(await details.evaluate((d) => d.open))) {
+      await details.locator('summary').click();
+    }
+    await page.fill('#calc-at-report', '2026-03-02T03:30');
+    await page.fill('#calc-at-review', '2026-03-02T07:00');
+    const right = () => page.locator('tr[data-event="recheck-direct"]').getAttribute('data-due', { timeout: 2000 }).catch(() => null);
+    const due = await right();
+    if (due !== '2026-03-02T04:30:00+08:00') fail(`late review: recheck-direct data-due=${JSON.stringify(due)}, want the review deadline 04:30`);
+    if (!(await page.locator('tr[data-event="recheck-direct"] .missed').count())) fail('late review: no note that the right counts from the missed deadline');
+    await page.fill('#calc-at-review', '2026-03-02T04:10');
+    await page.waitForTimeout(100);
+    if (await page.locator('tr[data-event="recheck-direct"]').count()) fail('on-time review: recheck-direct is still listed');
+    // The review before the report it reviews: a message, no result.
+    await page.fill('#calc-at-review', '2026-03-02T03:10');
+    await page.waitForTimeout(100);
+    if (!(await isVisible(page, '#calc-conflicts'))) fail('contradictory times: #calc-conflicts is not shown');
+    const text = (await page.locator('#calc-conflicts').textContent().catch(() => '')) || '';
+    for (const t of ['03:10', '03:30']) if (!text.includes(t)) fail(`the message does not name ${t}: ${JSON.stringify(text)}`);
+    if (await isVisible(page, '#calc-result')) fail('contradictory times: a result is still shown');
+    if ((await page.locator('#calc-at-review[aria-invalid="true"]').count()) === 0) fail('the contradictory input is not marked aria-invalid');
+    // An occurrence after the discovery.
+    await page.fill('#calc-at-review', '');
+    await page.fill('#calc-at-occurred', '2026-03-02T03:05');
+    await page.waitForTimeout(100);
+    if (!(await isVisible(page, '#calc-conflicts'))) fail('an occurrence after the discovery is not refused');
+    await page.fill('#calc-at-occurred', '2026-03-02T01:00');
+    await page.waitForTimeout(100);
+    if (await isVisible(page, '#calc-conflicts')) fail('the message stays after the times were corrected');
+    if (!(await isVisible(page, '#calc-result'))) fail('no result after the times were corrected');
     drain(js, fail);
   });
 

@@ -34,7 +34,7 @@ function same(kind, input, expected, actual) {
   else failures.push(`${kind} ${JSON.stringify(input)}\n  rust: ${e}\n  js:   ${a}`);
 }
 
-for (const v of vectors.classify) {
+for (const v of vectors.classify || []) {
   const slots = L.answerSlots(data, v.answers);
   same("evaluate", v.answers, v.outcome, L.evaluate(data, slots));
   if (v.tree_level !== undefined) {
@@ -43,23 +43,33 @@ for (const v of vectors.classify) {
   }
 }
 
-for (const v of vectors.deadlines) {
+for (const v of vectors.deadlines || []) {
   const actual = {};
   for (const [event, time] of Object.entries(v.at)) actual[event] = L.parseTime(time);
-  const got = L.computeDeadlines(data, {
+  const facts = {
     level: v.level,
     discovered: L.parseTime(v.discovered),
     conditions: v.conditions,
     actual,
-  }).map((d) => ({
-    event: d.event, due: d.due, anchor: d.anchor, within: d.within, assumed: d.assumed, kind: d.kind, actual: d.actual,
+  };
+  const input = { level: v.level, discovered: v.discovered, conditions: v.conditions, at: v.at };
+  const found = L.conflicts(data, facts).map((c) => ({
+    event: c.event, time: c.time, relation: c.relation, other: c.other, other_time: c.other_time,
   }));
-  same("deadlines", { level: v.level, discovered: v.discovered, conditions: v.conditions, at: v.at }, v.deadlines, got);
+  same("conflicts", input, v.conflicts, found);
+  if (v.rejected) continue;
+  const got = L.computeDeadlines(data, facts).map((d) => ({
+    event: d.event, due: d.due, anchor: d.anchor, within: d.within, assumed: d.assumed, kind: d.kind,
+    if_anchor_missed: d.if_anchor_missed, actual: d.actual,
+  }));
+  same("deadlines", input, v.deadlines, got);
+  const starts = L.startTimes(data, facts).map((s) => ({ event: s.event, time: s.time, assumed: s.assumed, from: s.from }));
+  same("starts", input, v.starts, starts);
 }
 
-for (const v of vectors.tokenize) same("tokenize", v.text, v.tokens, L.tokenize(v.text));
+for (const v of vectors.tokenize || []) same("tokenize", v.text, v.tokens, L.tokenize(v.text));
 
-for (const v of vectors.times) {
+for (const v of vectors.times || []) {
   const ms = L.parseTime(v.text);
   same("parseTime", v.text, v.formatted, ms === null ? null : L.formatTime(ms));
 }

@@ -88,6 +88,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter]) -> Vec<PageOut> {
         context: json!({
             "hotline": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
             "first_steps": first_steps,
+            "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
-use crate::ruleset::deadlines::EventKind;
+use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind};
 use crate::ruleset::{Event, Ruleset};
 
 /// "4、3 級：1 小時內；2、1 級：8 小時內", grouping levels with equal times.
@@ -44,6 +44,9 @@ pub fn deadline_rows(r: &Ruleset, root: &str) -> Vec<Value> {
                 "actor_url": format!("{root}{}", actor_url(&e.actor)),
                 "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
                 "right": e.kind == EventKind::Right,
+                "if_anchor_missed": e.if_anchor_missed,
+                "counts_as": e.counts_as.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
+                "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
                 "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
                 "levels": (["4", "3", "2", "1"].iter().map(|l| if start { "起點".to_owned() } else { e.within.get(*l).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
                 "summary": if start { "起點：其他時限從這裡起算".to_owned() } else { within_summary(e) },
@@ -51,6 +54,19 @@ pub fn deadline_rows(r: &Ruleset, root: &str) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// Which text the handbook encodes (`[edition]`): its title, its date or the
+/// statement that it has none, and the later rules that change some of it.
+pub fn edition_context(r: &Ruleset) -> Value {
+    let e = &r.meta.edition;
+    json!({
+        "title": zh(&e.title),
+        "date": e.date,
+        "undated": e.undated.as_ref().map(zh),
+        "note": zh(&e.note),
+        "later": e.later.iter().map(|l| json!({"name": zh(&l.name), "since": l.since, "note": zh(&l.note)})).collect::<Vec<_>>(),
+    })
 }
 
 fn month_day(month: u32, day: Option<u32>) -> String {
@@ -100,7 +116,14 @@ pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
             "rows": deadline_rows(r, ""),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": zh(&c.text), "source": c.source})).collect::<Vec<_>>(),
-            "events": r.events.iter().filter(|e| e.id != "discovered").map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+            // The discovery has its own field; a start bounded by another
+            // event (the occurrence) sits beside it, since it is usually
+            // known (or not) at the outset.
+            "events": r.events.iter().filter(|e| e.id != DISCOVERY_EVENT && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+            "bounded_starts": r.events.iter().filter_map(|e| {
+                let limit = r.event(e.not_after.as_deref()?)?;
+                Some(json!({"id": e.id, "name": zh(&e.name), "limit": zh(&limit.name)}))
+            }).collect::<Vec<_>>(),
         }),
     });
     let phases = [
@@ -193,6 +216,7 @@ pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
         template: "gaps.html",
         title: "已知缺漏與編輯決定".into(),
         context: json!({
+            "edition": edition_context(r),
             "decisions": r.decisions.iter().map(|d| json!({
                 "id": d.id,
                 "title": zh(&d.title),

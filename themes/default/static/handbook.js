@@ -610,10 +610,48 @@
     detail.appendChild(tableWrap);
     detail.appendChild(timelineWrap);
     result.setAttribute("aria-labelledby", "calc-title");
-    append(result, [title, summary, nextLine, detail, actions, icsHelp]);
+    append(result, [title, summary, startNote, nextLine, detail, actions, icsHelp]);
 
     var last = null; // {facts, rows}
     var icsUrl = null;
+    var conflictBox = $("calc-conflicts");
+    var startNote = el("p", { id: "calc-starts", className: "assumed" });
+
+    /** A sentence from the page's data-* template, with {name} filled in. */
+    function phrase(name, values) {
+      return (form.getAttribute("data-" + name) || "").replace(/\{([a-z_]+)\}/g, function (all, key) {
+        return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+      });
+    }
+
+    /**
+     * Times that contradict each other (logic.conflicts, the CLI's rule):
+     * one message per pair, the inputs marked invalid, no result shown.
+     */
+    function showConflicts(found) {
+      var inputs = form.querySelectorAll("input[data-event], #calc-discovered");
+      for (var i = 0; i < inputs.length; i++) inputs[i].removeAttribute("aria-invalid");
+      if (!conflictBox) return;
+      clear(conflictBox);
+      conflictBox.hidden = found.length === 0;
+      found.forEach(function (c) {
+        conflictBox.appendChild(el("p", {
+          className: "calc-conflict",
+          "data-event": c.event,
+          "data-other": c.other,
+          text: phrase("conflict-" + c.relation, {
+            event: eventName(c.event),
+            time: localText(c.timeMs),
+            other: eventName(c.other),
+            other_time: localText(c.otherMs)
+          })
+        }));
+        [c.event, c.other].forEach(function (id) {
+          var input = form.querySelector('input[data-event="' + id + '"]') || (id === data.discoveryEvent ? discovered : null);
+          if (input) input.setAttribute("aria-invalid", "true");
+        });
+      });
+    }
 
     function readFacts() {
       var at = logic.parseTime(discovered.value);
@@ -644,6 +682,8 @@
       result.hidden = false;
       if (!facts) {
         last = null;
+        showConflicts([]);
+        startNote.hidden = true;
         summary.textContent = "請輸入發現事件的時間（例如 2026-03-01 09:00）。";
         nextLine.hidden = true;
         detail.hidden = true;
@@ -651,8 +691,24 @@
         icsHelp.hidden = true;
         return;
       }
+      var found = logic.conflicts(data, facts);
+      showConflicts(found);
+      if (found.length) {
+        last = null;
+        result.hidden = true;
+        return;
+      }
       var rows = logic.computeDeadlines(data, facts);
       last = { facts: facts, rows: rows };
+      clear(startNote);
+      logic.startTimes(data, facts).forEach(function (st) {
+        if (!st.assumed) return;
+        startNote.appendChild(el("span", {
+          "data-event": st.event,
+          text: phrase("start-assumed", { event: eventName(st.event), from: eventName(st.from), time: localText(st.timeMs) })
+        }));
+      });
+      startNote.hidden = !startNote.firstChild;
       detail.hidden = false;
       actions.hidden = false;
       icsHelp.hidden = false;
@@ -682,6 +738,7 @@
         });
         var nameCell = el("th", { scope: "row", role: "rowheader" }, [el("a", { href: "#event-" + r.event, text: eventName(r.event) })]);
         if (r.kind === "right") nameCell.appendChild(el("small", { className: "note", text: "（從此時起可以執行）" }));
+        if (r.if_anchor_missed) nameCell.appendChild(el("small", { className: "note missed", text: phrase("missed", { anchor: eventName(r.anchor) }) }));
         if (r.due && r.assumed) nameCell.appendChild(el("small", { className: "assumed", text: "依前一事項的期限推算" }));
         var w = e.within ? e.within[String(facts.level)] : undefined;
         if (!r.due && w && w !== "unspecified") {

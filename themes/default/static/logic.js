@@ -191,6 +191,15 @@
     return m + "m";
   }
 
+  /** Mirrors deadlines::dependencies: anchor, prerequisites, not_after. */
+  function dependencies(e) {
+    var deps = [];
+    if (e.anchor !== null && e.anchor !== undefined) deps.push(e.anchor);
+    (e.after || []).forEach(function (a) { deps.push(a); });
+    if (e.not_after !== null && e.not_after !== undefined) deps.push(e.not_after);
+    return deps;
+  }
+
   /** Mirrors deadlines::topological_order. */
   function topologicalOrder(events) {
     var placed = events.map(function () { return false; });
@@ -204,47 +213,82 @@
       progress = false;
       for (var i = 0; i < events.length; i++) {
         if (placed[i]) continue;
-        var a = events[i].anchor;
-        var ready = a === null || a === undefined || indexOf(a) < 0 || placed[indexOf(a)];
+        var ready = dependencies(events[i]).every(function (a) {
+          var j = indexOf(a);
+          return j < 0 || placed[j];
+        });
         if (ready) { placed[i] = true; order.push(i); progress = true; }
       }
     }
     return order;
   }
 
+  function has(map, key) {
+    return Object.prototype.hasOwnProperty.call(map, key);
+  }
+
   /**
-   * Mirrors deadlines::compute. facts = {level, discovered (ms),
-   * conditions: [ids], actual: {eventId: ms}}. Returns
-   * [{event, actor, due, anchor, within, assumed, kind, actual, source}]
-   * with times as +08:00 strings (or null) and `within` as its label.
+   * Mirrors IncidentFacts::given: the time given for an event, or for the
+   * discovery event (the one starting event the policy must have, whose id
+   * the data names as `discoveryEvent`) the discovery time.
    */
-  function computeDeadlines(data, facts) {
+  function givenTime(data, facts, id) {
+    var actual = facts.actual || {};
+    if (has(actual, id)) return actual[id];
+    if (id === data.discoveryEvent) return facts.discovered;
+    return null;
+  }
+
+  /** Mirrors deadlines::actual_times: times taken over through counts_as. */
+  function actualTimes(events, facts) {
+    var given = facts.actual || {};
+    var out = {};
+    Object.keys(given).forEach(function (k) { out[k] = given[k]; });
+    events.forEach(function (e) {
+      if (e.counts_as && has(given, e.id) && !has(out, e.counts_as)) out[e.counts_as] = given[e.id];
+    });
+    return out;
+  }
+
+  /** Mirrors deadlines::walk: {known, rows}. */
+  function walk(data, facts) {
     var events = data.events;
     var known = {};
     var out = [];
-    var actual = facts.actual || {};
+    var actualOf = actualTimes(events, facts);
     var conditions = facts.conditions || [];
     topologicalOrder(events).forEach(function (i) {
       var e = events[i];
-      var act = Object.prototype.hasOwnProperty.call(actual, e.id) ? actual[e.id] : null;
+      var act = has(actualOf, e.id) ? actualOf[e.id] : null;
       if (e.anchor === null || e.anchor === undefined) {
-        var time = e.id === "discovered" ? (act !== null ? act : facts.discovered) : act;
-        if (time !== null && time !== undefined) known[e.id] = { actual: time, due: null, assumed: false };
+        var given = givenTime(data, facts, e.id);
+        if (given === null) given = act;
+        var taken = e.not_after && known[e.not_after] ? known[e.not_after].actual : null;
+        var time = null, takenOver = false;
+        if (given !== null) time = given;
+        else if (taken !== null && taken !== undefined) { time = taken; takenOver = true; }
+        if (time !== null) known[e.id] = { actual: time, actualAssumed: takenOver, due: null, assumed: false };
         return;
       }
       var within = e.within[String(facts.level)];
       if (within === undefined) return;
       if (e.when && conditions.indexOf(e.when) < 0) return;
+      if (!(e.after || []).every(function (p) { return has(known, p); })) return;
       var anchor = known[e.anchor];
       if (!anchor) return;
-      var base = null, assumed;
-      if (anchor.actual !== null) { base = anchor.actual; assumed = false; }
+      var base = null, assumed = false;
+      if (e.if_anchor_missed) {
+        if (anchor.actual !== null && anchor.due !== null && anchor.actual <= anchor.due) {
+          if (!anchor.assumed) return;
+          base = null; assumed = false;
+        } else if (anchor.due !== null) { base = anchor.due; assumed = anchor.assumed; }
+        else { base = null; assumed = anchor.assumed; }
+      } else if (anchor.actual !== null) { base = anchor.actual; assumed = anchor.actualAssumed; }
       else if (anchor.due !== null) { base = anchor.due; assumed = true; }
       else { assumed = anchor.assumed; }
       var minutes = withinMinutes(within);
       var due = base !== null && minutes !== null ? base + minutes * 60000 : null;
-      assumed = assumed || (base === null && due === null && anchor.assumed);
-      known[e.id] = { actual: act, due: due, assumed: assumed };
+      known[e.id] = { actual: act, actualAssumed: false, due: due, assumed: assumed };
       out.push({
         event: e.id,
         actor: e.actor,
@@ -254,9 +298,85 @@
         within: withinLabel(within),
         assumed: assumed && due !== null,
         kind: e.kind,
+        if_anchor_missed: !!e.if_anchor_missed,
         actual: act === null ? null : formatTime(act),
         source: e.source
       });
+    });
+    return { known: known, rows: out };
+  }
+
+  /**
+   * Mirrors deadlines::compute. facts = {level, discovered (ms),
+   * conditions: [ids], actual: {eventId: ms}}. Returns
+   * [{event, actor, due, anchor, within, assumed, kind, if_anchor_missed,
+   * actual, source}] with times as +08:00 strings (or null) and `within` as
+   * its label.
+   */
+  function computeDeadlines(data, facts) {
+    return walk(data, facts).rows;
+  }
+
+  /** Mirrors deadlines::start_times: [{event, time, timeMs, assumed, from}]. */
+  function startTimes(data, facts) {
+    var known = walk(data, facts).known;
+    var out = [];
+    topologicalOrder(data.events).forEach(function (i) {
+      var e = data.events[i];
+      if (e.anchor !== null && e.anchor !== undefined) return;
+      var k = known[e.id];
+      if (!k) return;
+      out.push({
+        event: e.id,
+        time: k.actual === null ? null : formatTime(k.actual),
+        timeMs: k.actual,
+        assumed: k.actualAssumed,
+        from: k.actualAssumed ? e.not_after : null
+      });
+    });
+    return out;
+  }
+
+  /**
+   * Mirrors deadlines::conflicts: given times that cannot all be true.
+   * Returns [{event, time, relation: "before" | "after", other, other_time}]
+   * with times as +08:00 strings (and timeMs / otherMs).
+   */
+  function conflicts(data, facts) {
+    var events = data.events;
+    var given = facts.actual || {};
+    function find(id) {
+      for (var j = 0; j < events.length; j++) if (events[j].id === id) return events[j];
+      return null;
+    }
+    function item(e, time, relation, other, otherTime) {
+      return { event: e.id, time: formatTime(time), timeMs: time, relation: relation, other: other, other_time: formatTime(otherTime), otherMs: otherTime };
+    }
+    var out = [];
+    events.forEach(function (e) {
+      if (!has(given, e.id)) return;
+      var time = given[e.id];
+      if (e.not_after) {
+        var limit = givenTime(data, facts, e.not_after);
+        if (limit !== null && time > limit) out.push(item(e, time, "after", e.not_after, limit));
+      }
+      var up;
+      if (e.if_anchor_missed) {
+        var a = e.anchor ? find(e.anchor) : null;
+        up = a && a.anchor !== undefined ? a.anchor : null;
+      } else {
+        up = e.anchor;
+      }
+      for (var n = 0; n < events.length; n++) {
+        if (up === null || up === undefined) break;
+        var other = givenTime(data, facts, up);
+        if (other !== null) {
+          if (time < other) out.push(item(e, time, "before", up, other));
+          break;
+        }
+        var x = find(up);
+        up = x ? x.anchor : null;
+      }
     });
     return out;
   }
@@ -369,6 +489,8 @@
     withinMinutes: withinMinutes,
     withinLabel: withinLabel,
     computeDeadlines: computeDeadlines,
+    startTimes: startTimes,
+    conflicts: conflicts,
     tokenize: tokenize,
     search: search,
     excerpt: excerpt
