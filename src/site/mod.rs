@@ -135,9 +135,12 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
 
 /// Renders the whole site into memory.
 pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
-    let theme = theme::load(root).map_err(|d| BuildError::Diagnostics {
-        diagnostics: vec![*d],
-        sources: prepared.sources.clone(),
+    let mut sources = prepared.sources.clone();
+    let theme = theme::load_into(root, &mut sources).map_err(|diagnostics| {
+        BuildError::Diagnostics {
+            diagnostics,
+            sources,
+        }
     })?;
     pages::render_all(&theme, prepared, year, None)
         .map(|(files, _)| files)

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
-use super::theme::{Theme, template_error};
+use super::theme::Theme;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
@@ -246,12 +246,10 @@ pub fn render_all(
                         .map(|&i| {
                             let page = &pages[i];
                             let ctx = base_context(shared, page);
-                            let html = theme.tera.render(page.template, &ctx).map_err(|e| {
-                                Box::new(
-                                    template_error(&e)
-                                        .in_file(format!("templates/{}", page.template)),
-                                )
-                            })?;
+                            let html = theme
+                                .tera
+                                .render(page.template, &ctx)
+                                .map_err(|e| Box::new(theme.render_error(&e, page.template)))?;
                             // Tree steps repeat their tree's words and the
                             // print page repeats the chapters; search
                             // finds the originals and the entities.
