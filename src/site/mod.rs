@@ -16,6 +16,7 @@ pub mod diagrams;
 mod filters;
 pub mod output;
 pub mod pages;
+pub mod rfc_text;
 pub mod search;
 pub mod theme;
 
