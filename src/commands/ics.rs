@@ -9,8 +9,8 @@
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::ruleset::Ruleset;
-use crate::site::rfc_text::{escape_text as escape, fold_line as fold};
 use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, format_time};
+use crate::site::rfc_text::{escape_text as escape, fold_line as fold};
 
 fn utc(t: &DateTime<FixedOffset>) -> String {
     t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string()

@@ -117,9 +117,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, EncodingProblem> {
 pub enum ReadError {
     NotFound,
     /// A FIFO, socket, device or folder where a file was expected.
-    NotRegular { kind: &'static str },
+    NotRegular {
+        kind: &'static str,
+    },
     /// More than `limit` bytes; `bytes` is the size seen (at least `limit + 1`).
-    TooLarge { bytes: usize, limit: usize },
+    TooLarge {
+        bytes: usize,
+        limit: usize,
+    },
     Io(std::io::Error),
 }
 
@@ -128,10 +133,16 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::NotFound => write!(f, "no such file"),
             ReadError::NotRegular { kind } => {
-                write!(f, "not a regular file but {kind}; only regular files are read")
+                write!(
+                    f,
+                    "not a regular file but {kind}; only regular files are read"
+                )
             }
             ReadError::TooLarge { bytes, limit } => {
-                write!(f, "file is {bytes} bytes or more; the limit is {limit} bytes")
+                write!(
+                    f,
+                    "file is {bytes} bytes or more; the limit is {limit} bytes"
+                )
             }
             ReadError::Io(e) => write!(f, "{e}"),
         }

@@ -139,7 +139,8 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, out: &mut Vec<Diagnos
                 let what = if e.loop_ancestor().is_some() {
                     "a symbolic link loops back to a folder above it".to_owned()
                 } else {
-                    e.io_error().map_or_else(|| e.to_string(), ToString::to_string)
+                    e.io_error()
+                        .map_or_else(|| e.to_string(), ToString::to_string)
                 };
                 out.push(
                     Diagnostic::error("io", format!("cannot read {}: {what}", path.display()))
@@ -150,8 +151,8 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>, out: &mut Vec<Diagnos
             }
         };
         if entry.path_is_symlink() {
-            let inside = std::fs::canonicalize(entry.path())
-                .is_ok_and(|c| c.starts_with(&canonical_root));
+            let inside =
+                std::fs::canonicalize(entry.path()).is_ok_and(|c| c.starts_with(&canonical_root));
             if !inside {
                 let link = rel(entry.path());
                 out.push(

@@ -137,12 +137,11 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
 /// Renders the whole site into memory.
 pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
     let mut sources = prepared.sources.clone();
-    let theme = theme::load_into(root, &mut sources).map_err(|diagnostics| {
-        BuildError::Diagnostics {
+    let theme =
+        theme::load_into(root, &mut sources).map_err(|diagnostics| BuildError::Diagnostics {
             diagnostics,
             sources,
-        }
-    })?;
+        })?;
     pages::render_all(&theme, prepared, year, None)
         .map(|(files, _)| files)
         .map_err(|d| BuildError::Diagnostics {

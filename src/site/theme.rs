@@ -83,9 +83,11 @@ struct ThemeErrors {
 /// written into the message instead of a snippet.
 pub fn load(root: &Path) -> Result<Theme, Box<Diagnostic>> {
     load_theme(root).map_err(|e| {
-        let first = e.diagnostics.into_iter().next().unwrap_or_else(|| {
-            Diagnostic::error("template", "the theme could not be loaded")
-        });
+        let first = e
+            .diagnostics
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("template", "the theme could not be loaded"));
         Box::new(inline_location(first, &e.sources))
     })
 }
@@ -136,7 +138,9 @@ fn inline_location(mut d: Diagnostic, sources: &SourceMap) -> Diagnostic {
 /// The template functions Tera offers that a theme must not have. A call is
 /// already refused by [`scan`]; the replacement only makes sure nothing
 /// slips through at render time.
-fn refuse_environment(_: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+fn refuse_environment(
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     Err(tera::Error::msg(
         "`get_env` is not available: templates cannot read the environment of the machine that builds",
     ))
@@ -152,7 +156,11 @@ struct Reader {
 impl Reader {
     /// The first of `dirs/name` that exists, as (path relative to the root,
     /// text).
-    fn find(&self, dirs: &[&str], name: &str) -> Result<Option<(PathBuf, String)>, Diagnostic> {
+    fn find(
+        &self,
+        dirs: &[&str],
+        name: &str,
+    ) -> Result<Option<(PathBuf, String)>, Box<Diagnostic>> {
         for dir in dirs {
             let rel = Path::new(dir).join(name);
             let path = self.root.join(&rel);
@@ -160,24 +168,33 @@ impl Reader {
                 continue;
             }
             let io = |message: String| {
-                Diagnostic::error("io", format!("cannot read {}: {message}", rel.display()))
-                    .in_file(rel.clone())
+                Box::new(
+                    Diagnostic::error("io", format!("cannot read {}: {message}", rel.display()))
+                        .in_file(rel.clone()),
+                )
             };
-            let canonical = std::fs::canonicalize(&path).map_err(|e| {
-                io(format!("{e} (a symbolic link that points nowhere?)"))
-            })?;
+            let canonical = std::fs::canonicalize(&path)
+                .map_err(|e| io(format!("{e} (a symbolic link that points nowhere?)")))?;
             if !canonical.starts_with(&self.canonical_root) {
-                return Err(io(format!(
+                let d = io(format!(
                     "it is a symbolic link (or lies in a linked folder) that leads outside the project, to {}",
                     canonical.display()
-                ))
-                .hint("copy the file into the project: the site may only contain files of the project"));
+                ));
+                return Err(Box::new(d.hint(
+                    "copy the file into the project: the site may only contain files of the project",
+                )));
             }
-            let bytes = read_regular_file(&path, MAX_THEME_FILE_BYTES).map_err(|e| io(e.to_string()))?;
+            let bytes =
+                read_regular_file(&path, MAX_THEME_FILE_BYTES).map_err(|e| io(e.to_string()))?;
             let text = decode(&bytes).map_err(|p| {
-                Diagnostic::error("encoding", format!("{} is not usable text: {p:?}", rel.display()))
+                Box::new(
+                    Diagnostic::error(
+                        "encoding",
+                        format!("{} is not usable text: {p:?}", rel.display()),
+                    )
                     .in_file(rel.clone())
-                    .hint("save the file as UTF-8 without BOM")
+                    .hint("save the file as UTF-8 without BOM"),
+                )
             })?;
             return Ok(Some((rel, text)));
         }
@@ -192,7 +209,10 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
     };
     let canonical_root = std::fs::canonicalize(root).map_err(|e| {
         fail(
-            Diagnostic::error("io", format!("cannot resolve the project folder {}: {e}", root.display())),
+            Diagnostic::error(
+                "io",
+                format!("cannot resolve the project folder {}: {e}", root.display()),
+            ),
             SourceMap::default(),
         )
     })?;
@@ -210,7 +230,7 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
                 Path::new("themes/default/templates").join(name),
                 (*bundled).to_owned(),
             ),
-            Err(d) => return Err(fail(d, sources)),
+            Err(d) => return Err(fail(*d, sources)),
         };
         files.insert(name.to_string(), sources.add(rel, text.clone()));
         texts.insert(name.to_string(), text);
@@ -235,7 +255,7 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
         let text = match reader.find(&["static", "themes/default/static"], name) {
             Ok(Some((_, text))) => text,
             Ok(None) => (*bundled).to_owned(),
-            Err(d) => return Err(fail(d, sources)),
+            Err(d) => return Err(fail(*d, sources)),
         };
         assets.insert(name.to_string(), text);
     }
@@ -248,11 +268,16 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
 }
 
 /// Recursion and forbidden functions, found statically.
-fn safety_problems(texts: &BTreeMap<String, String>, files: &BTreeMap<String, FileId>) -> Vec<Diagnostic> {
+fn safety_problems(
+    texts: &BTreeMap<String, String>,
+    files: &BTreeMap<String, FileId>,
+) -> Vec<Diagnostic> {
     let found = scan::scan(texts);
     let mut out = Vec::new();
     for f in &found.forbidden {
-        let Some(&file) = files.get(&f.template) else { continue };
+        let Some(&file) = files.get(&f.template) else {
+            continue;
+        };
         out.push(
             Diagnostic::error("template", format!("`{}` is not available in templates", f.name))
                 .at(Span::new(file, f.range.clone()), "reads the environment of the build machine")
@@ -261,12 +286,17 @@ fn safety_problems(texts: &BTreeMap<String, String>, files: &BTreeMap<String, Fi
     }
     for cycle in scan::cycles(&found.edges) {
         let e = &cycle.closing;
-        let Some(&file) = files.get(&e.from.template) else { continue };
+        let Some(&file) = files.get(&e.from.template) else {
+            continue;
+        };
         let message = if cycle.path.len() == 1 {
             format!("{} calls itself", cycle.path[0])
         } else {
             let names: Vec<String> = cycle.path.iter().map(ToString::to_string).collect();
-            format!("templates call each other in a loop: {} → back to the first", names.join(" → "))
+            format!(
+                "templates call each other in a loop: {} → back to the first",
+                names.join(" → ")
+            )
         };
         out.push(
             Diagnostic::error("template", message)
@@ -319,7 +349,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 /// A load-time Tera error (syntax, a missing parent or macro file, a loop
 /// of `extends`) as a diagnostic in the template it is about.
-fn load_error(e: &tera::Error, files: &BTreeMap<String, FileId>, sources: &SourceMap) -> Diagnostic {
+fn load_error(
+    e: &tera::Error,
+    files: &BTreeMap<String, FileId>,
+    sources: &SourceMap,
+) -> Diagnostic {
     let messages = chain(e);
     let hint = "fix the template (the originals are in themes/default/templates/)";
     let template = messages
@@ -335,7 +369,10 @@ fn load_error(e: &tera::Error, files: &BTreeMap<String, FileId>, sources: &Sourc
     let detail = messages.last().map(String::as_str).unwrap_or("");
     let position = detail.lines().find_map(|l| {
         let (line, col) = l.trim().strip_prefix("--> ")?.split_once(':')?;
-        Some((line.trim().parse::<usize>().ok()?, col.trim().parse::<usize>().ok()?))
+        Some((
+            line.trim().parse::<usize>().ok()?,
+            col.trim().parse::<usize>().ok()?,
+        ))
     });
     if let Some((line, column)) = position {
         let expected = detail
@@ -345,9 +382,12 @@ fn load_error(e: &tera::Error, files: &BTreeMap<String, FileId>, sources: &Sourc
             .to_owned();
         let at = offset_of(text, line, column);
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-        return Diagnostic::error("template", format!("template syntax error in {name}: {expected}"))
-            .at(Span::new(file, at..end), expected)
-            .hint(hint);
+        return Diagnostic::error(
+            "template",
+            format!("template syntax error in {name}: {expected}"),
+        )
+        .at(Span::new(file, at..end), expected)
+        .hint(hint);
     }
     // Other load errors name another template (the missing parent or macro
     // file); point at where this one names it.
@@ -358,7 +398,9 @@ fn load_error(e: &tera::Error, files: &BTreeMap<String, FileId>, sources: &Sourc
         .filter(|q| *q != name.as_str())
         .find_map(|q| text.find(&format!("\"{q}\"")).map(|i| i..i + q.len() + 2));
     match other {
-        Some(range) => Diagnostic::error("template", message).at(Span::new(file, range), "named here").hint(hint),
+        Some(range) => Diagnostic::error("template", message)
+            .at(Span::new(file, range), "named here")
+            .hint(hint),
         None => Diagnostic::error("template", message)
             .at(Span::new(file, 0..0), "in this template")
             .hint(hint),
@@ -395,7 +437,10 @@ impl Theme {
                 }
             }
             if let Some(i) = m.find("while rendering macro `") {
-                let macro_name = quoted(&m[i..]).first().and_then(|q| q.split("::").nth(1)).unwrap_or("");
+                let macro_name = quoted(&m[i..])
+                    .first()
+                    .and_then(|q| q.split("::").nth(1))
+                    .unwrap_or("");
                 let def = format!("macro {macro_name}(");
                 candidates.extend(
                     self.files
@@ -411,7 +456,11 @@ impl Theme {
             if let Some(rest) = m.strip_prefix("Variable `") {
                 return rest.split('`').next().map(str::to_owned);
             }
-            for (prefix, suffix) in [("Function call '", "("), ("Filter call '", ""), ("Test call '", "")] {
+            for (prefix, suffix) in [
+                ("Function call '", "("),
+                ("Filter call '", ""),
+                ("Test call '", ""),
+            ] {
                 if let Some(rest) = m.strip_prefix(prefix) {
                     return rest.split('\'').next().map(|n| format!("{n}{suffix}"));
                 }
@@ -434,9 +483,12 @@ impl Theme {
         match located {
             Some((file, at)) => {
                 let (line, column) = file.line_col(at);
-                Diagnostic::error("template", format!("{message} (line {line}, column {column})"))
-                    .in_file(file.path.clone())
-                    .hint(hint)
+                Diagnostic::error(
+                    "template",
+                    format!("{message} (line {line}, column {column})"),
+                )
+                .in_file(file.path.clone())
+                .hint(hint)
             }
             None => {
                 let path = candidates
@@ -444,7 +496,9 @@ impl Theme {
                     .and_then(|n| self.files.get(*n))
                     .map(|id| self.sources.get(*id).path.clone())
                     .unwrap_or_else(|| Path::new("templates").join(page_template));
-                Diagnostic::error("template", message).in_file(path).hint(hint)
+                Diagnostic::error("template", message)
+                    .in_file(path)
+                    .hint(hint)
             }
         }
     }
@@ -460,8 +514,11 @@ mod tests {
             .iter()
             .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
             .collect();
-        let files: BTreeMap<String, FileId> =
-            texts.keys().enumerate().map(|(i, n)| (n.clone(), FileId(i))).collect();
+        let files: BTreeMap<String, FileId> = texts
+            .keys()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), FileId(i)))
+            .collect();
         assert_eq!(safety_problems(&texts, &files), Vec::new());
     }
 
@@ -477,7 +534,9 @@ mod tests {
         let text = "{% extends \"base.html\" %}\n{% macro node(n) %}\n  {{ self::node(n=n) }}\n{% endmacro node %}\n{% block content %}{{ self::node(n=1) }}{% endblock content %}\n";
         let dir = project_with("flow.html", text);
         let mut sources = SourceMap::default();
-        let Err(ds) = load_into(dir.path(), &mut sources) else { panic!("loaded") };
+        let Err(ds) = load_into(dir.path(), &mut sources) else {
+            panic!("loaded")
+        };
         assert_eq!(ds.len(), 1, "{ds:?}");
         let loc = ds[0].location(&sources);
         assert_eq!(
@@ -489,12 +548,22 @@ mod tests {
 
     #[test]
     fn a_syntax_error_points_at_its_line_and_column() {
-        let dir = project_with("flow.html", "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ x + }}</p>\n{% endblock content %}\n");
+        let dir = project_with(
+            "flow.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ x + }}</p>\n{% endblock content %}\n",
+        );
         let mut sources = SourceMap::default();
-        let Err(ds) = load_into(dir.path(), &mut sources) else { panic!("loaded") };
+        let Err(ds) = load_into(dir.path(), &mut sources) else {
+            panic!("loaded")
+        };
         let loc = ds[0].location(&sources);
-        assert_eq!((loc.file.as_deref(), loc.line), (Some("templates/flow.html"), 3));
-        let Err(d) = load(dir.path()) else { panic!("loaded") };
+        assert_eq!(
+            (loc.file.as_deref(), loc.line),
+            (Some("templates/flow.html"), 3)
+        );
+        let Err(d) = load(dir.path()) else {
+            panic!("loaded")
+        };
         assert!(d.message.contains("(line 3, column"), "{}", d.message);
         assert_eq!(d.path.as_deref(), Some(Path::new("templates/flow.html")));
     }

@@ -218,7 +218,10 @@ fn outline(r: &Ruleset, id: Option<&str>) -> Value {
     }
     // A leaf ends every list it is the last descendant of: as many as the
     // depth drops to the next row (or to the root after the last row).
-    let depths: Vec<usize> = rows.iter().map(|r| r["depth"].as_u64().unwrap_or(0) as usize).collect();
+    let depths: Vec<usize> = rows
+        .iter()
+        .map(|r| r["depth"].as_u64().unwrap_or(0) as usize)
+        .collect();
     for (i, row) in rows.iter_mut().enumerate() {
         if row["opens"] == Value::Bool(true) {
             continue;

@@ -49,7 +49,9 @@ fn tags(text: &str) -> Vec<Tag> {
         }
         let open = bytes[i + 1];
         if open == b'#' {
-            i = text[i + 2..].find("#}").map_or(bytes.len(), |j| i + 2 + j + 2);
+            i = text[i + 2..]
+                .find("#}")
+                .map_or(bytes.len(), |j| i + 2 + j + 2);
             continue;
         }
         let close = if open == b'{' { b'}' } else { b'%' };
@@ -193,8 +195,19 @@ pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
         let tags = tags(text);
         // Imports apply to the whole file, wherever they are written.
         for tag in tags.iter().filter(|t| t.statement) {
-            if let [first, Token { tok: Tok::Str(path), .. }, as_kw, Token { tok: Tok::Ident(ns), .. }, ..] =
-                tag.tokens.as_slice()
+            if let [
+                first,
+                Token {
+                    tok: Tok::Str(path),
+                    ..
+                },
+                as_kw,
+                Token {
+                    tok: Tok::Ident(ns),
+                    ..
+                },
+                ..,
+            ] = tag.tokens.as_slice()
                 && first.tok == Tok::Ident("import".into())
                 && as_kw.tok == Tok::Ident("as".into())
             {
@@ -247,10 +260,14 @@ pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
                         range: tok.range.clone(),
                     });
                 }
-                if let (Some(sep), Some(Token {
-                    tok: Tok::Ident(m),
-                    range,
-                }), Some(paren)) = (t.get(i + 1), t.get(i + 2), t.get(i + 3))
+                if let (
+                    Some(sep),
+                    Some(Token {
+                        tok: Tok::Ident(m),
+                        range,
+                    }),
+                    Some(paren),
+                ) = (t.get(i + 1), t.get(i + 2), t.get(i + 3))
                     && sep.tok == Tok::PathSep
                     && paren.tok == Tok::Punct('(')
                     && !after_sep
@@ -337,7 +354,8 @@ mod tests {
 
     #[test]
     fn finds_a_macro_calling_itself() {
-        let text = "{% macro node(n) %}{{ self::node(n=n) }}{% endmacro node %}\n{{ self::node(n=1) }}";
+        let text =
+            "{% macro node(n) %}{{ self::node(n=n) }}{% endmacro node %}\n{{ self::node(n=1) }}";
         let s = scan_one("org.html", text);
         let c = cycles(&s.edges);
         assert_eq!(c.len(), 1, "{c:?}");
