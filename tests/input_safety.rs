@@ -518,3 +518,58 @@ fn the_calculator_export_escapes_and_folds_like_the_rust_writers() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn serve_survives_a_recursive_template() {
+    use std::io::Read as _;
+    use std::sync::{Arc, Mutex};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = project(tmp.path());
+    write(&root.join("templates/org.html"), RECURSIVE_ORG);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let seen = Arc::new(Mutex::new(String::new()));
+    let pipes: Vec<Box<dyn std::io::Read + Send>> = vec![
+        Box::new(child.stdout.take().expect("stdout")),
+        Box::new(child.stderr.take().expect("stderr")),
+    ];
+    for mut pipe in pipes {
+        let seen = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = seen.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+    }
+    let start = Instant::now();
+    let reported = loop {
+        let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
+        if text.contains("calls itself") {
+            break true;
+        }
+        if child.try_wait().expect("wait").is_some() || start.elapsed() > Duration::from_secs(30)
+        {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let status = child.try_wait().expect("wait");
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
+    assert!(reported, "no diagnostic; output:\n{text}");
+    assert!(status.is_none(), "serve ended ({status:?}); output:\n{text}");
+    assert!(text.contains("templates/org.html"), "{text}");
+}
