@@ -42,8 +42,10 @@ fn write(path: &Path, text: &str) {
 }
 
 /// Runs the binary with a deadline: a hang is a test failure, not a stuck
-/// test run.
+/// test run. The pipes are drained on their own threads, so a long report
+/// cannot block the child on a full pipe.
 fn run(args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Output {
+    use std::io::Read as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(args)
         .envs(envs.iter().copied())
@@ -51,20 +53,47 @@ fn run(args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("binary runs");
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut p) = pipe {
+                let _ = p.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn std::io::Read + Send>),
+    );
     let start = Instant::now();
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            return child.wait_with_output().expect("output");
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if start.elapsed() > Duration::from_secs(60) {
             let _ = child.kill();
-            let out = child.wait_with_output().expect("output");
+            let _ = child.wait();
+            let err = stderr.join().unwrap_or_default();
             panic!(
                 "handbook {args:?} hung; stderr so far:\n{}",
-                String::from_utf8_lossy(&out.stderr)
+                String::from_utf8_lossy(&err)
             );
         }
         std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
     }
 }
 
@@ -558,8 +587,7 @@ fn serve_survives_a_recursive_template() {
         if text.contains("calls itself") {
             break true;
         }
-        if child.try_wait().expect("wait").is_some() || start.elapsed() > Duration::from_secs(30)
-        {
+        if child.try_wait().expect("wait").is_some() || start.elapsed() > Duration::from_secs(30) {
             break false;
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -570,6 +598,45 @@ fn serve_survives_a_recursive_template() {
     let _ = child.wait();
     let text = seen.lock().map(|s| s.clone()).unwrap_or_default();
     assert!(reported, "no diagnostic; output:\n{text}");
-    assert!(status.is_none(), "serve ended ({status:?}); output:\n{text}");
+    assert!(
+        status.is_none(),
+        "serve ended ({status:?}); output:\n{text}"
+    );
     assert!(text.contains("templates/org.html"), "{text}");
+}
+
+#[test]
+fn deeply_nested_templates_are_located_errors_not_stack_overflows() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = project(tmp.path());
+    let cases = [
+        (
+            format!("{{{{ {}1{} }}}}", "(".repeat(3000), ")".repeat(3000)),
+            "brackets nested more than",
+        ),
+        (
+            format!(
+                "{}x{}",
+                "{% if true %}".repeat(1000),
+                "{% endif %}".repeat(1000)
+            ),
+            "blocks nested more than",
+        ),
+        (
+            format!("{{{{ 1{} }}}}", " + 1".repeat(20000)),
+            "operators in one tag",
+        ),
+    ];
+    for (i, (body, what)) in cases.iter().enumerate() {
+        write(
+            &root.join("templates/flow.html"),
+            &format!(
+                "{{% extends \"base.html\" %}}\n{{% block content %}}\n{body}\n{{% endblock content %}}\n"
+            ),
+        );
+        let (code, err) = build(&root, &tmp.path().join(format!("out{i}")), &[]);
+        assert_eq!(code, 1, "{what}: {err}");
+        assert!(err.contains(what), "{err}");
+        assert!(err.contains("--> templates/flow.html:3:"), "{err}");
+    }
 }

@@ -235,13 +235,36 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
         files.insert(name.to_string(), sources.add(rel, text.clone()));
         texts.insert(name.to_string(), text);
     }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html"]);
-    tera.register_function("get_env", refuse_environment);
-    if let Err(e) = tera.add_raw_templates(texts.iter()) {
-        let d = load_error(&e, &files, &sources);
-        return Err(fail(d, sources));
+    // Tera's parser recurses per nesting level: bound it before parsing.
+    let deep: Vec<Diagnostic> = texts
+        .iter()
+        .filter_map(|(name, text)| {
+            let d = scan::too_deep(text)?;
+            Some(
+                Diagnostic::error("template", format!("{name} is too deeply nested: {}", d.what))
+                    .at(Span::new(*files.get(name)?, d.range), "too deep")
+                    .hint("Tera recurses once per level, so deep templates would crash the build; split the template into macros or pass flatter data"),
+            )
+        })
+        .collect();
+    if !deep.is_empty() {
+        return Err(ThemeErrors {
+            diagnostics: deep,
+            sources,
+        });
     }
+    let parsed = parse(&texts);
+    let mut tera = match parsed {
+        Ok(Ok(tera)) => tera,
+        Ok(Err(e)) => {
+            let d = load_error(&e, &files, &sources);
+            return Err(fail(d, sources));
+        }
+        Err(e) => {
+            let d = Diagnostic::error("template", format!("cannot start the template parser: {e}"));
+            return Err(fail(d, sources));
+        }
+    };
     let problems = safety_problems(&texts, &files);
     if !problems.is_empty() {
         return Err(ThemeErrors {
@@ -267,6 +290,28 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
     })
 }
 
+/// Stack of the thread that parses templates: Tera's parser recurses per
+/// nesting level, and the caller's thread may be small (the dev server's).
+const PARSE_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Parses every template on a thread with a stack that fits the deepest
+/// template [`scan::too_deep`] lets through.
+fn parse(texts: &BTreeMap<String, String>) -> std::io::Result<tera::Result<tera::Tera>> {
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .stack_size(PARSE_STACK_BYTES)
+            .spawn_scoped(scope, || {
+                let mut tera = tera::Tera::default();
+                tera.autoescape_on(vec![".html"]);
+                tera.register_function("get_env", refuse_environment);
+                tera.add_raw_templates(texts.iter()).map(|()| tera)
+            })?;
+        handle
+            .join()
+            .map_err(|_| std::io::Error::other("the template parser crashed"))
+    })
+}
+
 /// Recursion and forbidden functions, found statically.
 fn safety_problems(
     texts: &BTreeMap<String, String>,
@@ -284,7 +329,24 @@ fn safety_problems(
                 .hint("templates cannot read environment variables or files: put what the page needs into the policy or the theme"),
         );
     }
-    for cycle in scan::cycles(&found.edges) {
+    let cycles = scan::cycles(&found.edges);
+    if cycles.is_empty()
+        && let Some(e) = scan::call_depth(&found.edges)
+        && let Some(&file) = files.get(&e.from.template)
+    {
+        out.push(
+            Diagnostic::error(
+                "template",
+                format!(
+                    "calls, includes and extends chain more than {} deep",
+                    scan::MAX_CALL_DEPTH
+                ),
+            )
+            .at(Span::new(file, e.range.clone()), "the chain gets too long here")
+            .hint("Tera recurses once per call, so long chains would crash the build; call fewer macros from macros"),
+        );
+    }
+    for cycle in cycles {
         let e = &cycle.closing;
         let Some(&file) = files.get(&e.from.template) else {
             continue;

@@ -6,9 +6,13 @@
 //! Tera has no recursion limit: a macro that calls itself (directly or
 //! through others, or a template that includes itself) overflows the stack
 //! and aborts the process. [`cycles`] finds every such loop before anything
-//! is rendered, so it becomes a located diagnostic instead of a signal. It
-//! runs only on templates Tera has already parsed, so the syntax is known to
-//! be valid. It must never render or read files.
+//! is rendered, so it becomes a located diagnostic instead of a signal.
+//! Tera's parser and renderer also recurse once per nesting level, per
+//! operator of an expression and per call, so [`too_deep`] bounds those
+//! before Tera sees the text, and [`call_depth`] bounds chains of calls; the
+//! page renderer runs on threads whose stack fits the worst case these
+//! limits allow. The lexer is linear and accepts any text. This module must
+//! never render or read files.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -140,6 +144,93 @@ fn lex(text: &str, start: usize, end: usize) -> Vec<Token> {
         }
     }
     out
+}
+
+/// Deepest nesting of `if`/`for`/`block`/`macro`/`filter` a template may
+/// have. The bundled theme needs 6.
+pub const MAX_NESTING: usize = 32;
+/// Deepest nesting of brackets inside one tag.
+pub const MAX_BRACKETS: usize = 32;
+/// Most operators (`+`, `==`, `and`, `not` ...) in one tag; Tera evaluates
+/// a chain of them recursively.
+pub const MAX_OPERATORS: usize = 64;
+/// Longest chain of macro calls, includes and extends.
+pub const MAX_CALL_DEPTH: usize = 32;
+
+/// A place where a template exceeds one of the limits above.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TooDeep {
+    pub range: Range<usize>,
+    pub what: String,
+}
+
+const BLOCK_OPENERS: &[&str] = &["if", "for", "block", "macro", "filter"];
+const BLOCK_CLOSERS: &[&str] = &["endif", "endfor", "endblock", "endmacro", "endfilter"];
+const WORD_OPERATORS: &[&str] = &["and", "or", "not", "in", "is"];
+
+/// The first place where `text` nests deeper or chains more operators than
+/// Tera can take without exhausting the stack. Runs on any text, before
+/// Tera parses it.
+pub fn too_deep(text: &str) -> Option<TooDeep> {
+    let mut nesting = 0usize;
+    for tag in tags(text) {
+        let t = &tag.tokens;
+        let Some(first) = t.first() else { continue };
+        let start = first.range.start;
+        if tag.statement
+            && let Tok::Ident(word) = &first.tok
+        {
+            if BLOCK_OPENERS.contains(&word.as_str()) {
+                nesting += 1;
+                if nesting > MAX_NESTING {
+                    return Some(TooDeep {
+                        range: first.range.clone(),
+                        what: format!("blocks nested more than {MAX_NESTING} deep"),
+                    });
+                }
+            } else if BLOCK_CLOSERS.contains(&word.as_str()) {
+                nesting = nesting.saturating_sub(1);
+            }
+        }
+        let (mut depth, mut operators) = (0usize, 0usize);
+        let mut previous_punct = false;
+        for (i, tok) in t.iter().enumerate() {
+            let mut punct = false;
+            match &tok.tok {
+                Tok::Punct('(' | '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_BRACKETS {
+                        return Some(TooDeep {
+                            range: tok.range.clone(),
+                            what: format!("brackets nested more than {MAX_BRACKETS} deep"),
+                        });
+                    }
+                }
+                Tok::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                Tok::Punct(c) if "+-*/%<>=!~".contains(*c) => {
+                    punct = true;
+                    // `==` or `<=` is one operator; a lone `=` names an
+                    // argument.
+                    let lone_equals = *c == '='
+                        && !previous_punct
+                        && t.get(i + 1).map(|n| &n.tok) != Some(&Tok::Punct('='));
+                    if !previous_punct && !lone_equals {
+                        operators += 1;
+                    }
+                }
+                Tok::Ident(w) if i > 0 && WORD_OPERATORS.contains(&w.as_str()) => operators += 1,
+                _ => {}
+            }
+            previous_punct = punct;
+            if operators > MAX_OPERATORS {
+                return Some(TooDeep {
+                    range: start..tok.range.end,
+                    what: format!("more than {MAX_OPERATORS} operators in one tag"),
+                });
+            }
+        }
+    }
+    None
 }
 
 /// A node of the call graph: a template's top level, or one of its macros.
@@ -344,6 +435,36 @@ pub fn cycles(edges: &[Edge]) -> Vec<Cycle> {
     found
 }
 
+/// The first call that makes a chain of calls, includes and extends longer
+/// than [`MAX_CALL_DEPTH`]. Only meaningful once [`cycles`] found none.
+pub fn call_depth(edges: &[Edge]) -> Option<&Edge> {
+    let mut nodes: BTreeSet<&Node> = BTreeSet::new();
+    for e in edges {
+        nodes.insert(&e.from);
+        nodes.insert(&e.to);
+    }
+    // Longest path ending at each node, by relaxing every edge as many
+    // times as there are nodes (the graph has no cycle, so this settles).
+    let mut depth: BTreeMap<&Node, usize> = nodes.iter().map(|n| (*n, 0)).collect();
+    for _ in 0..nodes.len().min(MAX_CALL_DEPTH + 1) {
+        let mut changed = false;
+        for e in edges {
+            let d = depth.get(&e.from).copied().unwrap_or(0) + 1;
+            if d > depth.get(&e.to).copied().unwrap_or(0) {
+                depth.insert(&e.to, d);
+                changed = true;
+                if d > MAX_CALL_DEPTH {
+                    return Some(e);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -397,5 +518,54 @@ mod tests {
         assert!(cycles(&s.edges).is_empty());
         assert_eq!(s.forbidden.len(), 1);
         assert_eq!(&text[s.forbidden[0].range.clone()], "get_env");
+    }
+
+    #[test]
+    fn nesting_and_operator_chains_are_bounded() {
+        assert_eq!(
+            too_deep(
+                "{% if a %}{% for x in y %}{{ (a + b) * c == d and not e }}{% endfor %}{% endif %}"
+            ),
+            None
+        );
+        let ifs = format!("{}x{}", "{% if a %}".repeat(40), "{% endif %}".repeat(40));
+        assert!(too_deep(&ifs).is_some_and(|d| d.what.contains("blocks")));
+        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(40), ")".repeat(40));
+        assert!(too_deep(&parens).is_some_and(|d| d.what.contains("brackets")));
+        let plus = format!("{{{{ 1{} }}}}", " + 1".repeat(65));
+        assert!(too_deep(&plus).is_some_and(|d| d.what.contains("operators")));
+        // Keyword arguments are not operators.
+        let args = format!(
+            "{{{{ m::x({}) }}}}",
+            (0..80)
+                .map(|i| format!("a{i}=1"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert_eq!(too_deep(&args), None);
+    }
+
+    #[test]
+    fn long_call_chains_are_bounded() {
+        let text: String = (0..40)
+            .map(|i| {
+                format!(
+                    "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
+                    i + 1
+                )
+            })
+            .collect();
+        let s = scan_one("c.html", &text);
+        assert!(cycles(&s.edges).is_empty());
+        assert!(call_depth(&s.edges).is_some());
+        let short: String = (0..5)
+            .map(|i| {
+                format!(
+                    "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
+                    i + 1
+                )
+            })
+            .collect();
+        assert!(call_depth(&scan_one("c.html", &short).edges).is_none());
     }
 }
