@@ -250,7 +250,7 @@ pub fn render_all(
             .map(|part| {
                 let (pages, shared) = (&pages, &shared);
                 let builder = std::thread::Builder::new().stack_size(RENDER_STACK_BYTES);
-                let spawned = builder.spawn_scoped(scope, move || {
+                builder.spawn_scoped(scope, move || {
                     part.iter()
                         .map(|&i| {
                             let page = &pages[i];
@@ -271,8 +271,7 @@ pub fn render_all(
                             Ok((i, (page.path.clone(), html, doc)))
                         })
                         .collect()
-                });
-                spawned
+                })
             })
             .collect();
         handles
