@@ -222,8 +222,8 @@ fn a_render_error_names_the_template_and_the_line() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error[template]"), "{err}");
     assert!(err.contains("no_such_thing.name"), "{err}");
-    assert!(err.contains("(line 4, column 7)"), "{err}");
-    assert!(err.contains("--> templates/flow.html"), "{err}");
+    assert!(err.contains("--> templates/flow.html:4:7"), "{err}");
+    assert!(err.contains("fails here"), "{err}");
 }
 
 #[test]
