@@ -374,8 +374,9 @@ fn symlinks_out_of_the_project_are_refused_and_inside_ones_work() {
             "{{% extends \"base.html\" %}}{{% block content %}}{marker}{{% endblock content %}}"
         ),
     );
-    let cases: [(&str, PathBuf); 3] = [
+    let cases: [(&str, PathBuf); 4] = [
         ("static/style.css", outside.join("style.css")),
+        ("themes/default/static/logic.js", outside.join("style.css")),
         ("templates/flow.html", outside.join("flow.html")),
         ("content/leak.md", outside.join("leak.md")),
     ];

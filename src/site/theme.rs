@@ -145,15 +145,19 @@ impl Reader {
         for dir in dirs {
             let rel = Path::new(dir).join(name);
             let path = self.root.join(&rel);
-            if std::fs::symlink_metadata(&path).is_err() {
-                continue;
-            }
             let io = |message: String| {
                 Box::new(
                     Diagnostic::error("io", format!("cannot read {}: {message}", rel.display()))
                         .in_file(rel.clone()),
                 )
             };
+            // Only a file that is not there falls back to the next place; an
+            // unreadable folder must not silently swap in the bundled copy.
+            match std::fs::symlink_metadata(&path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io(e.to_string())),
+            }
             let canonical = std::fs::canonicalize(&path)
                 .map_err(|e| io(format!("{e} (a symbolic link that points nowhere?)")))?;
             if !canonical.starts_with(&self.canonical_root) {
