@@ -351,6 +351,17 @@ fn an_unreadable_content_folder_or_chapter_is_an_error_with_its_path() {
         err.contains("error[io]: cannot read content/part/third.md"),
         "{err}"
     );
+    std::fs::remove_dir_all(&sub).expect("rm");
+
+    // An unreadable templates/ folder is not silently replaced by the
+    // bundled theme.
+    let templates = root.join("templates");
+    write(&templates.join("flow.html"), "{% extends \"base.html\" %}");
+    std::fs::set_permissions(&templates, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    let (code, err) = build(&root, &tmp.path().join("out"), &[]);
+    std::fs::set_permissions(&templates, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error[io]: cannot read templates/"), "{err}");
 }
 
 // ---- symlinks ------------------------------------------------------------
