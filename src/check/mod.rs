@@ -86,6 +86,10 @@ pub const RULES: &[(&str, &str)] = &[
         "acknowledgement",
         "a note acknowledges a problem that no longer occurs",
     ),
+    (
+        "content-link",
+        "a chapter link or image uses a javascript:, data: or vbscript: URL",
+    ),
 ];
 
 /// The outcome of checking: the diagnostics (sorted) and the index of ids

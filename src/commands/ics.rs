@@ -3,41 +3,17 @@
 //! Times are written in UTC (`...Z`), which every calendar reads without a
 //! VTIMEZONE block; the description repeats the time at `+08:00` for people.
 //! Output is deterministic: UIDs and DTSTAMP derive from the incident, not
-//! from the clock.
+//! from the clock. Escaping and folding are `site::rfc_text`'s, shared with
+//! the site's calendars and vCards.
 
 use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, format_time};
+use crate::site::rfc_text::{escape_text as escape, fold_line as fold};
 
 fn utc(t: &DateTime<FixedOffset>) -> String {
     t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// Escapes TEXT values (RFC 5545 §3.3.11).
-pub fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets without splitting a UTF-8 character.
-pub fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut count = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if count + len > 75 {
-            out.push_str("\r\n ");
-            count = 1;
-        }
-        out.push(c);
-        count += len;
-    }
-    out.push_str("\r\n");
-    out
 }
 
 pub fn calendar(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> String {
@@ -91,24 +67,4 @@ pub fn calendar(ruleset: &Ruleset, facts: &IncidentFacts, due: &[DueTime]) -> St
     }
     s.push_str(&fold("END:VCALENDAR"));
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folds_without_splitting_characters() {
-        let line = format!("SUMMARY:{}", "資安事件".repeat(10));
-        let folded = fold(&line);
-        for part in folded.split("\r\n") {
-            assert!(part.len() <= 75, "{part}");
-        }
-        assert_eq!(folded.replace("\r\n ", "").trim_end(), line);
-    }
-
-    #[test]
-    fn escapes_text() {
-        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
-    }
 }

@@ -11,6 +11,7 @@ mod source;
 
 pub use model::*;
 pub use source::{EncodingProblem, FileId, MAX_FILE_BYTES, SourceFile, SourceMap, Span, decode};
+pub use source::{ReadError, read_regular_file};
 
 use std::path::{Path, PathBuf};
 
@@ -132,9 +133,21 @@ fn read<T: DeserializeOwned>(
 ) -> Result<Option<Located<T>>, LoadError> {
     let rel = Path::new("policy").join(name);
     let path = root.join(&rel);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_regular_file(&path, MAX_FILE_BYTES) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::TooLarge { bytes, .. }) => {
+            let id = sources.add(rel, String::new());
+            diagnostics.push(
+                Diagnostic::error(
+                    "encoding",
+                    format!("file is {bytes} bytes or more; policy files may be at most {MAX_FILE_BYTES} bytes"),
+                )
+                .at(Span::new(id, 0..0), "here")
+                .hint("split the content or remove what was pasted by mistake"),
+            );
+            return Ok(None);
+        }
+        Err(ReadError::NotFound) => {
             diagnostics.push(
                 Diagnostic::error("schema", format!("missing policy file `{}`", rel.display()))
                     .in_file(rel)
@@ -142,7 +155,12 @@ fn read<T: DeserializeOwned>(
             );
             return Ok(None);
         }
-        Err(error) => return Err(LoadError::Unreadable { path, error }),
+        Err(error) => {
+            return Err(LoadError::Unreadable {
+                path,
+                error: error.into(),
+            });
+        }
     };
     let text = match decode(&bytes) {
         Ok(text) => text,

@@ -3,8 +3,12 @@
 //! Every later stage points back into these files, so this module owns the
 //! mapping from byte offsets to the line and column a person sees in an editor.
 //! It must never interpret TOML: it only reads bytes and rejects what is not
-//! usable text (non-UTF-8, a BOM, oversized files).
+//! usable text (non-UTF-8, a BOM, oversized files). [`read_regular_file`] is
+//! the one way the tool reads an input file (policy, chapter, template,
+//! static file): a FIFO or a device would block or never end, so only
+//! regular files are opened, and no read goes past its size limit.
 
+use std::io::Read as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -108,9 +112,173 @@ pub fn decode(bytes: &[u8]) -> Result<String, EncodingProblem> {
     }
 }
 
+/// Why an input file could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    NotFound,
+    /// A FIFO, socket, device or folder where a file was expected.
+    NotRegular {
+        kind: &'static str,
+    },
+    /// More than `limit` bytes; `bytes` is the size seen (at least `limit + 1`).
+    TooLarge {
+        bytes: usize,
+        limit: usize,
+    },
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => write!(f, "no such file"),
+            ReadError::NotRegular { kind } => {
+                write!(
+                    f,
+                    "not a regular file but {kind}; only regular files are read"
+                )
+            }
+            ReadError::TooLarge { bytes, limit } => {
+                write!(
+                    f,
+                    "file is {bytes} bytes or more; the limit is {limit} bytes"
+                )
+            }
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<ReadError> for std::io::Error {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(e) => e,
+            ReadError::NotFound => std::io::ErrorKind::NotFound.into(),
+            other => std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+        }
+    }
+}
+
+fn kind_of(file_type: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "a special file"
+    }
+}
+
+/// Reads a regular file (following symlinks) of at most `limit` bytes.
+///
+/// The type is checked before opening, because opening a FIFO blocks until
+/// someone writes to it, and checked again on the open handle in case the
+/// path was swapped in between. The read goes through `take(limit + 1)`, so
+/// even a file whose metadata lies about its size (procfs, a growing log)
+/// cannot make us read more.
+pub fn read_regular_file(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            ReadError::NotFound
+        } else {
+            ReadError::Io(e)
+        }
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            kind: kind_of(meta.file_type()),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            kind: kind_of(meta.file_type()),
+        });
+    }
+    let claimed = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+    if claimed > limit {
+        return Err(ReadError::TooLarge {
+            bytes: claimed,
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(claimed.min(limit) + 1);
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > limit {
+        return Err(ReadError::TooLarge {
+            bytes: bytes.len(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_only_regular_files_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, "12345").unwrap();
+        assert_eq!(read_regular_file(&file, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_regular_file(&file, 4),
+            Err(ReadError::TooLarge { bytes: 5, limit: 4 })
+        ));
+        assert!(matches!(
+            read_regular_file(dir.path(), 5),
+            Err(ReadError::NotRegular { kind: "a folder" })
+        ));
+        assert!(matches!(
+            read_regular_file(&dir.path().join("missing"), 5),
+            Err(ReadError::NotFound)
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_refused_without_blocking() {
+        assert!(matches!(
+            read_regular_file(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular { kind: "a device" })
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("levels.toml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(
+            read_regular_file(&link, 10),
+            Err(ReadError::NotRegular { .. })
+        ));
+        let fifo = dir.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            assert!(matches!(
+                read_regular_file(&fifo, 10),
+                Err(ReadError::NotRegular {
+                    kind: "a FIFO (named pipe)"
+                })
+            ));
+        }
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -1,7 +1,7 @@
 //! Drill calendars: one `.ics` per year with every yearly due date of the
 //! drills (all-day events), so a handling group can subscribe its planners.
 
-use crate::commands::ics::{escape, fold};
+use super::rfc_text::{escape_text as escape, fold_line as fold};
 use crate::ruleset::Ruleset;
 
 pub fn drills_path(year: i32) -> String {

@@ -5,7 +5,7 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use crate::commands::ics::escape;
+use super::rfc_text::{escape_text as escape, fold_line};
 use crate::ruleset::{Contact, Ruleset};
 
 pub fn vcard_path(owner: &str) -> String {
@@ -49,7 +49,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
         match c.kind.as_str() {
             "phone" => lines.push(format!("TEL;TYPE=WORK,VOICE:{tel}")),
             "fax" => lines.push(format!("TEL;TYPE=WORK,FAX:{tel}")),
-            "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", c.value)),
+            "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
             _ => lines.push(format!("URL:{}", c.value)),
         }
         notes.push(format!("{}：{}", zh(&c.name), zh(&c.purpose)));
@@ -58,7 +58,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
     lines.push("END:VCARD".to_owned());
     let mut out = String::new();
     for line in lines {
-        out.push_str(&crate::commands::ics::fold(&line));
+        out.push_str(&fold_line(&line));
     }
     out
 }

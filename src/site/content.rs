@@ -13,9 +13,12 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::{Deserialize, Serialize};
 
+mod links;
+mod walk;
+
 use crate::check::Index;
 use crate::diagnostics::Diagnostic;
-use crate::policy::{FileId, SourceMap, Span, decode};
+use crate::policy::{FileId, MAX_FILE_BYTES, SourceMap, Span, decode, read_regular_file};
 use crate::ruleset::Ruleset;
 
 /// Zola's front-matter keys.
@@ -53,24 +56,18 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
     if !dir.is_dir() {
         return Vec::new();
     }
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
+    let mut files = Vec::new();
+    walk::chapter_files(root, &dir, &mut files, out);
     let mut pages = Vec::new();
     for path in files {
         let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_regular_file(&path, MAX_FILE_BYTES) {
             Ok(b) => b,
             Err(e) => {
                 out.push(
                     Diagnostic::error("io", format!("cannot read {}: {e}", rel.display()))
                         .in_file(rel)
-                        .hint("check the file's permissions"),
+                        .hint("chapters must be regular, readable files of the project"),
                 );
                 continue;
             }
@@ -326,7 +323,8 @@ pub const SHORTCODES: &[(&str, &[&str])] = &[
 ];
 
 /// `content-reference`: every shortcode is known, has its arguments, and
-/// names ids that exist in the policy.
+/// names ids that exist in the policy. `content-link`: no link or image runs
+/// code (see [`links`]).
 pub fn check(
     pages: &[Page],
     sources: &SourceMap,
@@ -349,6 +347,7 @@ pub fn check(
         .unwrap_or_default();
     for page in pages {
         let text = &sources.get(page.file).text;
+        links::check(page, text, out);
         for found in shortcodes(&text[page.body_start..], page.body_start) {
             let sc = match found {
                 Ok(sc) => sc,
@@ -716,6 +715,14 @@ pub fn anchor(text: &str) -> String {
     if id.is_empty() { "section".into() } else { id }
 }
 
+/// The Markdown extensions chapters use; checks parse with the same ones.
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
 /// Renders Markdown with tables, footnotes and heading anchors. Raw HTML in
 /// a chapter is shown as text, never passed through: chapters are data.
 pub fn render(markdown: &str) -> Rendered {
@@ -725,11 +732,7 @@ pub fn render(markdown: &str) -> Rendered {
 /// As [`render`], with every heading id prefixed, so several chapters can
 /// share one page (the print version) without clashing ids.
 pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let events: Vec<Event> = Parser::new_ext(markdown, markdown_options()).collect();
     let mut headings = Vec::new();
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
     let mut out_events = Vec::with_capacity(events.len());

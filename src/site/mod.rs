@@ -16,6 +16,7 @@ pub mod diagrams;
 mod filters;
 pub mod output;
 pub mod pages;
+pub mod rfc_text;
 pub mod search;
 pub mod theme;
 
@@ -147,15 +148,22 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
 
 /// Renders the whole site into memory.
 pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
-    let theme = theme::load(root).map_err(|d| BuildError::Diagnostics {
-        diagnostics: vec![*d],
-        sources: prepared.sources.clone(),
-    })?;
+    let mut sources = prepared.sources.clone();
+    let theme = match theme::load_into(root, &mut sources) {
+        Ok(theme) => theme,
+        Err(diagnostics) => {
+            return Err(BuildError::Diagnostics {
+                diagnostics,
+                sources,
+            });
+        }
+    };
+    // Render errors point into the templates `load_into` added to `sources`.
     pages::render_all(&theme, prepared, year, None)
         .map(|(files, _)| files)
         .map_err(|d| BuildError::Diagnostics {
             diagnostics: vec![*d],
-            sources: prepared.sources.clone(),
+            sources,
         })
 }
 

@@ -185,16 +185,49 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
     out
 }
 
-/// The org tree as nested data, for the text alternative of the chart.
+/// The org tree as a flat list in document order, for the text alternative
+/// of the chart. Templates may not recurse (see `theme`), so each row says
+/// how deep it is, whether a nested list opens under it (`opens`) and how
+/// many nested lists end after it (`closes`).
 fn outline(r: &Ruleset, id: Option<&str>) -> Value {
-    let Some(id) = id else { return Value::Null };
-    let Some(u) = r.units.iter().find(|u| u.id == id) else {
-        return Value::Null;
-    };
-    json!({
-        "name": zh(&u.name),
-        "url": actor_url(&u.id),
-        "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| zh(&a.name)).collect::<Vec<_>>(),
-        "children": u.children.iter().map(|c| outline(r, Some(c))).collect::<Vec<_>>(),
-    })
+    let mut rows = Vec::new();
+    let mut stack: Vec<(&str, usize)> = id.map(|i| (i, 0)).into_iter().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some((id, depth)) = stack.pop() {
+        let Some(u) = r.units.iter().find(|u| u.id == id) else {
+            continue;
+        };
+        if !seen.insert(id) {
+            continue;
+        }
+        let children: Vec<&str> = u
+            .children
+            .iter()
+            .map(String::as_str)
+            .filter(|c| r.units.iter().any(|u| u.id == *c))
+            .collect();
+        rows.push(json!({
+            "name": zh(&u.name),
+            "url": actor_url(&u.id),
+            "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| zh(&a.name)).collect::<Vec<_>>(),
+            "depth": depth,
+            "opens": !children.is_empty(),
+            "closes": 0,
+        }));
+        stack.extend(children.iter().rev().map(|c| (*c, depth + 1)));
+    }
+    // A leaf ends every list it is the last descendant of: as many as the
+    // depth drops to the next row (or to the root after the last row).
+    let depths: Vec<usize> = rows
+        .iter()
+        .map(|r| r["depth"].as_u64().unwrap_or(0) as usize)
+        .collect();
+    for (i, row) in rows.iter_mut().enumerate() {
+        if row["opens"] == Value::Bool(true) {
+            continue;
+        }
+        let next = depths.get(i + 1).copied().unwrap_or(0);
+        row["closes"] = json!(depths[i].saturating_sub(next));
+    }
+    Value::Array(rows)
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
-use super::theme::{Theme, template_error};
+use super::theme::Theme;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
@@ -180,6 +180,14 @@ fn base_context(shared: &SharedContext, page: &PageOut) -> tera::Context {
     ctx
 }
 
+/// Stack of each page-rendering thread. Tera recurses per nesting level,
+/// operator and macro call; the theme's limits (`MAX_NESTING`,
+/// `MAX_OPERATORS`, `MAX_CALL_DEPTH` in `theme/scan.rs`) keep the worst case
+/// (about 4 000 levels of a few KiB in a debug build) well inside this.
+/// Only touched pages are committed, so the size costs address space, not
+/// memory.
+const RENDER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
 /// A rendered page: its path, its HTML and, when searchable, its document.
 type RenderedPage = (String, String, Option<super::search::Doc>);
 
@@ -241,17 +249,16 @@ pub fn render_all(
             .chunks(chunk)
             .map(|part| {
                 let (pages, shared) = (&pages, &shared);
-                scope.spawn(move || {
+                let builder = std::thread::Builder::new().stack_size(RENDER_STACK_BYTES);
+                builder.spawn_scoped(scope, move || {
                     part.iter()
                         .map(|&i| {
                             let page = &pages[i];
                             let ctx = base_context(shared, page);
-                            let html = theme.tera.render(page.template, &ctx).map_err(|e| {
-                                Box::new(
-                                    template_error(&e)
-                                        .in_file(format!("templates/{}", page.template)),
-                                )
-                            })?;
+                            let html = theme
+                                .tera
+                                .render(page.template, &ctx)
+                                .map_err(|e| Box::new(theme.render_error(&e, page.template)))?;
                             // Tree steps repeat their tree's words and the
                             // print page repeats the chapters; search
                             // finds the originals and the entities.
@@ -269,13 +276,17 @@ pub fn render_all(
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(Box::new(Diagnostic::error(
                         "template",
                         "a page renderer crashed",
                     )))
-                })
+                }),
+                Err(e) => Err(Box::new(Diagnostic::error(
+                    "template",
+                    format!("cannot start a page renderer: {e}"),
+                ))),
             })
             .collect()
     });

@@ -896,15 +896,19 @@
       timelineWrap.appendChild(chart);
     }
 
-    // ---- iCalendar (mirrors src/commands/ics.rs) ----
+    // ---- iCalendar (mirrors src/commands/ics.rs; escaping and folding
+    // mirror src/site/rfc_text.rs) ----
     function icsUtc(ms) {
       var t = new Date(ms);
       return t.getUTCFullYear() + pad(t.getUTCMonth() + 1) + pad(t.getUTCDate()) + "T" +
         pad(t.getUTCHours()) + pad(t.getUTCMinutes()) + pad(t.getUTCSeconds()) + "Z";
     }
 
+    /** Escapes a TEXT value: backslash, semicolon, comma; CRLF, a bare CR and
+     * a bare LF become \n; other control characters but tab are dropped. */
     function icsEscape(s) {
-      return String(s).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r\n|\n/g, "\\n");
+      return String(s).replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,")
+        .replace(/\r\n|\r|\n/g, "\\n").replace(/[\x00-\x08\x0B-\x1F\x7F]/g, "");
     }
 
     function utf8Length(ch) {
@@ -917,6 +921,8 @@
       var out = "";
       var count = 0;
       for (var ch of line) {
+        // No value may end the line early: drop stray control characters.
+        if (/[\x00-\x08\x0A-\x1F\x7F]/.test(ch)) continue;
         var len = utf8Length(ch);
         if (count + len > 75) {
           out += "\r\n ";
