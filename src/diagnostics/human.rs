@@ -82,7 +82,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
             let (line, column) = other.line_col(rel.span.range.start);
             elsewhere.push(format!(
                 "  note: {}:{}:{}: {}",
-                other.path.display(),
+                super::slash_path(&other.path),
                 line,
                 column,
                 rel.label
@@ -114,8 +114,21 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     let body: Vec<&str> = snippet.lines().skip_while(|l| !l.contains("╭─[")).collect();
     let mut out = header;
     out.push('\n');
-    for line in body {
-        out.push_str(line.trim_end());
+    for (i, line) in body.into_iter().enumerate() {
+        match line.split_once("╭─[").filter(|_| i == 0) {
+            // miette counts the column of its box header in bytes; put the
+            // position every format reports (characters) there instead.
+            Some((indent, _)) => {
+                let _ = write!(
+                    out,
+                    "{indent}╭─[{}:{}:{}]",
+                    loc.file.as_deref().unwrap_or(""),
+                    loc.line,
+                    loc.column
+                );
+            }
+            None => out.push_str(line.trim_end()),
+        }
         out.push('\n');
     }
     for line in elsewhere {

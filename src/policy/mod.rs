@@ -71,6 +71,22 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Encoding problems in words, for messages about any file (policy or
+/// chapter): never the Rust names of the variants.
+impl std::fmt::Display for EncodingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EncodingProblem::TooLarge { bytes } => {
+                write!(f, "file is {bytes} bytes; at most {MAX_FILE_BYTES} bytes are read")
+            }
+            EncodingProblem::ByteOrderMark => write!(f, "file starts with a UTF-8 byte-order mark"),
+            EncodingProblem::NotUtf8 { offset } => {
+                write!(f, "file is not valid UTF-8 (bad byte at offset {offset})")
+            }
+        }
+    }
+}
+
 /// Loads `<root>/policy/`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let dir = root.join("policy");
