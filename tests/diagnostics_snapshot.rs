@@ -22,6 +22,11 @@ fn manifest_dir() -> PathBuf {
 /// default (human) format and returns its stderr, with the temp dir replaced
 /// by `[ROOT]`.
 fn human_output(fixture: &str) -> String {
+    output(fixture, "human")
+}
+
+/// Like [`human_output`], for any `--format`; machine formats go to stdout.
+fn output(fixture: &str, format: &str) -> String {
     let dir = manifest_dir()
         .join("tests/fixtures/policy-bad")
         .join(fixture);
@@ -48,9 +53,14 @@ fn human_output(fixture: &str) -> String {
         .arg("check")
         .arg("--root")
         .arg(tmp.path())
+        .args(["--format", format])
         .output()
         .expect("run handbook");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if format != "human" {
+        assert_eq!(output.status.code(), Some(expected.exit), "{fixture}: {stderr}");
+        return String::from_utf8_lossy(&output.stdout).into_owned();
+    }
     assert_eq!(
         output.status.code(),
         Some(expected.exit),
@@ -104,5 +114,49 @@ fn contact_format_under_cjk_text() {
     insta::assert_snapshot!(
         "contact_format_cjk",
         human_output("contact-phone-with-chinese-note")
+    );
+}
+
+#[test]
+fn cjk_text_before_the_span() {
+    insta::assert_snapshot!("cjk_before_span", human_output("cjk-text-before-the-error"));
+}
+
+/// Every format counts columns in characters (Unicode scalar values): with
+/// 36 CJK characters before the error on its line, the column is 66, not the
+/// byte column (138) nor a display width.
+#[test]
+fn every_format_reports_the_same_character_column() {
+    let fixture = "cjk-text-before-the-error";
+    let expected = (11, 66);
+    let json: serde_json::Value =
+        serde_json::from_str(&output(fixture, "json")).expect("json report");
+    let first = &json["diagnostics"][0];
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(expected.0), Some(expected.1)),
+        "json: {first}"
+    );
+
+    let human = human_output(fixture);
+    let at = format!("policy/levels.toml:{}:{}", expected.0, expected.1);
+    assert!(human.contains(&format!("--> {at}\n")), "human header:\n{human}");
+    assert!(human.contains(&format!("╭─[{at}]")), "human snippet box:\n{human}");
+
+    let github = output(fixture, "github");
+    assert!(
+        github.contains(&format!("line={},col={},", expected.0, expected.1)),
+        "github: {github}"
+    );
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&output(fixture, "sarif")).expect("sarif log");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints", "SARIF declares its unit");
+    let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(expected.0), Some(expected.1)),
+        "sarif: {region}"
     );
 }

@@ -161,6 +161,16 @@ impl Classifier {
         }
     }
 
+    /// How many full combinations of answers there are, or `None` when the
+    /// count does not even fit in a `u128` (more than about 128 yes/no
+    /// questions). Counted with checked arithmetic: 70 yes/no questions are
+    /// 2^70 combinations, which overflows a `usize`.
+    pub fn combination_count(&self) -> Option<u128> {
+        self.questions.iter().try_fold(1u128, |count, q| {
+            count.checked_mul(u128::try_from(q.answers.len()).ok()?)
+        })
+    }
+
     /// Every full combination of answers, in a fixed order.
     pub fn combinations(&self) -> Combinations<'_> {
         Combinations {
