@@ -43,7 +43,9 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     s
 }
 
-/// A SARIF 2.1.0 log with one run; columns count Unicode code points.
+/// A SARIF 2.1.0 log with one run. Columns count Unicode scalar values, like
+/// every other format, and the run says so (`columnKind`), so that no
+/// consumer has to guess the unit.
 pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut rules: Vec<&str> = diagnostics.iter().map(|d| d.rule).collect();
     rules.sort_unstable();
@@ -89,7 +91,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             "tool": {"driver": {
                 "name": "handbook",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
+                "rules": rules.iter().map(|r| sarif_rule(r)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -98,6 +100,19 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A SARIF `reportingDescriptor`: the id, and the registry's summary and
+/// help where the rule is registered (every emitted rule is, by test).
+fn sarif_rule(id: &str) -> Value {
+    match super::rules::lookup(id) {
+        Some(rule) => json!({
+            "id": id,
+            "shortDescription": {"text": rule.summary},
+            "help": {"text": rule.help},
+        }),
+        None => json!({"id": id}),
+    }
 }
 
 /// `::error file=F,line=L,col=C,title=RULE::message` lines for GitHub Actions.

@@ -9,9 +9,11 @@
 mod human;
 pub use human::summary;
 mod machine;
+pub mod rules;
 
 pub use human::render_human;
 pub use machine::{render_github, render_json, render_sarif};
+pub use rules::{RULES, Rule};
 
 use std::path::PathBuf;
 
@@ -187,4 +189,16 @@ pub fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
         let loc = d.location(sources);
         (loc, d.rule, d.message.clone())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_quoted_as_toml() {
+        assert_eq!(toml_string("1h"), r#""1h""#);
+        assert_eq!(toml_string("a \"b\"\\\n"), r#""a \"b\"\\\n""#);
+        assert_eq!(toml_string("資安\u{7}"), r#""資安\u0007""#);
+    }
 }

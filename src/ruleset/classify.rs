@@ -401,4 +401,21 @@ mod tests {
         }
         assert_eq!(seen, 6);
     }
+
+    #[test]
+    fn counts_combinations_without_overflow() {
+        assert_eq!(sample().combination_count(), Some(6));
+        let yes_no = |i: usize| QuestionSpec {
+            id: format!("q{i}"),
+            answers: vec!["yes".into(), "no".into()],
+            nothing: vec![false, true],
+        };
+        let many = |n: usize| Classifier {
+            questions: (0..n).map(yes_no).collect(),
+            criteria: Vec::new(),
+        };
+        // 2^70 does not fit a u64; it must be counted, not wrapped.
+        assert_eq!(many(70).combination_count(), Some(1u128 << 70));
+        assert_eq!(many(128).combination_count(), None);
+    }
 }
