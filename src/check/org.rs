@@ -80,31 +80,58 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             current = &units[j];
         }
     }
+    // Role loops: follow `part_of`; each loop is reported once, at its
+    // first role in the file, however many roles lead into it.
     let roles = &o.value.role;
+    let mut position: std::collections::HashMap<&str, usize> = Default::default();
     for (i, r) in roles.iter().enumerate() {
-        let mut seen = vec![i];
-        let mut current = r;
-        while let Some(p) = &current.part_of {
-            let Some(j) = roles.iter().position(|x| x.id.get_ref() == p.get_ref()) else {
-                break;
-            };
-            if seen.contains(&j) {
-                if j == i {
-                    out.push(
-                        Diagnostic::error(
-                            "org-tree",
-                            format!("role `{}` is part of itself", r.id.get_ref()),
-                        )
-                        .at(span_of(f, &r.id), "part_of chain loops back here")
-                        .hint("a role's `part_of` chain must end at a role without `part_of`")
-                        .subject(r.id.get_ref().clone()),
-                    );
+        position.entry(r.id.get_ref().as_str()).or_insert(i);
+    }
+    let mut done = vec![false; roles.len()];
+    for i in 0..roles.len() {
+        let mut chain: Vec<usize> = Vec::new();
+        let mut current = Some(i);
+        while let Some(c) = current.filter(|c| !done[*c]) {
+            if let Some(pos) = chain.iter().position(|x| *x == c) {
+                let mut cycle = chain[pos..].to_vec();
+                if let Some(first) = (0..cycle.len()).min_by_key(|k| cycle[*k]) {
+                    cycle.rotate_left(first);
                 }
+                out.push(role_loop(roles, &cycle, f));
                 break;
             }
-            seen.push(j);
-            current = &roles[j];
+            chain.push(c);
+            current = roles[c]
+                .part_of
+                .as_ref()
+                .and_then(|p| position.get(p.get_ref().as_str()).copied());
+        }
+        for c in chain {
+            done[c] = true;
         }
     }
     let _ = ix;
+}
+
+fn role_loop(roles: &[crate::policy::Role], cycle: &[usize], f: crate::policy::FileId) -> Diagnostic {
+    let first = &roles[cycle[0]];
+    let message = match cycle {
+        [_] => format!("role `{}` is part of itself", first.id.get_ref()),
+        _ => {
+            let names: Vec<&str> = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|c| roles[*c].id.get_ref().as_str())
+                .collect();
+            format!("roles are part of each other: {}", names.join(" → "))
+        }
+    };
+    let mut d = Diagnostic::error("org-tree", message)
+        .at(span_of(f, &first.id), "part_of chain loops back here")
+        .hint("a role's `part_of` chain must end at a role without `part_of`")
+        .subject(first.id.get_ref().clone());
+    for c in cycle.iter().skip(1) {
+        d = d.related(span_of(f, &roles[*c].id), "also in the loop");
+    }
+    d
 }

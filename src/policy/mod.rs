@@ -257,7 +257,7 @@ const MAX_RECOVERIES: usize = 50;
 fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     let syntax_ok = text.parse::<toml::Table>().is_ok();
     let span = e.span().unwrap_or(0..0);
-    let message = e.message().trim().to_owned();
+    let message = toml_words(e.message().trim());
     let first_line = message.lines().next().unwrap_or("").to_owned();
     if !syntax_ok {
         return Diagnostic::error("parse", format!("invalid TOML: {first_line}"))
@@ -286,4 +286,33 @@ fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::error("schema", first_line)
         .at(Span::new(file, span), label)
         .hint(hint)
+}
+
+/// serde names the expected type the Rust way (`expected i64`, `expected a
+/// sequence`); a policy editor reads TOML, so say it in TOML's words.
+fn toml_words(message: &str) -> String {
+    let mut out = message.to_owned();
+    for rust in ["i64", "i32", "u64", "u32", "u16", "u8", "usize"] {
+        out = out.replace(&format!("expected {rust}"), "expected an integer");
+    }
+    out.replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
+        .replace("expected a borrowed string", "expected a string")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_type_names_become_toml_words() {
+        assert_eq!(
+            toml_words("invalid type: string \"2\", expected i64"),
+            "invalid type: string \"2\", expected an integer"
+        );
+        assert_eq!(
+            toml_words("invalid type: integer `1`, expected a sequence"),
+            "invalid type: integer `1`, expected an array"
+        );
+    }
 }
