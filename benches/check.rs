@@ -145,7 +145,12 @@ fn grown(name: &str, file: &str, extra: &str) -> bool {
     let tmp = grown_policy(file, extra);
     let median = measure_median(name, 5, || {
         let (_, checked) = load_and_check(tmp.path()).expect("grown policy loads");
-        assert_eq!(checked.errors(), 0, "{name}: {:?}", checked.diagnostics.first());
+        assert_eq!(
+            checked.errors(),
+            0,
+            "{name}: {:?}",
+            checked.diagnostics.first()
+        );
     });
     let ok = median < Duration::from_secs(1);
     if !ok {
@@ -167,7 +172,11 @@ fn main() {
     });
     let shapes = [
         ("check: 2,000 events, chain", "deadlines.toml", chain(false)),
-        ("check: 2,000, chain reversed", "deadlines.toml", chain(true)),
+        (
+            "check: 2,000, chain reversed",
+            "deadlines.toml",
+            chain(true),
+        ),
         ("check: 2,000 events, fan-out", "deadlines.toml", fan_out()),
         ("check: 2,000 events, lattice", "deadlines.toml", lattice()),
         ("check: 10,000 agencies", "agencies.toml", agencies()),
@@ -178,7 +187,11 @@ fn main() {
     }
     println!(
         "grown policies: {}",
-        if all_ok { "every one under 1 s" } else { "some OVER 1 s" }
+        if all_ok {
+            "every one under 1 s"
+        } else {
+            "some OVER 1 s"
+        }
     );
     let exe = root.join("target/release/handbook");
     if exe.exists() {

@@ -58,7 +58,11 @@ fn output(fixture: &str, format: &str) -> String {
         .expect("run handbook");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if format != "human" {
-        assert_eq!(output.status.code(), Some(expected.exit), "{fixture}: {stderr}");
+        assert_eq!(
+            output.status.code(),
+            Some(expected.exit),
+            "{fixture}: {stderr}"
+        );
         return String::from_utf8_lossy(&output.stdout).into_owned();
     }
     assert_eq!(
@@ -140,8 +144,14 @@ fn every_format_reports_the_same_character_column() {
 
     let human = human_output(fixture);
     let at = format!("policy/levels.toml:{}:{}", expected.0, expected.1);
-    assert!(human.contains(&format!("--> {at}\n")), "human header:\n{human}");
-    assert!(human.contains(&format!("╭─[{at}]")), "human snippet box:\n{human}");
+    assert!(
+        human.contains(&format!("--> {at}\n")),
+        "human header:\n{human}"
+    );
+    assert!(
+        human.contains(&format!("╭─[{at}]")),
+        "human snippet box:\n{human}"
+    );
 
     let github = output(fixture, "github");
     assert!(
@@ -152,7 +162,10 @@ fn every_format_reports_the_same_character_column() {
     let sarif: serde_json::Value =
         serde_json::from_str(&output(fixture, "sarif")).expect("sarif log");
     let run = &sarif["runs"][0];
-    assert_eq!(run["columnKind"], "unicodeCodePoints", "SARIF declares its unit");
+    assert_eq!(
+        run["columnKind"], "unicodeCodePoints",
+        "SARIF declares its unit"
+    );
     let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),

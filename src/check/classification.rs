@@ -156,7 +156,11 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     // matches is already a more severe level through another criterion.
     // A criterion with the same conditions as another is already reported;
     // that the milder one never decides follows from it.
-    for crit in c.criteria.iter().filter(|x| !same_as_another.contains(x.id.as_str())) {
+    for crit in c
+        .criteria
+        .iter()
+        .filter(|x| !same_as_another.contains(x.id.as_str()))
+    {
         let matches_any = outcomes
             .iter()
             .any(|(combo, _, _)| matches_combo(crit, combo));

@@ -113,7 +113,11 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let _ = ix;
 }
 
-fn role_loop(roles: &[crate::policy::Role], cycle: &[usize], f: crate::policy::FileId) -> Diagnostic {
+fn role_loop(
+    roles: &[crate::policy::Role],
+    cycle: &[usize],
+    f: crate::policy::FileId,
+) -> Diagnostic {
     let first = &roles[cycle[0]];
     let message = match cycle {
         [_] => format!("role `{}` is part of itself", first.id.get_ref()),

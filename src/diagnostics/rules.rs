@@ -83,8 +83,8 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+        let entries =
+            std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -154,7 +154,11 @@ mod tests {
             unused.is_empty(),
             "RULES entries that no code emits (remove them): {unused:?}"
         );
-        assert_eq!(registered.len(), RULES.len(), "a rule id is registered twice");
+        assert_eq!(
+            registered.len(),
+            RULES.len(),
+            "a rule id is registered twice"
+        );
     }
 
     #[test]

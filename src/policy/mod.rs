@@ -77,7 +77,10 @@ impl std::fmt::Display for EncodingProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             EncodingProblem::TooLarge { bytes } => {
-                write!(f, "file is {bytes} bytes; at most {MAX_FILE_BYTES} bytes are read")
+                write!(
+                    f,
+                    "file is {bytes} bytes; at most {MAX_FILE_BYTES} bytes are read"
+                )
             }
             EncodingProblem::ByteOrderMark => write!(f, "file starts with a UTF-8 byte-order mark"),
             EncodingProblem::NotUtf8 { offset } => {
