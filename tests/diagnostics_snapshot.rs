@@ -173,3 +173,61 @@ fn every_format_reports_the_same_character_column() {
         "sarif: {region}"
     );
 }
+
+/// Values in messages are written as in TOML (`9`, `"9"`), never as Rust
+/// debug output (`Some(Int(9))`), and a chapter's CJK text before a
+/// shortcode does not shift its column between formats.
+#[test]
+fn chapter_values_print_as_toml_and_columns_agree() {
+    let tmp = tempfile::tempdir().expect("create a temp dir");
+    let policy = tmp.path().join("policy");
+    std::fs::create_dir(&policy).expect("create <tmp>/policy");
+    copy_files(&manifest_dir().join("policy"), &policy);
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).expect("create <tmp>/content");
+    std::fs::write(
+        content.join("bad.md"),
+        "+++\ntitle = \"測試\"\n+++\n\n發現事件後 {{ within(event=\"report\", level=9) }} 與 {{ level(id=\"9\") }}\n",
+    )
+    .expect("write the chapter");
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .arg("check")
+            .arg("--root")
+            .arg(tmp.path())
+            .args(["--format", format])
+            .output()
+            .expect("run handbook");
+        assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
+        let text = if format == "human" {
+            output.stderr
+        } else {
+            output.stdout
+        };
+        String::from_utf8_lossy(&text).into_owned()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json report");
+    let items = json["diagnostics"].as_array().expect("a list");
+    let messages: Vec<&str> = items.iter().filter_map(|d| d["message"].as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown level `9` in `within`",
+            "unknown level `\"9\"` in `level`"
+        ],
+        "{json}"
+    );
+    // Columns in characters: 發現事件後 is five characters (15 bytes).
+    assert_eq!((items[0]["line"].as_u64(), items[0]["column"].as_u64()), (Some(5), Some(7)));
+    let human = run("human");
+    assert!(!human.contains("Some("), "{human}");
+    for d in items {
+        let at = format!(
+            "content/bad.md:{}:{}",
+            d["line"].as_u64().unwrap_or(0),
+            d["column"].as_u64().unwrap_or(0)
+        );
+        assert!(human.contains(&format!("--> {at}\n")), "{at} in:\n{human}");
+        assert!(human.contains(&format!("╭─[{at}]")), "{at} in:\n{human}");
+    }
+}
