@@ -218,7 +218,10 @@ fn chapter_values_print_as_toml_and_columns_agree() {
         "{json}"
     );
     // Columns in characters: 發現事件後 is five characters (15 bytes).
-    assert_eq!((items[0]["line"].as_u64(), items[0]["column"].as_u64()), (Some(5), Some(7)));
+    assert_eq!(
+        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        (Some(5), Some(7))
+    );
     let human = run("human");
     assert!(!human.contains("Some("), "{human}");
     for d in items {
