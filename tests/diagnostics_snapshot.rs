@@ -234,3 +234,11 @@ fn chapter_values_print_as_toml_and_columns_agree() {
         assert!(human.contains(&format!("╭─[{at}]")), "{at} in:\n{human}");
     }
 }
+
+#[test]
+fn classification_too_large_to_enumerate() {
+    insta::assert_snapshot!(
+        "classification_size",
+        human_output("classification-size-70-questions")
+    );
+}

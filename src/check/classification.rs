@@ -55,7 +55,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             )
             .at(span_of(f, &v.question[0].id), "first question")
             .hint("merge questions or answers (the count is the product of each question's number of answers); every combination is checked so that no incident is left without a level")
-            .subject(count);
+;
             if let Some(last) = v.question.last().filter(|_| v.question.len() > 1) {
                 d = d.related(span_of(f, &last.id), "last question");
             }

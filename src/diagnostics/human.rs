@@ -114,17 +114,22 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     let body: Vec<&str> = snippet.lines().skip_while(|l| !l.contains("╭─[")).collect();
     let mut out = header;
     out.push('\n');
-    for (i, line) in body.into_iter().enumerate() {
-        match line.split_once("╭─[").filter(|_| i == 0) {
-            // miette counts the column of its box header in bytes; put the
-            // position every format reports (characters) there instead.
-            Some((indent, _)) => {
+    for line in body {
+        match box_header(line) {
+            // miette counts the column of a box header in bytes; put the
+            // column every format reports (characters) there instead. The
+            // first box is at the diagnostic's own position; later boxes
+            // (related spans further away) are converted the same way.
+            Some((indent, line_no, byte_column)) => {
+                let column = file
+                    .text
+                    .split('\n')
+                    .nth(line_no.saturating_sub(1))
+                    .map_or(byte_column, |text| char_column(text, byte_column));
                 let _ = write!(
                     out,
-                    "{indent}╭─[{}:{}:{}]",
-                    loc.file.as_deref().unwrap_or(""),
-                    loc.line,
-                    loc.column
+                    "{indent}╭─[{}:{line_no}:{column}]",
+                    loc.file.as_deref().unwrap_or("")
                 );
             }
             None => out.push_str(line.trim_end()),
@@ -138,8 +143,44 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     out
 }
 
+/// Splits miette's `  ╭─[name:line:col]` into the indent, line and column.
+fn box_header(line: &str) -> Option<(&str, usize, usize)> {
+    let (indent, rest) = line.split_once("╭─[")?;
+    let inner = rest.trim_end().strip_suffix(']')?;
+    let (before, column) = inner.rsplit_once(':')?;
+    let (_, line_no) = before.rsplit_once(':')?;
+    Some((indent, line_no.parse().ok()?, column.parse().ok()?))
+}
+
+/// The 1-based character column of a 1-based byte column in one line; a
+/// `\r` is not counted, as in `SourceFile::line_col`.
+fn char_column(line: &str, byte_column: usize) -> usize {
+    let mut end = byte_column.saturating_sub(1).min(line.len());
+    while end > 0 && !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().filter(|c| *c != '\r').count() + 1
+}
+
 fn clamp(range: std::ops::Range<usize>, len: usize) -> (usize, usize) {
     let start = range.start.min(len);
     let end = range.end.clamp(start, len);
     (start, end - start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_headers_are_read_and_converted_to_characters() {
+        assert_eq!(
+            box_header("    ╭─[policy/levels.toml:11:138]"),
+            Some(("    ", 11, 138))
+        );
+        assert_eq!(box_header(" 11 │ text"), None);
+        // 發現 is two characters, six bytes: byte column 7 is character 3.
+        assert_eq!(char_column("發現x", 7), 3);
+        assert_eq!(char_column("ab", 1), 1);
+    }
 }
