@@ -7,7 +7,8 @@
 //! near-linear in policy size: 2,000 events timed from each other in several
 //! shapes (a plain chain, the same chain written in reverse order, a wide
 //! fan-out from one event, a diamond lattice with `after` links) and 10,000
-//! agencies. Each must check in under 1 s; the run says "OVER" otherwise.
+//! agencies; and a broken policy with 10,000 errors, checked and rendered
+//! as text and JSON. Each must take under 1 s; the run says "OVER" otherwise.
 //!
 //! A plain timing loop rather than a benchmark framework: the numbers are
 //! milliseconds, far above timer noise, and this keeps dev builds small.
@@ -17,6 +18,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use incident_handbook::commands::load_and_check;
+use incident_handbook::diagnostics::{render_human, render_json};
 use incident_handbook::ruleset::compile;
 
 fn measure(name: &str, runs: usize, f: impl FnMut()) {
@@ -125,15 +127,19 @@ fn lattice() -> String {
     out
 }
 
+/// The bundled list has 62 agencies; generated numbers go on from 1000.
 fn agencies() -> String {
+    agencies_numbered(|i| 1000 + i)
+}
+
+fn agencies_numbered(number: impl Fn(usize) -> usize) -> String {
     let mut out = String::new();
-    // The bundled list has 62 agencies; numbers go on from there.
     for i in 0..AGENCIES {
         let _ = write!(
             out,
             "\n[[agency]]\nnumber = {}\nid = \"gen-agency-{i}\"\n\
              name = {{ zh-TW = \"機關 {i}\" }}\nsource = \"附件\"\n",
-            1000 + i
+            number(i)
         );
     }
     out
@@ -184,6 +190,19 @@ fn main() {
     let mut all_ok = true;
     for (name, file, extra) in &shapes {
         all_ok &= grown(name, file, extra);
+    }
+    // A large broken policy: every generated agency reuses number 1, so
+    // check finds 10,000 errors and both renderers place each one.
+    let broken = grown_policy("agencies.toml", &agencies_numbered(|_| 1));
+    let median = measure_median("10,000 errors: check+render", 3, || {
+        let (loaded, checked) = load_and_check(broken.path()).expect("loads");
+        assert_eq!(checked.errors(), AGENCIES);
+        std::hint::black_box(render_human(&checked.diagnostics, &loaded.sources));
+        std::hint::black_box(render_json(&checked.diagnostics, &loaded.sources));
+    });
+    if median >= Duration::from_secs(1) {
+        all_ok = false;
+        println!("10,000 errors: check+render    OVER the 1 s target");
     }
     println!(
         "grown policies: {}",

@@ -5,16 +5,17 @@
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, Severity};
-use crate::policy::SourceMap;
+use super::{Diagnostic, Locator, Severity};
+use crate::policy::{SourceMap, Span};
 
 /// `{"errors":N,"warnings":M,"diagnostics":[...]}`.
 pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let (errors, warnings) = super::counts(diagnostics);
+    let locator = Locator::new(sources);
     let items: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let loc = d.location(sources);
+            let loc = d.location_in(sources, &locator);
             let mut v = json!({
                 "rule": d.rule,
                 "severity": d.severity.as_str(),
@@ -50,10 +51,11 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut rules: Vec<&str> = diagnostics.iter().map(|d| d.rule).collect();
     rules.sort_unstable();
     rules.dedup();
+    let locator = Locator::new(sources);
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let loc = d.location(sources);
+            let loc = d.location_in(sources, &locator);
             let mut message = d.message.clone();
             if let Some(hint) = &d.hint {
                 message.push_str("\nhelp: ");
@@ -69,8 +71,8 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 if loc.line > 0 {
                     let mut region = json!({"startLine": loc.line, "startColumn": loc.column});
                     if let Some(span) = &d.span {
-                        let src = sources.get(span.file);
-                        let (end_line, end_column) = src.line_col(span.range.end);
+                        let end = Span::new(span.file, span.range.end..span.range.end);
+                        let (end_line, end_column) = locator.line_col(&end);
                         region["endLine"] = json!(end_line);
                         region["endColumn"] = json!(end_column);
                     }
@@ -118,8 +120,9 @@ fn sarif_rule(id: &str) -> Value {
 /// `::error file=F,line=L,col=C,title=RULE::message` lines for GitHub Actions.
 pub fn render_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
+    let locator = Locator::new(sources);
     for d in diagnostics {
-        let loc = d.location(sources);
+        let loc = d.location_in(sources, &locator);
         let mut props = Vec::new();
         if let Some(file) = &loc.file {
             props.push(format!("file={}", escape_property(file)));
