@@ -166,6 +166,18 @@ fn every_format_reports_the_same_character_column() {
         run["columnKind"], "unicodeCodePoints",
         "SARIF declares its unit"
     );
+    // Each rule is described from the registry.
+    let rule = &run["tool"]["driver"]["rules"][0];
+    let registered = incident_handbook::check::RULES
+        .iter()
+        .find(|r| r.id == "schema")
+        .expect("schema is registered");
+    assert_eq!(rule["id"], "schema");
+    assert_eq!(rule["help"]["text"], registered.help, "{rule}");
+    assert_eq!(
+        rule["shortDescription"]["text"], registered.summary,
+        "{rule}"
+    );
     let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
     assert_eq!(
         (region["startLine"].as_u64(), region["startColumn"].as_u64()),
