@@ -230,7 +230,7 @@ impl ArgValue {
     }
 
     /// The value as written in TOML (`1`, `"1h"`), for messages; an
-    /// argument that is not there shows as nothing.
+    /// argument that is not there shows as `(none)`.
     fn show(value: Option<&ArgValue>) -> String {
         match value {
             Some(ArgValue::Str(s)) => crate::diagnostics::toml_string(s),
