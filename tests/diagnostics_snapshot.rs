@@ -22,6 +22,11 @@ fn manifest_dir() -> PathBuf {
 /// default (human) format and returns its stderr, with the temp dir replaced
 /// by `[ROOT]`.
 fn human_output(fixture: &str) -> String {
+    output(fixture, "human")
+}
+
+/// Like [`human_output`], for any `--format`; machine formats go to stdout.
+fn output(fixture: &str, format: &str) -> String {
     let dir = manifest_dir()
         .join("tests/fixtures/policy-bad")
         .join(fixture);
@@ -48,9 +53,18 @@ fn human_output(fixture: &str) -> String {
         .arg("check")
         .arg("--root")
         .arg(tmp.path())
+        .args(["--format", format])
         .output()
         .expect("run handbook");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if format != "human" {
+        assert_eq!(
+            output.status.code(),
+            Some(expected.exit),
+            "{fixture}: {stderr}"
+        );
+        return String::from_utf8_lossy(&output.stdout).into_owned();
+    }
     assert_eq!(
         output.status.code(),
         Some(expected.exit),
@@ -104,5 +118,139 @@ fn contact_format_under_cjk_text() {
     insta::assert_snapshot!(
         "contact_format_cjk",
         human_output("contact-phone-with-chinese-note")
+    );
+}
+
+#[test]
+fn cjk_text_before_the_span() {
+    insta::assert_snapshot!("cjk_before_span", human_output("cjk-text-before-the-error"));
+}
+
+/// Every format counts columns in characters (Unicode scalar values): with
+/// 36 CJK characters before the error on its line, the column is 66, not the
+/// byte column (138) nor a display width.
+#[test]
+fn every_format_reports_the_same_character_column() {
+    let fixture = "cjk-text-before-the-error";
+    let expected = (11, 66);
+    let json: serde_json::Value =
+        serde_json::from_str(&output(fixture, "json")).expect("json report");
+    let first = &json["diagnostics"][0];
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(expected.0), Some(expected.1)),
+        "json: {first}"
+    );
+
+    let human = human_output(fixture);
+    let at = format!("policy/levels.toml:{}:{}", expected.0, expected.1);
+    assert!(
+        human.contains(&format!("--> {at}\n")),
+        "human header:\n{human}"
+    );
+    assert!(
+        human.contains(&format!("╭─[{at}]")),
+        "human snippet box:\n{human}"
+    );
+
+    let github = output(fixture, "github");
+    assert!(
+        github.contains(&format!("line={},col={},", expected.0, expected.1)),
+        "github: {github}"
+    );
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&output(fixture, "sarif")).expect("sarif log");
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["columnKind"], "unicodeCodePoints",
+        "SARIF declares its unit"
+    );
+    // Each rule is described from the registry.
+    let rule = &run["tool"]["driver"]["rules"][0];
+    let registered = incident_handbook::check::RULES
+        .iter()
+        .find(|r| r.id == "schema")
+        .expect("schema is registered");
+    assert_eq!(rule["id"], "schema");
+    assert_eq!(rule["help"]["text"], registered.help, "{rule}");
+    assert_eq!(
+        rule["shortDescription"]["text"], registered.summary,
+        "{rule}"
+    );
+    let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(expected.0), Some(expected.1)),
+        "sarif: {region}"
+    );
+}
+
+/// Values in messages are written as in TOML (`9`, `"9"`), never as Rust
+/// debug output (`Some(Int(9))`), and a chapter's CJK text before a
+/// shortcode does not shift its column between formats.
+#[test]
+fn chapter_values_print_as_toml_and_columns_agree() {
+    let tmp = tempfile::tempdir().expect("create a temp dir");
+    let policy = tmp.path().join("policy");
+    std::fs::create_dir(&policy).expect("create <tmp>/policy");
+    copy_files(&manifest_dir().join("policy"), &policy);
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).expect("create <tmp>/content");
+    std::fs::write(
+        content.join("bad.md"),
+        "+++\ntitle = \"測試\"\n+++\n\n發現事件後 {{ within(event=\"report\", level=9) }} 與 {{ level(id=\"9\") }}\n",
+    )
+    .expect("write the chapter");
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .arg("check")
+            .arg("--root")
+            .arg(tmp.path())
+            .args(["--format", format])
+            .output()
+            .expect("run handbook");
+        assert_eq!(output.status.code(), Some(1), "{format}: {output:?}");
+        let text = if format == "human" {
+            output.stderr
+        } else {
+            output.stdout
+        };
+        String::from_utf8_lossy(&text).into_owned()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).expect("json report");
+    let items = json["diagnostics"].as_array().expect("a list");
+    let messages: Vec<&str> = items.iter().filter_map(|d| d["message"].as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown level `9` in `within`",
+            "unknown level `\"9\"` in `level`"
+        ],
+        "{json}"
+    );
+    // Columns in characters: 發現事件後 is five characters (15 bytes).
+    assert_eq!(
+        (items[0]["line"].as_u64(), items[0]["column"].as_u64()),
+        (Some(5), Some(7))
+    );
+    let human = run("human");
+    assert!(!human.contains("Some("), "{human}");
+    for d in items {
+        let at = format!(
+            "content/bad.md:{}:{}",
+            d["line"].as_u64().unwrap_or(0),
+            d["column"].as_u64().unwrap_or(0)
+        );
+        assert!(human.contains(&format!("--> {at}\n")), "{at} in:\n{human}");
+        assert!(human.contains(&format!("╭─[{at}]")), "{at} in:\n{human}");
+    }
+}
+
+#[test]
+fn classification_too_large_to_enumerate() {
+    insta::assert_snapshot!(
+        "classification_size",
+        human_output("classification-size-70-questions")
     );
 }

@@ -1,6 +1,8 @@
 //! Broken-policy fixtures: each folder of `tests/fixtures/policy-bad/` is the
-//! bundled policy with a few files replaced (or removed), and an
-//! `expected.toml` saying which diagnostics `handbook check` must report.
+//! bundled project (policy and chapters) with a few policy files replaced
+//! (or removed), and an `expected.toml` listing the EXACT set of diagnostics
+//! `handbook check` must report: anything missing or extra fails the test,
+//! so a cascade of knock-on errors cannot creep in unnoticed.
 //!
 //! ```toml
 //! remove = ["trees.toml"]   # optional: bundled files to delete first
@@ -9,11 +11,14 @@
 //! rule = "unknown-reference"
 //! file = "policy/deadlines.toml"
 //! line = 42
-//! column = 9                # optional
+//! column = 9
 //! severity = "error"        # optional, default "error"
 //! ```
 //!
-//! Every fixture is run, and all failures are reported together.
+//! `line` and `column` are 0 for a diagnostic about a whole file. Every
+//! fixture is run, and all failures are reported together, each with the
+//! diagnostics that were missing, the ones that were not expected, and the
+//! full reported set as TOML to compare with.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -39,8 +44,7 @@ struct ExpectedDiagnostic {
     rule: String,
     file: String,
     line: u64,
-    #[serde(default)]
-    column: Option<u64>,
+    column: u64,
     #[serde(default = "default_severity")]
     severity: String,
 }
@@ -53,13 +57,9 @@ impl std::fmt::Display for ExpectedDiagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} [{}] {}:{}",
-            self.severity, self.rule, self.file, self.line
-        )?;
-        if let Some(column) = self.column {
-            write!(f, ":{column}")?;
-        }
-        Ok(())
+            "{} [{}] {}:{}:{}",
+            self.severity, self.rule, self.file, self.line, self.column
+        )
     }
 }
 
@@ -74,14 +74,68 @@ struct Reported {
     message: String,
 }
 
+/// What a fixture pins down about one diagnostic: (severity, rule, file,
+/// line, column). The message may be reworded freely.
+type Key = (String, String, String, u64, u64);
+
 impl Reported {
-    fn matches(&self, e: &ExpectedDiagnostic) -> bool {
-        self.rule == e.rule
-            && self.severity == e.severity
-            && self.file.as_deref() == Some(e.file.as_str())
-            && self.line == e.line
-            && e.column.is_none_or(|c| c == self.column)
+    fn key(&self) -> Key {
+        (
+            self.severity.clone(),
+            self.rule.clone(),
+            self.file.clone().unwrap_or_default(),
+            self.line,
+            self.column,
+        )
     }
+
+    /// The entry to paste into `expected.toml`.
+    fn as_toml(&self) -> String {
+        let mut s = format!(
+            "[[diagnostic]]\nrule = \"{}\"\nfile = \"{}\"\nline = {}\ncolumn = {}\n",
+            self.rule,
+            self.file.as_deref().unwrap_or(""),
+            self.line,
+            self.column
+        );
+        if self.severity != "error" {
+            let _ = writeln!(s, "severity = \"{}\"", self.severity);
+        }
+        s
+    }
+}
+
+impl ExpectedDiagnostic {
+    fn key(&self) -> Key {
+        (
+            self.severity.clone(),
+            self.rule.clone(),
+            self.file.clone(),
+            self.line,
+            self.column,
+        )
+    }
+}
+
+/// Compares the expected and reported sets as multisets (the same
+/// diagnostic may be expected twice); returns (missing, unexpected).
+fn compare<'a>(
+    expected: &'a [ExpectedDiagnostic],
+    reported: &'a [Reported],
+) -> (Vec<&'a ExpectedDiagnostic>, Vec<&'a Reported>) {
+    let mut unmatched: Vec<Option<&Reported>> = reported.iter().map(Some).collect();
+    let mut missing = Vec::new();
+    for e in expected {
+        let key = e.key();
+        match unmatched
+            .iter_mut()
+            .find(|r| r.is_some_and(|r| r.key() == key))
+        {
+            Some(slot) => *slot = None,
+            None => missing.push(e),
+        }
+    }
+    (missing, unmatched.into_iter().flatten().collect())
 }
 
 impl std::fmt::Display for Reported {
@@ -154,6 +208,9 @@ fn run_fixture(dir: &Path) -> Result<(), String> {
     let tmp = tempfile::tempdir().map_err(|e| format!("cannot create a temp dir: {e}"))?;
     let policy = tmp.path().join("policy");
     copy_dir(&bundled, &policy).map_err(|e| format!("cannot copy the bundled policy: {e}"))?;
+    // The chapters too: a broken policy file must not spill errors into them.
+    copy_dir(&manifest_dir().join("content"), &tmp.path().join("content"))
+        .map_err(|e| format!("cannot copy the bundled chapters: {e}"))?;
 
     let mut problems = Vec::new();
     for name in &expected.remove {
@@ -226,10 +283,12 @@ fn run_fixture(dir: &Path) -> Result<(), String> {
             report.diagnostics.len()
         ));
     }
-    for e in &expected.diagnostic {
-        if !report.diagnostics.iter().any(|r| r.matches(e)) {
-            problems.push(format!("missing: {e}"));
-        }
+    let (missing, unexpected) = compare(&expected.diagnostic, &report.diagnostics);
+    for e in &missing {
+        problems.push(format!("missing (expected, not reported): {e}"));
+    }
+    for r in &unexpected {
+        problems.push(format!("unexpected (reported, not expected): {r}"));
     }
     if problems.is_empty() {
         return Ok(());
@@ -238,6 +297,12 @@ fn run_fixture(dir: &Path) -> Result<(), String> {
     let _ = write!(msg, "\n    reported ({}):", report.diagnostics.len());
     for r in &report.diagnostics {
         let _ = write!(msg, "\n      {r}");
+    }
+    let _ = write!(msg, "\n    as expected.toml entries:");
+    for r in &report.diagnostics {
+        for line in r.as_toml().lines() {
+            let _ = write!(msg, "\n      {line}");
+        }
     }
     if !stderr.trim().is_empty() {
         let _ = write!(msg, "\n    stderr: {}", stderr.trim());
@@ -272,29 +337,17 @@ fn broken_policies_report_the_expected_diagnostics() {
     );
 }
 
-/// The rule ids the fixtures must cover: every rule but `io`, which needs an
-/// unreadable file (permissions) and cannot be expressed as a fixture.
+/// Every policy rule of the registry must be expected by some fixture.
+/// Not covered here: `io` (needs an unreadable file, which permissions
+/// cannot express in a fixture) and the chapter and theme rules
+/// (`content-*`, `template`), which tests/site.rs drives.
 #[test]
 fn fixtures_cover_every_rule() {
-    let rules = [
-        "encoding",
-        "parse",
-        "schema",
-        "duplicate-id",
-        "unknown-reference",
-        "deadline-cycle",
-        "deadline-order",
-        "deadline-precedence",
-        "classification-gap",
-        "classification-overlap",
-        "classification-monotonicity",
-        "level-unreachable",
-        "org-tree",
-        "contact-format",
-        "calendar",
-        "decision-tree",
-        "acknowledgement",
-    ];
+    let rules: Vec<&str> = incident_handbook::check::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| *id != "io" && *id != "template" && !id.starts_with("content-"))
+        .collect();
     let mut covered = std::collections::BTreeSet::new();
     for dir in fixture_dirs() {
         let path = dir.join("expected.toml");
@@ -313,4 +366,32 @@ fn fixtures_cover_every_rule() {
         missing.is_empty(),
         "no fixture expects a diagnostic of: {missing:?}"
     );
+}
+
+/// The comparison itself: an extra diagnostic and a missing one are both
+/// found, and a duplicate is not matched twice.
+#[test]
+fn comparison_finds_extra_and_missing_diagnostics() {
+    let expected = |line| ExpectedDiagnostic {
+        rule: "schema".into(),
+        file: "policy/levels.toml".into(),
+        line,
+        column: 1,
+        severity: "error".into(),
+    };
+    let reported = |line| Reported {
+        rule: "schema".into(),
+        severity: "error".into(),
+        file: Some("policy/levels.toml".into()),
+        line,
+        column: 1,
+        message: String::new(),
+    };
+    let want = [expected(9), expected(9), expected(12)];
+    let got = [reported(9), reported(30)];
+    let (missing, unexpected) = compare(&want, &got);
+    let missing: Vec<u64> = missing.iter().map(|e| e.line).collect();
+    let unexpected: Vec<u64> = unexpected.iter().map(|r| r.line).collect();
+    assert_eq!(missing, [9, 12]);
+    assert_eq!(unexpected, [30]);
 }

@@ -15,9 +15,9 @@ use crate::policy::{Policy, Span};
 use crate::ruleset::classifier;
 use crate::ruleset::classify::{Classifier, Outcome};
 
-/// Above this many combinations the exhaustive rules are skipped with a
-/// warning instead of making `check` slow.
-const MAX_COMBINATIONS: usize = 200_000;
+/// Above this many combinations the exhaustive rules cannot run in the
+/// time `check` may take (well under a second), so they are not attempted.
+pub const MAX_COMBINATIONS: u128 = 200_000;
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(levels) = &policy.levels else { return };
@@ -36,18 +36,32 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         return;
     }
     let c = classifier(v);
-    let total: usize = c.questions.iter().map(|q| q.answers.len()).product();
     let file_span = Span::new(f, 0..0);
-    if total > MAX_COMBINATIONS {
-        out.push(
-            Diagnostic::warning(
-                "classification-gap",
-                format!("{total} combinations of answers are too many to check exhaustively"),
+    match c.combination_count() {
+        Some(n) if n <= MAX_COMBINATIONS => {}
+        count => {
+            // Every rule below, and the level tree `compile` builds, walks
+            // every combination: refuse rather than hang.
+            let count = match count {
+                Some(n) => n.to_string(),
+                None => format!("more than {}", u128::MAX),
+            };
+            let mut d = Diagnostic::error(
+                "classification-size",
+                format!(
+                    "the {} questions have {count} combinations of answers, more than the {MAX_COMBINATIONS} that can be checked",
+                    v.question.len()
+                ),
             )
-            .at(file_span, "")
-            .hint("merge questions or answers; the checker enumerates up to 200000 combinations"),
-        );
-        return;
+            .at(span_of(f, &v.question[0].id), "first question")
+            .hint("merge questions or answers (the count is the product of each question's number of answers); every combination is checked so that no incident is left without a level")
+;
+            if let Some(last) = v.question.last().filter(|_| v.question.len() > 1) {
+                d = d.related(span_of(f, &last.id), "last question");
+            }
+            out.push(d);
+            return;
+        }
     }
     let question_span = |qi: usize| span_of(f, &v.question[qi].id);
     let criterion_span = |id: &str| {
@@ -116,9 +130,12 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
 
     // Conflicts: the same conditions at two levels.
+    let mut same_as_another: BTreeSet<&str> = BTreeSet::new();
     for (i, a) in c.criteria.iter().enumerate() {
         for b in &c.criteria[i + 1..] {
             if a.level != b.level && same_conditions(&a.when, &b.when) {
+                same_as_another.insert(&a.id);
+                same_as_another.insert(&b.id);
                 out.push(
                     Diagnostic::error(
                         "classification-overlap",
@@ -137,7 +154,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
     // Shadowed: a criterion that never decides, because every combination it
     // matches is already a more severe level through another criterion.
-    for crit in &c.criteria {
+    // A criterion with the same conditions as another is already reported;
+    // that the milder one never decides follows from it.
+    for crit in c
+        .criteria
+        .iter()
+        .filter(|x| !same_as_another.contains(x.id.as_str()))
+    {
         let matches_any = outcomes
             .iter()
             .any(|(combo, _, _)| matches_combo(crit, combo));

@@ -27,70 +27,10 @@ use toml::Spanned;
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::policy::{FileId, Loaded, Span};
 
-/// Every rule id, with a one-line description, for `--help` and the docs.
-pub const RULES: &[(&str, &str)] = &[
-    ("io", "a file or folder cannot be read"),
-    (
-        "encoding",
-        "a file is not UTF-8 text, has a BOM, or is too large",
-    ),
-    ("parse", "a file is not valid TOML"),
-    (
-        "schema",
-        "unknown key, wrong type, missing field or file, bad value",
-    ),
-    ("duplicate-id", "two entries share an id, number or name"),
-    ("unknown-reference", "a reference names nothing that exists"),
-    (
-        "deadline-cycle",
-        "events are timed from each other in a loop",
-    ),
-    (
-        "deadline-order",
-        "a more severe level gets more time for the same event",
-    ),
-    (
-        "deadline-precedence",
-        "an event falls due before its prerequisite must be done",
-    ),
-    (
-        "classification-gap",
-        "some combination of answers gets no level",
-    ),
-    (
-        "classification-overlap",
-        "criteria conflict or one can never decide",
-    ),
-    (
-        "classification-monotonicity",
-        "a more severe answer gives a lower level",
-    ),
-    (
-        "level-unreachable",
-        "no combination of answers reaches a level",
-    ),
-    ("org-tree", "the organisation is not a single tree"),
-    (
-        "contact-format",
-        "a phone number, e-mail address or URL is malformed",
-    ),
-    (
-        "calendar",
-        "impossible dates, reports due before the drill, shares outside (0, 1]",
-    ),
-    (
-        "decision-tree",
-        "a tree has dead ends, cycles or unreachable nodes",
-    ),
-    (
-        "acknowledgement",
-        "a note acknowledges a problem that no longer occurs",
-    ),
-    (
-        "content-link",
-        "a chapter link or image uses a javascript:, data: or vbscript: URL",
-    ),
-];
+/// Every rule id, with its summary and help text: the registry lives with
+/// the diagnostics (so chapter and template rules are in it too); adding a
+/// rule is one line there and one row in docs/policy.md.
+pub use crate::diagnostics::rules::RULES;
 
 /// The outcome of checking: the diagnostics (sorted) and the index of ids
 /// that `ruleset` compiles from.

@@ -11,6 +11,10 @@ use crate::policy::Policy;
 pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnostic)> {
     let mut accepted = Vec::new();
     let Some(n) = &policy.notes else {
+        // notes.toml did not load (its error is reported): any warning
+        // might be one it acknowledges, so reporting them would only be
+        // noise caused by that error. They come back once the file loads.
+        out.retain(|d| d.severity == Severity::Error);
         return accepted;
     };
     for note in &n.value.inconsistency {

@@ -442,7 +442,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 source(f, &r.source, out);
             }
             if let Some(ack) = &i.acknowledges {
-                let rules: Vec<&str> = super::RULES.iter().map(|(id, _)| *id).collect();
+                let rules: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();
                 one_of(f, "rule id", &ack.rule, &rules, out);
             }
         }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::policy::{Policy, Span};
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
@@ -15,6 +15,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     for tree in &t.value.tree {
         let tid = tree.id.get_ref();
         let mut nodes: BTreeMap<&str, (usize, Span)> = BTreeMap::new();
+
         let mut outcomes: BTreeMap<&str, Span> = BTreeMap::new();
         for (id, what) in tree
             .node
@@ -34,6 +35,10 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        // Reachability follows every answer; once one is reported as broken
+        // (or an id is defined twice), "cannot be reached" would only repeat
+        // that error for everything behind it.
+        let before = out.len();
         for (i, n) in tree.node.iter().enumerate() {
             let span = span_of(f, &n.id);
             if let Some((_, first)) = nodes.get(n.id.get_ref().as_str()) {
@@ -101,17 +106,6 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let outcome_target = outcomes.clone();
         let mut outcome_edges: Vec<Vec<&str>> = vec![Vec::new(); tree.node.len()];
         for (i, n) in tree.node.iter().enumerate() {
-            if n.answer.len() < 2 {
-                out.push(
-                    Diagnostic::error(
-                        "decision-tree",
-                        format!("node `{}` offers fewer than two answers", n.id.get_ref()),
-                    )
-                    .at(span_of(f, &n.id), "a question needs a choice")
-                    .hint("add [[tree.node.answer]] entries, or turn the node into an outcome")
-                    .subject(n.id.get_ref().clone()),
-                );
-            }
             for a in &n.answer {
                 match (&a.next, &a.outcome) {
                     (Some(next), None) => match nodes.get(next.get_ref().as_str()) {
@@ -181,11 +175,25 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        let broken = out[before..].iter().any(|d| d.severity == Severity::Error);
+        for n in &tree.node {
+            if n.answer.len() < 2 {
+                out.push(
+                    Diagnostic::error(
+                        "decision-tree",
+                        format!("node `{}` offers fewer than two answers", n.id.get_ref()),
+                    )
+                    .at(span_of(f, &n.id), "a question needs a choice")
+                    .hint("add [[tree.node.answer]] entries, or turn the node into an outcome")
+                    .subject(n.id.get_ref().clone()),
+                );
+            }
+        }
+        if broken {
+            continue;
+        }
         // Reachability and cycles from the start node.
-        let mut reached = vec![false; tree.node.len()];
-        let mut state = vec![0u8; tree.node.len()]; // 0 new, 1 on stack, 2 done
-        let mut cycle_at: Option<usize> = None;
-        visit(start, &edges, &mut reached, &mut state, &mut cycle_at);
+        let (reached, cycle_at) = visit(start, &edges);
         if let Some(i) = cycle_at {
             let n = &tree.node[i];
             out.push(
@@ -195,8 +203,19 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     .subject(n.id.get_ref().clone()),
             );
         }
+        // Report where an unreachable part begins, not everything behind it:
+        // a node or outcome that only unreachable nodes lead to is fixed
+        // with them.
+        let mut led_to_by_unreachable = vec![false; tree.node.len()];
+        let mut outcome_behind: std::collections::BTreeSet<&str> = Default::default();
+        for i in (0..tree.node.len()).filter(|i| !reached[*i]) {
+            for &j in &edges[i] {
+                led_to_by_unreachable[j] = true;
+            }
+            outcome_behind.extend(outcome_edges[i].iter().copied());
+        }
         for (i, n) in tree.node.iter().enumerate() {
-            if !reached[i] {
+            if !reached[i] && !led_to_by_unreachable[i] {
                 out.push(
                     Diagnostic::error(
                         "decision-tree",
@@ -219,7 +238,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             .flat_map(|(_, targets)| targets.iter().copied())
             .collect();
         for (id, span) in &outcomes {
-            if !outcome_reached.contains(id) {
+            if !outcome_reached.contains(id) && !outcome_behind.contains(id) {
                 out.push(
                     Diagnostic::error(
                         "decision-tree",
@@ -234,21 +253,35 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn visit(
-    i: usize,
-    edges: &[Vec<usize>],
-    reached: &mut [bool],
-    state: &mut [u8],
-    cycle_at: &mut Option<usize>,
-) {
-    reached[i] = true;
-    state[i] = 1;
-    for &j in &edges[i] {
-        match state[j] {
-            0 => visit(j, edges, reached, state, cycle_at),
-            1 if cycle_at.is_none() => *cycle_at = Some(j),
-            _ => {}
+/// Depth-first walk from `start` without recursion (a generated tree may be
+/// deep): which nodes are reached, and the first node found again on the
+/// current path, if any.
+fn visit(start: usize, edges: &[Vec<usize>]) -> (Vec<bool>, Option<usize>) {
+    let mut reached = vec![false; edges.len()];
+    let mut on_path = vec![false; edges.len()];
+    let mut cycle_at = None;
+    // (node, index of the next edge to follow)
+    let mut stack = vec![(start, 0usize)];
+    reached[start] = true;
+    on_path[start] = true;
+    while let Some((i, next)) = stack.last_mut() {
+        let i = *i;
+        match edges[i].get(*next) {
+            Some(&j) => {
+                *next += 1;
+                if on_path[j] {
+                    cycle_at.get_or_insert(j);
+                } else if !reached[j] {
+                    reached[j] = true;
+                    on_path[j] = true;
+                    stack.push((j, 0));
+                }
+            }
+            None => {
+                on_path[i] = false;
+                stack.pop();
+            }
         }
     }
-    state[i] = 2;
+    (reached, cycle_at)
 }

@@ -6,12 +6,10 @@
 
 use std::fmt::Write as _;
 
-use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
-    Severity as MietteSeverity,
-};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity as MietteSeverity};
 
-use super::{Diagnostic, Severity};
+use super::snippet::{FileSource, Snippet};
+use super::{Diagnostic, Locator, Severity};
 use crate::policy::SourceMap;
 
 /// Renders every diagnostic, then a summary line. Never uses colour, so the
@@ -20,9 +18,10 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
         .with_width(100)
         .with_links(false);
+    let locator = Locator::new(sources);
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&render_one(d, sources, &handler));
+        out.push_str(&render_one(d, sources, &locator, &handler));
         out.push('\n');
     }
     let (errors, warnings) = super::counts(diagnostics);
@@ -44,8 +43,13 @@ pub fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHandler) -> String {
-    let loc = d.location(sources);
+fn render_one(
+    d: &Diagnostic,
+    sources: &SourceMap,
+    locator: &Locator,
+    handler: &GraphicalReportHandler,
+) -> String {
+    let loc = d.location_in(sources, locator);
     let mut header = format!("{}[{}]: {}", d.severity.as_str(), d.rule, d.message);
     let Some(span) = &d.span else {
         if let Some(file) = &loc.file {
@@ -57,7 +61,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
         header.push('\n');
         return header;
     };
-    let file = sources.get(span.file);
+    let (text, line_starts) = locator.file(span.file);
     let _ = write!(
         header,
         "\n  --> {}:{}:{}",
@@ -68,45 +72,42 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
 
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(d.label.clone()).filter(|l| !l.is_empty()),
-        clamp(span.range.clone(), file.text.len()),
+        clamp(span.range.clone(), text.len()),
     )];
     let mut elsewhere = Vec::new();
     for rel in &d.related {
         if rel.span.file == span.file {
             labels.push(LabeledSpan::new_with_span(
                 Some(rel.label.clone()),
-                clamp(rel.span.range.clone(), file.text.len()),
+                clamp(rel.span.range.clone(), text.len()),
             ));
         } else {
-            let other = sources.get(rel.span.file);
-            let (line, column) = other.line_col(rel.span.range.start);
+            let (line, column) = locator.line_col(&rel.span);
             elsewhere.push(format!(
                 "  note: {}:{}:{}: {}",
-                other.path.display(),
+                super::slash_path(&sources.get(rel.span.file).path),
                 line,
                 column,
                 rel.label
             ));
         }
     }
-    let mut diag = MietteDiagnostic::new(d.message.clone())
-        .with_severity(match d.severity {
+    let report = Snippet {
+        message: d.message.clone(),
+        severity: match d.severity {
             Severity::Error => MietteSeverity::Error,
             Severity::Warning => MietteSeverity::Warning,
-        })
-        .with_labels(labels);
-    if let Some(hint) = &d.hint {
-        diag = diag.with_help(hint.clone());
-    }
-    let report = Report::new(diag).with_source_code(
-        NamedSource::new(loc.file.clone().unwrap_or_default(), file.text.clone())
-            .with_language("toml"),
-    );
+        },
+        help: d.hint.clone(),
+        labels,
+        source: FileSource {
+            name: loc.file.clone().unwrap_or_default(),
+            text,
+            line_starts,
+        },
+    };
     let mut snippet = String::new();
-    if handler
-        .render_report(&mut snippet, report.as_ref())
-        .is_err()
-    {
+    if handler.render_report(&mut snippet, &report).is_err() {
         snippet = format!("  {}\n", d.message);
     }
     // miette repeats the message (wrapped when long) before the snippet; the
@@ -115,7 +116,27 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     let mut out = header;
     out.push('\n');
     for line in body {
-        out.push_str(line.trim_end());
+        match box_header(line) {
+            // miette counts the column of a box header in bytes; put the
+            // column every format reports (characters) there instead. The
+            // first box is at the diagnostic's own position; later boxes
+            // (related spans further away) are converted the same way.
+            Some((indent, line_no, byte_column)) => {
+                let column = line_starts
+                    .get(line_no.saturating_sub(1))
+                    .map(|start| {
+                        let end = text[*start..].find('\n').map_or(text.len(), |i| start + i);
+                        char_column(&text[*start..end], byte_column)
+                    })
+                    .unwrap_or(byte_column);
+                let _ = write!(
+                    out,
+                    "{indent}╭─[{}:{line_no}:{column}]",
+                    loc.file.as_deref().unwrap_or("")
+                );
+            }
+            None => out.push_str(line.trim_end()),
+        }
         out.push('\n');
     }
     for line in elsewhere {
@@ -125,8 +146,44 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, handler: &GraphicalReportHand
     out
 }
 
+/// Splits miette's `  ╭─[name:line:col]` into the indent, line and column.
+fn box_header(line: &str) -> Option<(&str, usize, usize)> {
+    let (indent, rest) = line.split_once("╭─[")?;
+    let inner = rest.trim_end().strip_suffix(']')?;
+    let (before, column) = inner.rsplit_once(':')?;
+    let (_, line_no) = before.rsplit_once(':')?;
+    Some((indent, line_no.parse().ok()?, column.parse().ok()?))
+}
+
+/// The 1-based character column of a 1-based byte column in one line; a
+/// `\r` is not counted, as in `SourceFile::line_col`.
+fn char_column(line: &str, byte_column: usize) -> usize {
+    let mut end = byte_column.saturating_sub(1).min(line.len());
+    while end > 0 && !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    line[..end].chars().filter(|c| *c != '\r').count() + 1
+}
+
 fn clamp(range: std::ops::Range<usize>, len: usize) -> (usize, usize) {
     let start = range.start.min(len);
     let end = range.end.clamp(start, len);
     (start, end - start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_headers_are_read_and_converted_to_characters() {
+        assert_eq!(
+            box_header("    ╭─[policy/levels.toml:11:138]"),
+            Some(("    ", 11, 138))
+        );
+        assert_eq!(box_header(" 11 │ text"), None);
+        // 發現 is two characters, six bytes: byte column 7 is character 3.
+        assert_eq!(char_column("發現x", 7), 3);
+        assert_eq!(char_column("ab", 1), 1);
+    }
 }

@@ -5,16 +5,17 @@
 
 use serde_json::{Value, json};
 
-use super::{Diagnostic, Severity};
-use crate::policy::SourceMap;
+use super::{Diagnostic, Locator, Severity};
+use crate::policy::{SourceMap, Span};
 
 /// `{"errors":N,"warnings":M,"diagnostics":[...]}`.
 pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let (errors, warnings) = super::counts(diagnostics);
+    let locator = Locator::new(sources);
     let items: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let loc = d.location(sources);
+            let loc = d.location_in(sources, &locator);
             let mut v = json!({
                 "rule": d.rule,
                 "severity": d.severity.as_str(),
@@ -43,15 +44,18 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     s
 }
 
-/// A SARIF 2.1.0 log with one run; columns count Unicode code points.
+/// A SARIF 2.1.0 log with one run. Columns count Unicode scalar values, like
+/// every other format, and the run says so (`columnKind`), so that no
+/// consumer has to guess the unit.
 pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut rules: Vec<&str> = diagnostics.iter().map(|d| d.rule).collect();
     rules.sort_unstable();
     rules.dedup();
+    let locator = Locator::new(sources);
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let loc = d.location(sources);
+            let loc = d.location_in(sources, &locator);
             let mut message = d.message.clone();
             if let Some(hint) = &d.hint {
                 message.push_str("\nhelp: ");
@@ -67,8 +71,8 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 if loc.line > 0 {
                     let mut region = json!({"startLine": loc.line, "startColumn": loc.column});
                     if let Some(span) = &d.span {
-                        let src = sources.get(span.file);
-                        let (end_line, end_column) = src.line_col(span.range.end);
+                        let end = Span::new(span.file, span.range.end..span.range.end);
+                        let (end_line, end_column) = locator.line_col(&end);
                         region["endLine"] = json!(end_line);
                         region["endColumn"] = json!(end_column);
                     }
@@ -89,7 +93,7 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             "tool": {"driver": {
                 "name": "handbook",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|r| json!({"id": r})).collect::<Vec<_>>(),
+                "rules": rules.iter().map(|r| sarif_rule(r)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
@@ -100,11 +104,25 @@ pub fn render_sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     s
 }
 
+/// A SARIF `reportingDescriptor`: the id, and the registry's summary and
+/// help where the rule is registered (every emitted rule is, by test).
+fn sarif_rule(id: &str) -> Value {
+    match super::rules::lookup(id) {
+        Some(rule) => json!({
+            "id": id,
+            "shortDescription": {"text": rule.summary},
+            "help": {"text": rule.help},
+        }),
+        None => json!({"id": id}),
+    }
+}
+
 /// `::error file=F,line=L,col=C,title=RULE::message` lines for GitHub Actions.
 pub fn render_github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let mut out = String::new();
+    let locator = Locator::new(sources);
     for d in diagnostics {
-        let loc = d.location(sources);
+        let loc = d.location_in(sources, &locator);
         let mut props = Vec::new();
         if let Some(file) = &loc.file {
             props.push(format!("file={}", escape_property(file)));

@@ -9,13 +9,16 @@
 mod human;
 pub use human::summary;
 mod machine;
+pub mod rules;
+mod snippet;
 
 pub use human::render_human;
 pub use machine::{render_github, render_json, render_sarif};
+pub use rules::{RULES, Rule};
 
 use std::path::PathBuf;
 
-use crate::policy::{SourceMap, Span};
+use crate::policy::{FileId, SourceMap, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -115,12 +118,23 @@ impl Diagnostic {
     /// The file, line and column this diagnostic points at, for sorting and
     /// for the machine formats. Paths use `/` on every platform.
     pub fn location(&self, sources: &SourceMap) -> Location {
+        self.located(sources, |span| {
+            sources.get(span.file).line_col(span.range.start)
+        })
+    }
+
+    /// Like [`Diagnostic::location`], through a [`Locator`]: for the
+    /// renderers and `sort`, which place many diagnostics in the same files.
+    pub fn location_in(&self, sources: &SourceMap, locator: &Locator) -> Location {
+        self.located(sources, |span| locator.line_col(span))
+    }
+
+    fn located(&self, sources: &SourceMap, line_col: impl Fn(&Span) -> (usize, usize)) -> Location {
         match &self.span {
             Some(span) => {
-                let file = sources.get(span.file);
-                let (line, column) = file.line_col(span.range.start);
+                let (line, column) = line_col(span);
                 Location {
-                    file: Some(slash_path(&file.path)),
+                    file: Some(slash_path(&sources.get(span.file).path)),
                     line,
                     column,
                 }
@@ -131,6 +145,55 @@ impl Diagnostic {
                 column: 0,
             },
         }
+    }
+}
+
+/// Where each line of every file starts, so that a position is found by a
+/// binary search instead of counting lines from the top of the file: with
+/// thousands of diagnostics in a large file, counting made rendering
+/// quadratic. Gives exactly the positions of `SourceFile::line_col`: lines
+/// end at `\n`, columns count characters, a `\r` is not counted.
+pub struct Locator<'s> {
+    files: Vec<(&'s str, Vec<usize>)>,
+}
+
+impl<'s> Locator<'s> {
+    pub fn new(sources: &'s SourceMap) -> Self {
+        let files = sources
+            .files()
+            .map(|(_, f)| {
+                let text = f.text.as_str();
+                let starts = std::iter::once(0)
+                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect();
+                (text, starts)
+            })
+            .collect();
+        Locator { files }
+    }
+
+    /// The text of a file and the byte offset where each of its lines starts.
+    pub fn file(&self, file: FileId) -> (&'s str, &[usize]) {
+        let (text, starts) = &self.files[file.0];
+        (text, starts)
+    }
+
+    /// 1-based line and column (in characters) of where a span starts.
+    pub fn line_col(&self, span: &Span) -> (usize, usize) {
+        let (text, starts) = self.file(span.file);
+        let mut offset = span.range.start.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // The last line starting at or before the offset.
+        let line = starts.partition_point(|s| *s <= offset);
+        let line_start = starts[line.saturating_sub(1)];
+        let column = text[line_start..offset]
+            .chars()
+            .filter(|c| *c != '\r')
+            .count()
+            + 1;
+        (line, column)
     }
 }
 
@@ -150,6 +213,26 @@ fn slash_path(path: &std::path::Path) -> String {
         .join("/")
 }
 
+/// A string as a TOML basic string (`"1h"`), the way a policy editor wrote
+/// it. Messages quote values like this, never as Rust `Debug` output.
+pub fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Counts of a run's diagnostics by severity.
 pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics
@@ -163,8 +246,37 @@ pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
 /// then rule. Sorting here keeps every output format deterministic no matter
 /// in which order rules ran.
 pub fn sort(diagnostics: &mut [Diagnostic], sources: &SourceMap) {
+    let locator = Locator::new(sources);
     diagnostics.sort_by_cached_key(|d| {
-        let loc = d.location(sources);
+        let loc = d.location_in(sources, &locator);
         (loc, d.rule, d.message.clone())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locator_agrees_with_line_col_everywhere() {
+        let mut sources = SourceMap::default();
+        let text = "a = 1\r\n名稱 = \"資安\" x\n\n\rz\r\nlast";
+        let file = sources.add("x.toml".into(), text.to_owned());
+        let locator = Locator::new(&sources);
+        for offset in 0..=text.len() + 2 {
+            let span = Span::new(file, offset..offset);
+            assert_eq!(
+                locator.line_col(&span),
+                sources.get(file).line_col(offset),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn strings_are_quoted_as_toml() {
+        assert_eq!(toml_string("1h"), r#""1h""#);
+        assert_eq!(toml_string("a \"b\"\\\n"), r#""a \"b\"\\\n""#);
+        assert_eq!(toml_string("資安\u{7}"), r#""資安\u0007""#);
+    }
 }

@@ -72,6 +72,25 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
+/// Encoding problems in words, for messages about any file (policy or
+/// chapter): never the Rust names of the variants.
+impl std::fmt::Display for EncodingProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EncodingProblem::TooLarge { bytes } => {
+                write!(
+                    f,
+                    "file is {bytes} bytes; at most {MAX_FILE_BYTES} bytes are read"
+                )
+            }
+            EncodingProblem::ByteOrderMark => write!(f, "file starts with a UTF-8 byte-order mark"),
+            EncodingProblem::NotUtf8 { offset } => {
+                write!(f, "file is not valid UTF-8 (bad byte at offset {offset})")
+            }
+        }
+    }
+}
+
 /// Loads `<root>/policy/`.
 pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     let dir = root.join("policy");
@@ -259,7 +278,7 @@ const MAX_RECOVERIES: usize = 50;
 fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     let syntax_ok = text.parse::<toml::Table>().is_ok();
     let span = e.span().unwrap_or(0..0);
-    let message = e.message().trim().to_owned();
+    let message = toml_words(e.message().trim());
     let first_line = message.lines().next().unwrap_or("").to_owned();
     if !syntax_ok {
         return Diagnostic::error("parse", format!("invalid TOML: {first_line}"))
@@ -288,4 +307,33 @@ fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::error("schema", first_line)
         .at(Span::new(file, span), label)
         .hint(hint)
+}
+
+/// serde names the expected type the Rust way (`expected i64`, `expected a
+/// sequence`); a policy editor reads TOML, so say it in TOML's words.
+fn toml_words(message: &str) -> String {
+    let mut out = message.to_owned();
+    for rust in ["i64", "i32", "u64", "u32", "u16", "u8", "usize"] {
+        out = out.replace(&format!("expected {rust}"), "expected an integer");
+    }
+    out.replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table")
+        .replace("expected a borrowed string", "expected a string")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_type_names_become_toml_words() {
+        assert_eq!(
+            toml_words("invalid type: string \"2\", expected i64"),
+            "invalid type: string \"2\", expected an integer"
+        );
+        assert_eq!(
+            toml_words("invalid type: integer `1`, expected a sequence"),
+            "invalid type: integer `1`, expected an array"
+        );
+    }
 }

@@ -161,6 +161,16 @@ impl Classifier {
         }
     }
 
+    /// How many full combinations of answers there are, or `None` when the
+    /// count does not even fit in a `u128` (more than about 128 yes/no
+    /// questions). Counted with checked arithmetic: 70 yes/no questions are
+    /// 2^70 combinations, which overflows a `usize`.
+    pub fn combination_count(&self) -> Option<u128> {
+        self.questions.iter().try_fold(1u128, |count, q| {
+            count.checked_mul(u128::try_from(q.answers.len()).ok()?)
+        })
+    }
+
     /// Every full combination of answers, in a fixed order.
     pub fn combinations(&self) -> Combinations<'_> {
         Combinations {
@@ -390,5 +400,22 @@ mod tests {
             seen += 1;
         }
         assert_eq!(seen, 6);
+    }
+
+    #[test]
+    fn counts_combinations_without_overflow() {
+        assert_eq!(sample().combination_count(), Some(6));
+        let yes_no = |i: usize| QuestionSpec {
+            id: format!("q{i}"),
+            answers: vec!["yes".into(), "no".into()],
+            nothing: vec![false, true],
+        };
+        let many = |n: usize| Classifier {
+            questions: (0..n).map(yes_no).collect(),
+            criteria: Vec::new(),
+        };
+        // 2^70 does not fit a u64; it must be counted, not wrapped.
+        assert_eq!(many(70).combination_count(), Some(1u128 << 70));
+        assert_eq!(many(128).combination_count(), None);
     }
 }

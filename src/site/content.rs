@@ -78,7 +78,7 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
                 out.push(
                     Diagnostic::error(
                         "encoding",
-                        format!("{} is not usable text: {problem:?}", rel.display()),
+                        format!("{} is not usable text: {problem}", rel.display()),
                     )
                     .in_file(rel)
                     .hint("save the chapter as UTF-8 without BOM"),
@@ -226,6 +226,16 @@ impl ArgValue {
         }
     }
 
+    /// The value as written in TOML (`1`, `"1h"`), for messages; an
+    /// argument that is not there shows as `(none)`.
+    fn show(value: Option<&ArgValue>) -> String {
+        match value {
+            Some(ArgValue::Str(s)) => crate::diagnostics::toml_string(s),
+            Some(ArgValue::Int(i)) => i.to_string(),
+            None => "(none)".to_owned(),
+        }
+    }
+
     fn as_int(&self) -> Option<i64> {
         match self {
             ArgValue::Int(i) => Some(*i),
@@ -335,13 +345,25 @@ pub fn check(
 ) {
     // Which levels each event has a time for, so that `within` never
     // expands to nothing.
-    let event_levels: std::collections::BTreeMap<String, Vec<u8>> = policy
+    // The levels an event lists count even when a duration is malformed:
+    // that is a `schema` error of its own, not a missing time limit.
+    let event_levels: std::collections::BTreeMap<String, Vec<i64>> = policy
         .deadlines
         .as_ref()
         .map(|d| {
-            crate::ruleset::event_specs(&d.value)
-                .into_iter()
-                .map(|e| (e.id, e.within.keys().copied().collect()))
+            d.value
+                .event
+                .iter()
+                .map(|e| {
+                    let levels = match e.within.as_ref().map(|w| w.get_ref()) {
+                        Some(crate::policy::Within::Every(_)) => (1..=4).collect(),
+                        Some(crate::policy::Within::PerLevel(map)) => {
+                            map.keys().filter_map(|l| l.parse().ok()).collect()
+                        }
+                        None => Vec::new(),
+                    };
+                    (e.id.get_ref().clone(), levels)
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -416,7 +438,8 @@ pub fn check(
             // A policy file that failed to load has its own error; checking
             // shortcodes against its (missing) ids would bury it.
             let source_loaded = match sc.name.as_str() {
-                "within" | "event" => policy.deadlines.is_some(),
+                "within" => policy.deadlines.is_some() && policy.levels.is_some(),
+                "event" => policy.deadlines.is_some(),
                 "level" => policy.levels.is_some(),
                 "contact" | "hours" => policy.contacts.is_some(),
                 "unit" => policy.organisation.is_some(),
@@ -434,13 +457,13 @@ pub fn check(
                     Some(("event".into(), arg("event").into()))
                 }
                 "within" if !level_ok("level") => {
-                    Some(("level".into(), format!("{:?}", sc.args.get("level"))))
+                    Some(("level".into(), ArgValue::show(sc.args.get("level"))))
                 }
                 "event" if !ix.events.contains(arg("id")) => {
                     Some(("event".into(), arg("id").into()))
                 }
                 "level" if !level_ok("id") => {
-                    Some(("level".into(), format!("{:?}", sc.args.get("id"))))
+                    Some(("level".into(), ArgValue::show(sc.args.get("id"))))
                 }
                 "contact" if !ix.contacts.contains(arg("id")) => {
                     Some(("contact".into(), arg("id").into()))
@@ -483,7 +506,7 @@ pub fn check(
                 let level = sc.args.get("level").and_then(ArgValue::as_int).unwrap_or(0);
                 let has = event_levels
                     .get(arg("event"))
-                    .is_some_and(|levels| levels.iter().any(|l| i64::from(*l) == level));
+                    .is_some_and(|levels| levels.contains(&level));
                 if !has && event_levels.contains_key(arg("event")) {
                     out.push(
                         Diagnostic::error(
