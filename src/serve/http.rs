@@ -444,6 +444,40 @@ mod tests {
     }
 
     #[test]
+    fn a_write_that_makes_no_progress_fails_after_the_limit() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let addr = listener.local_addr().expect("addr");
+            let client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+            // The peer is accepted and then never read from.
+            let (_peer, _) = listener.accept().await.expect("accept");
+            let limit = Duration::from_millis(200);
+            let mut guarded = WriteDeadline::new(client, limit);
+            let chunk = vec![0u8; 64 * 1024];
+            let started = std::time::Instant::now();
+            let mut written = 0usize;
+            let error = loop {
+                let poll = std::future::poll_fn(|cx| Pin::new(&mut guarded).poll_write(cx, &chunk));
+                match tokio::time::timeout(Duration::from_secs(20), poll).await {
+                    Ok(Ok(n)) => written += n,
+                    Ok(Err(e)) => break e,
+                    Err(_) => panic!("write neither progressed nor failed"),
+                }
+            };
+            assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+            assert!(written > 0, "the buffers took something first");
+            assert!(started.elapsed() >= limit);
+        });
+    }
+
+    #[test]
     fn sse_frames_carry_every_line() {
         assert_eq!(&sse_frame("reload", "")[..], b"event: reload\ndata: \n\n");
         assert_eq!(
