@@ -158,6 +158,30 @@ impl Body for EventStream {
     }
 }
 
+/// Feeds one subscriber's queue with every new event (the latest, when
+/// several came while it was busy) and a heartbeat, until the connection
+/// goes away. Never waits for the subscriber: one whose queue is full is
+/// not reading, and is dropped (a page that was only slow reconnects).
+async fn follow(mut events: watch::Receiver<Bytes>, tx: mpsc::Sender<Bytes>, heartbeat: Duration) {
+    let mut beat = tokio::time::interval(heartbeat);
+    beat.tick().await;
+    loop {
+        let frame = tokio::select! {
+            changed = events.changed() => {
+                if changed.is_err() {
+                    break;
+                }
+                events.borrow_and_update().clone()
+            }
+            _ = beat.tick() => Bytes::from_static(b": ping\n\n"),
+            _ = tx.closed() => break,
+        };
+        if tx.try_send(frame).is_err() {
+            break;
+        }
+    }
+}
+
 impl App {
     fn status(&self) -> Response<ResponseBody> {
         let Ok(s) = self.state.read() else {
@@ -195,28 +219,7 @@ impl App {
         if tx.try_send(Bytes::from(hello)).is_err() {
             return plain(StatusCode::SERVICE_UNAVAILABLE, "no reload stream\n");
         }
-        tokio::spawn(async move {
-            let mut heartbeat = tokio::time::interval(HEARTBEAT);
-            heartbeat.tick().await;
-            loop {
-                let frame = tokio::select! {
-                    changed = events.changed() => {
-                        if changed.is_err() {
-                            break;
-                        }
-                        events.borrow_and_update().clone()
-                    }
-                    _ = heartbeat.tick() => Bytes::from_static(b": ping\n\n"),
-                    _ = tx.closed() => break,
-                };
-                // Never wait for a subscriber: one that has a full queue is
-                // not reading, and is dropped (the page reconnects if it
-                // was only slow).
-                if tx.try_send(frame).is_err() {
-                    break;
-                }
-            }
-        });
+        tokio::spawn(follow(events, tx, HEARTBEAT));
         let mut response = Response::new(EventStream(rx).boxed());
         let headers = response.headers_mut();
         headers.insert(
@@ -474,6 +477,34 @@ mod tests {
             assert_eq!(error.kind(), io::ErrorKind::TimedOut);
             assert!(written > 0, "the buffers took something first");
             assert!(started.elapsed() >= limit);
+        });
+    }
+
+    #[test]
+    fn a_subscriber_that_does_not_read_is_dropped_and_holds_nobody_up() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let (events, rx_events) = watch::channel(Bytes::new());
+            let (tx, mut queue) = mpsc::channel(SUBSCRIBER_QUEUE);
+            let follower = tokio::spawn(follow(rx_events, tx, Duration::from_secs(3600)));
+            // Nobody reads `queue`; the sender never waits.
+            for i in 0..SUBSCRIBER_QUEUE + 5 {
+                events.send_replace(sse_frame("reload", &i.to_string()));
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            tokio::time::timeout(Duration::from_secs(5), follower)
+                .await
+                .expect("the follower gave up on the full queue")
+                .expect("no panic");
+            let mut queued = Vec::new();
+            while let Some(frame) = queue.recv().await {
+                queued.push(frame);
+            }
+            assert_eq!(queued.len(), SUBSCRIBER_QUEUE, "bounded, then closed");
+            assert_eq!(queued[0], sse_frame("reload", "0"));
         });
     }
 
