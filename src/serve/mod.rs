@@ -122,8 +122,15 @@ impl Server {
     }
 
     /// Stops serving and watching: closes the listener and every
-    /// connection, and waits for the rebuild thread.
-    pub fn stop(mut self) {
+    /// connection, and waits for the rebuild thread. Dropping the server
+    /// does the same.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = self.stop_http.send(true);
         if let Some(runtime) = self.runtime.take() {
@@ -140,6 +147,7 @@ impl Server {
 pub enum ServeError {
     Root(PathBuf, std::io::Error),
     Bind(String),
+    Runtime(std::io::Error),
     Watch(notify::Error),
 }
 
@@ -150,6 +158,7 @@ impl std::fmt::Display for ServeError {
                 write!(f, "cannot open the project {}: {e}", root.display())
             }
             ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
+            ServeError::Runtime(e) => write!(f, "cannot start the server threads: {e}"),
             ServeError::Watch(e) => write!(f, "cannot watch the project: {e}"),
         }
     }
@@ -167,6 +176,28 @@ pub fn start(
         .root
         .canonicalize()
         .map_err(|e| ServeError::Root(opts.root.clone(), e))?;
+    // Listen first: a port in use is reported at once, not after a build.
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("handbook-serve")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let listener = {
+        let _context = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Bind(e.to_string()))?
+    };
+    // Watch before the first build, so a save during it is not lost.
+    let watcher = watch::ProjectWatcher::start(&root).map_err(ServeError::Watch)?;
     let mut builder = Builder {
         root: root.clone(),
         year: site::default_year(),
@@ -199,26 +230,6 @@ pub fn start(
         problems,
         ..SiteState::default()
     }));
-    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
-        .map_err(|e| ServeError::Bind(e.to_string()))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| ServeError::Bind(e.to_string()))?;
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| ServeError::Bind(e.to_string()))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("handbook-serve")
-        .enable_io()
-        .enable_time()
-        .build()
-        .map_err(|e| ServeError::Bind(e.to_string()))?;
-    let listener = {
-        let _context = runtime.enter();
-        tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Bind(e.to_string()))?
-    };
-    let watcher = watch::ProjectWatcher::start(&root).map_err(ServeError::Watch)?;
     let (events, events_rx) = tokio::sync::watch::channel(bytes::Bytes::new());
     let (stop_http, stop_rx) = tokio::sync::watch::channel(false);
     let app = Arc::new(http::App {
