@@ -573,3 +573,26 @@ fn five_hundred_reload_subscribers_and_page_requests_are_served() {
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("五百個頁面同時開著"));
 }
+
+#[test]
+fn a_save_that_crashes_the_build_is_reported_and_the_server_goes_on() {
+    let s = start();
+    let mut events = Events::open(s.port);
+    // A diagnostic far right on a very long line has made the diagnostics
+    // renderer panic; whatever the pipeline does with it, `serve` must
+    // report the save and keep rebuilding.
+    let chapter = s.root.join("content/first-hour.md");
+    let good = std::fs::read_to_string(&chapter).expect("read");
+    let long_line = format!("{} {{{{ nope() }}}}\n", "a".repeat(70_000));
+    std::fs::write(&chapter, format!("{good}\n\n{long_line}")).expect("write");
+    let shown = events.wait_for("event: diagnostics", Duration::from_secs(10));
+    assert!(!shown.trim().is_empty(), "the failure is described");
+    let (status, _, _) = get(s.port, "/chapters/first-hour.html");
+    assert_eq!(status, 200, "the last good page is still served");
+    assert_eq!(status_json(s.port)["ok"], false);
+
+    std::fs::write(&chapter, format!("{good}\n\n修好了。\n")).expect("write");
+    events.wait_for("event: reload", Duration::from_secs(10));
+    wait_for_page(&s, "/chapters/first-hour.html", "修好了");
+    assert_eq!(status_json(s.port)["ok"], true);
+}

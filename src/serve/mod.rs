@@ -69,9 +69,32 @@ struct Builder {
 }
 
 impl Builder {
+    /// [`Builder::render`], surviving a panic anywhere in the pipeline: the
+    /// server keeps the last good site and reports the failure like any
+    /// other, instead of losing its rebuild thread (and so every later
+    /// save). What was kept may be half-updated, so it is dropped.
+    fn build(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render(theme_changed)))
+        {
+            Ok(result) => result,
+            Err(payload) => {
+                self.theme = None;
+                self.cache.clear();
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown cause".into());
+                Err(format!(
+                    "error: internal error while building the site: {what}\n  help: this is a bug in handbook; the last save triggered it\n"
+                ))
+            }
+        }
+    }
+
     /// Renders the site; on failure returns the diagnostics as `check`
     /// prints them.
-    fn build(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
+    fn render(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
         if theme_changed || self.theme.is_none() {
             self.cache.clear();
             self.theme = None;
