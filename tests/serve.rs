@@ -515,6 +515,11 @@ fn template_edits_reload_pages_under_root_dot() {
 }
 
 #[test]
+fn template_edits_reload_pages_under_a_relative_root() {
+    theme_edits_reach_open_pages(RootArg::Relative);
+}
+
+#[test]
 fn template_edits_reload_pages_through_a_symlinked_root() {
     theme_edits_reach_open_pages(RootArg::Symlink);
 }

@@ -30,7 +30,7 @@ pub fn start() -> Served {
     start_with(|_| {})
 }
 
-/// How the test names the project to `serve`: the three spellings of
+/// How the test names the project to `serve`: spellings of
 /// `--root` that must behave the same.
 #[derive(Clone, Copy)]
 pub enum RootArg {
@@ -38,6 +38,8 @@ pub enum RootArg {
     Absolute,
     /// `--root .`, run inside the project (the default editors use).
     Dot,
+    /// `--root project`, run beside it.
+    Relative,
     /// `--root link`, run beside it, where `link` is a symlink to the project.
     Symlink,
 }
@@ -64,6 +66,9 @@ pub fn launch(prepare: impl FnOnce(&Path), root_arg: RootArg) -> Served {
         }
         RootArg::Dot => {
             command.arg(".").current_dir(&root);
+        }
+        RootArg::Relative => {
+            command.arg("project").current_dir(tmp.path());
         }
         RootArg::Symlink => {
             symlink_dir(&root, &tmp.path().join("link"));
