@@ -34,7 +34,11 @@ fn measure(name: &str, root: &Path, chapter: &Path) {
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut stream = TcpStream::connect(server.addr()).expect("connect");
-    write!(stream, "GET /__handbook/events HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    write!(
+        stream,
+        "GET /__handbook/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .expect("send");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");

@@ -1,24 +1,32 @@
 //! Stage 5: `handbook serve`, a live preview for policy editors.
 //!
 //! The server renders the site into memory and answers from that map only
-//! (see [`paths`]); a watcher rebuilds on every saved change to `policy/`,
-//! `content/` and the theme, re-rendering only pages whose data changed (the
-//! [`RenderCache`]), and open pages reload through Server-Sent Events. A
-//! change that breaks the policy, a chapter or a template keeps the last good
-//! site and shows the diagnostics on every open page and in the terminal.
+//! (see [`paths`]); a watcher ([`watch`]) rebuilds on every saved change to
+//! `policy/`, `content/`, `templates/`, `static/` and `themes/`, re-rendering
+//! only pages whose data changed (the [`RenderCache`]), and open pages reload
+//! through Server-Sent Events ([`http`]: hyper on tokio, one task per
+//! connection). A change that breaks the policy, a chapter or a template
+//! keeps the last good site and shows the diagnostics on every open page and
+//! in the terminal.
+//!
+//! Threads: the rebuild loop is one plain thread (building is CPU work); it
+//! swaps the site under a lock held only for the swap, and publishes each
+//! outcome with one non-blocking send. The HTTP side never waits for it.
 //! The server never writes a file: not into the project, not into `public/`.
 
+mod http;
 pub mod paths;
 mod watch;
 
+pub use http::host_allowed;
+pub use watch::{ChangeKind, classify, is_temp_file};
+
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-
-use serde_json::json;
 
 use crate::diagnostics;
 use crate::site::cache::{RenderCache, RenderStats};
@@ -52,8 +60,6 @@ struct SiteState {
     last: Rebuild,
 }
 
-type Subscribers = Arc<Mutex<Vec<Box<dyn Write + Send>>>>;
-
 /// Rebuilds with what it kept from the last time.
 struct Builder {
     root: PathBuf,
@@ -63,9 +69,32 @@ struct Builder {
 }
 
 impl Builder {
+    /// [`Builder::render`], surviving a panic anywhere in the pipeline: the
+    /// server keeps the last good site and reports the failure like any
+    /// other, instead of losing its rebuild thread (and so every later
+    /// save). What was kept may be half-updated, so it is dropped.
+    fn build(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render(theme_changed)))
+        {
+            Ok(result) => result,
+            Err(payload) => {
+                self.theme = None;
+                self.cache.clear();
+                let what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown cause".into());
+                Err(format!(
+                    "error: internal error while building the site: {what}\n  help: this is a bug in handbook; the last save triggered it\n"
+                ))
+            }
+        }
+    }
+
     /// Renders the site; on failure returns the diagnostics as `check`
     /// prints them.
-    fn build(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
+    fn render(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
         if theme_changed || self.theme.is_none() {
             self.cache.clear();
             self.theme = None;
@@ -100,9 +129,9 @@ pub struct Server {
     addr: SocketAddr,
     state: Arc<RwLock<SiteState>>,
     stop: Arc<AtomicBool>,
-    http: Arc<tiny_http::Server>,
-    threads: Vec<std::thread::JoinHandle<()>>,
-    _watcher: notify::RecommendedWatcher,
+    stop_http: tokio::sync::watch::Sender<bool>,
+    runtime: Option<tokio::runtime::Runtime>,
+    rebuilder: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
@@ -115,11 +144,22 @@ impl Server {
         self.state.read().map(|s| s.rebuilds).unwrap_or(0)
     }
 
-    /// Stops serving and watching, and waits for the threads.
-    pub fn stop(mut self) {
+    /// Stops serving and watching: closes the listener and every
+    /// connection, and waits for the rebuild thread. Dropping the server
+    /// does the same.
+    pub fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        self.http.unblock();
-        for t in self.threads.drain(..) {
+        let _ = self.stop_http.send(true);
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_millis(500));
+        }
+        if let Some(t) = self.rebuilder.take() {
             let _ = t.join();
         }
     }
@@ -128,14 +168,20 @@ impl Server {
 /// Why the server could not start.
 #[derive(Debug)]
 pub enum ServeError {
+    Root(PathBuf, std::io::Error),
     Bind(String),
+    Runtime(std::io::Error),
     Watch(notify::Error),
 }
 
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ServeError::Root(root, e) => {
+                write!(f, "cannot open the project {}: {e}", root.display())
+            }
             ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
+            ServeError::Runtime(e) => write!(f, "cannot start the server threads: {e}"),
             ServeError::Watch(e) => write!(f, "cannot watch the project: {e}"),
         }
     }
@@ -147,8 +193,36 @@ pub fn start(
     opts: &ServeOptions,
     log: Box<dyn Fn(&str) + Send + Sync>,
 ) -> Result<Server, ServeError> {
+    // One absolute, symlink-free root for building and for classifying the
+    // watcher's paths, whatever `--root` looked like (`.`, relative, a link).
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| ServeError::Root(opts.root.clone(), e))?;
+    // Listen first: a port in use is reported at once, not after a build.
+    let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| ServeError::Bind(e.to_string()))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("handbook-serve")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let listener = {
+        let _context = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(|e| ServeError::Bind(e.to_string()))?
+    };
+    // Watch before the first build, so a save during it is not lost.
+    let watcher = watch::ProjectWatcher::start(&root).map_err(ServeError::Watch)?;
     let mut builder = Builder {
-        root: opts.root.clone(),
+        root: root.clone(),
         year: site::default_year(),
         theme: None,
         cache: RenderCache::default(),
@@ -179,278 +253,89 @@ pub fn start(
         problems,
         ..SiteState::default()
     }));
-    let http = Arc::new(
-        tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
-            .map_err(|e| ServeError::Bind(e.to_string()))?,
-    );
-    let addr = http
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| ServeError::Bind("not an IP address".into()))?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let subscribers: Subscribers = Arc::new(Mutex::new(Vec::new()));
+    let (events, events_rx) = tokio::sync::watch::channel(bytes::Bytes::new());
+    let (stop_http, stop_rx) = tokio::sync::watch::channel(false);
+    let app = Arc::new(http::App {
+        state: state.clone(),
+        events: events_rx,
+        bound: addr,
+    });
+    runtime.spawn(http::serve(listener, app, stop_rx));
 
-    let (changes, watcher) = watch::watch(&opts.root).map_err(ServeError::Watch)?;
-    let mut threads = Vec::new();
-    {
-        let (state, stop, subscribers, root) = (
-            state.clone(),
-            stop.clone(),
-            subscribers.clone(),
-            opts.root.clone(),
-        );
-        threads.push(std::thread::spawn(move || {
-            while let Some(batch) = watch::next_batch(&changes, &stop) {
-                let theme_changed = batch.iter().any(|p| is_theme(&root, p));
-                let changed: Vec<String> = batch
-                    .iter()
-                    .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
-                    .collect();
-                let start = Instant::now();
-                let result = builder.build(theme_changed);
-                let elapsed = start.elapsed();
-                let Ok(mut s) = state.write() else { break };
-                s.rebuilds += 1;
-                match result {
-                    Ok((files, stats)) => {
-                        s.files = Arc::new(files);
-                        s.problems = None;
-                        s.generation += 1;
-                        s.last = Rebuild {
-                            changed: changed.clone(),
-                            stats,
-                            elapsed,
-                            ok: true,
-                        };
-                        drop(s);
-                        broadcast(&subscribers, "reload", "");
-                        log(&format!(
-                            "rebuilt in {:.1} ms: {} pages rendered, {} reused ({})",
-                            elapsed.as_secs_f64() * 1000.0,
-                            stats.pages_rendered,
-                            stats.pages_reused,
-                            changed.join(", ")
-                        ));
-                    }
-                    Err(text) => {
-                        s.problems = Some(text.clone());
-                        s.last = Rebuild {
-                            changed: changed.clone(),
-                            stats: RenderStats::default(),
-                            elapsed,
-                            ok: false,
-                        };
-                        drop(s);
-                        broadcast(&subscribers, "diagnostics", &text);
-                        log(&format!(
-                            "{text}still serving the last good site ({})",
-                            changed.join(", ")
-                        ));
-                    }
-                }
-            }
-        }));
-    }
-    for _ in 0..4 {
-        let (http, state, stop, subscribers) = (
-            http.clone(),
-            state.clone(),
-            stop.clone(),
-            subscribers.clone(),
-        );
-        threads.push(std::thread::spawn(move || {
-            while !stop.load(Ordering::SeqCst) {
-                match http.recv_timeout(Duration::from_millis(200)) {
-                    Ok(Some(request)) => respond(request, &state, &subscribers),
-                    Ok(None) => {}
-                    Err(_) => break,
-                }
-            }
-        }));
-    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let rebuilder = {
+        let (state, stop) = (state.clone(), stop.clone());
+        std::thread::spawn(move || rebuild_loop(builder, watcher, &state, &events, &stop, &*log))
+    };
     Ok(Server {
         addr,
         state,
         stop,
-        http,
-        threads,
-        _watcher: watcher,
+        stop_http,
+        runtime: Some(runtime),
+        rebuilder: Some(rebuilder),
     })
 }
 
-fn is_theme(root: &Path, p: &Path) -> bool {
-    ["themes", "templates", "static"]
-        .iter()
-        .any(|d| p.starts_with(root.join(d)))
-}
-
-fn broadcast(subscribers: &Subscribers, event: &str, data: &str) {
-    let mut message = format!("event: {event}\n");
-    for line in data.lines() {
-        message.push_str("data: ");
-        message.push_str(line);
-        message.push('\n');
-    }
-    if data.is_empty() {
-        message.push_str("data: \n");
-    }
-    message.push('\n');
-    if let Ok(mut subs) = subscribers.lock() {
-        subs.retain_mut(|w| {
-            w.write_all(message.as_bytes())
-                .and_then(|_| w.flush())
-                .is_ok()
-        });
-    }
-}
-
-const RELOAD_JS: &str = include_str!("reload.js");
-
-fn header(name: &str, value: &str) -> Option<tiny_http::Header> {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
-fn send(request: tiny_http::Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let mut response = tiny_http::Response::from_data(body).with_status_code(status);
-    for h in [
-        header("Content-Type", content_type),
-        header("Cache-Control", "no-store"),
-        header("X-Content-Type-Options", "nosniff"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
-}
-
-fn inject_reload(html: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(html);
-    let tag = "<script src=\"/__handbook/reload.js\"></script>";
-    match text.rfind("</body>") {
-        Some(i) => format!("{}{tag}\n{}", &text[..i], &text[i..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
-}
-
-fn respond(request: tiny_http::Request, state: &RwLock<SiteState>, subscribers: &Subscribers) {
-    if !matches!(
-        request.method(),
-        tiny_http::Method::Get | tiny_http::Method::Head
-    ) {
-        return send(
-            request,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n".to_vec(),
-        );
-    }
-    let url = request.url().to_owned();
-    match url.split('?').next().unwrap_or("") {
-        "/__handbook/reload.js" => {
-            return send(
-                request,
-                200,
-                "text/javascript; charset=utf-8",
-                RELOAD_JS.as_bytes().to_vec(),
-            );
+/// Rebuilds on every batch of changes and publishes the outcome. Publishing
+/// is one non-blocking `watch` send: no subscriber can hold this loop up.
+fn rebuild_loop(
+    mut builder: Builder,
+    mut watcher: watch::ProjectWatcher,
+    state: &RwLock<SiteState>,
+    events: &tokio::sync::watch::Sender<bytes::Bytes>,
+    stop: &AtomicBool,
+    log: &(dyn Fn(&str) + Send + Sync),
+) {
+    while let Some(batch) = watcher.next_batch(stop) {
+        if batch.iter().any(watch::Change::is_input_folder)
+            && let Err(e) = watcher.cover()
+        {
+            log(&format!("warning: cannot watch a new folder: {e}"));
         }
-        "/__handbook/status" => {
-            let body = state
-                .read()
-                .map(|s| {
-                    json!({
-                        "ok": s.problems.is_none(),
-                        "diagnostics": s.problems,
-                        "generation": s.generation,
-                        "rebuilds": s.rebuilds,
-                        "last": {
-                            "ok": s.last.ok,
-                            "changed": s.last.changed,
-                            "pages_rendered": s.last.stats.pages_rendered,
-                            "pages_reused": s.last.stats.pages_reused,
-                            "elapsed_ms": s.last.elapsed.as_secs_f64() * 1000.0,
-                        },
-                    })
-                    .to_string()
-                })
-                .unwrap_or_default();
-            return send(
-                request,
-                200,
-                "application/json; charset=utf-8",
-                body.into_bytes(),
-            );
-        }
-        "/__handbook/events" => {
-            let problems = state.read().ok().and_then(|s| s.problems.clone());
-            let mut writer = request.into_writer();
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-            let mut hello = String::from(": connected\n\n");
-            if let Some(p) = problems {
-                hello.push_str("event: diagnostics\n");
-                for line in p.lines() {
-                    hello.push_str("data: ");
-                    hello.push_str(line);
-                    hello.push('\n');
-                }
-                hello.push('\n');
+        let theme_changed = batch.iter().any(|c| c.kind.touches_theme());
+        let changed: Vec<String> = batch.iter().map(|c| c.path.display().to_string()).collect();
+        let start = Instant::now();
+        let result = builder.build(theme_changed);
+        let elapsed = start.elapsed();
+        let Ok(mut s) = state.write() else { break };
+        s.rebuilds += 1;
+        match result {
+            Ok((files, stats)) => {
+                s.files = Arc::new(files);
+                s.problems = None;
+                s.generation += 1;
+                s.last = Rebuild {
+                    changed: changed.clone(),
+                    stats,
+                    elapsed,
+                    ok: true,
+                };
+                drop(s);
+                events.send_replace(http::sse_frame("reload", ""));
+                log(&format!(
+                    "rebuilt in {:.1} ms: {} pages rendered, {} reused ({})",
+                    elapsed.as_secs_f64() * 1000.0,
+                    stats.pages_rendered,
+                    stats.pages_reused,
+                    changed.join(", ")
+                ));
             }
-            if writer
-                .write_all(head.as_bytes())
-                .and_then(|_| writer.write_all(hello.as_bytes()))
-                .and_then(|_| writer.flush())
-                .is_ok()
-                && let Ok(mut subs) = subscribers.lock()
-            {
-                subs.push(writer);
+            Err(text) => {
+                s.problems = Some(text.clone());
+                s.last = Rebuild {
+                    changed: changed.clone(),
+                    stats: RenderStats::default(),
+                    elapsed,
+                    ok: false,
+                };
+                drop(s);
+                events.send_replace(http::sse_frame("diagnostics", &text));
+                log(&format!(
+                    "{text}still serving the last good site ({})",
+                    changed.join(", ")
+                ));
             }
-            return;
-        }
-        _ => {}
-    }
-    let path = match paths::site_path(&url) {
-        Ok(p) => p,
-        Err(_) => {
-            return send(
-                request,
-                400,
-                "text/plain; charset=utf-8",
-                b"bad request path\n".to_vec(),
-            );
-        }
-    };
-    let files = match state.read() {
-        Ok(s) => s.files.clone(),
-        Err(_) => {
-            return send(
-                request,
-                500,
-                "text/plain; charset=utf-8",
-                b"server error\n".to_vec(),
-            );
-        }
-    };
-    match files.get(&path) {
-        Some(bytes) if path.ends_with(".html") => send(
-            request,
-            200,
-            paths::content_type(&path),
-            inject_reload(bytes),
-        ),
-        Some(bytes) => send(request, 200, paths::content_type(&path), bytes.clone()),
-        None => {
-            let body = format!(
-                "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\"><title>找不到頁面</title></head><body><h1>找不到頁面</h1><p>{} 不在手冊裡。<a href=\"/index.html\">回首頁</a></p></body></html>",
-                crate::site::cards::html_escape(&path)
-            );
-            send(
-                request,
-                404,
-                "text/html; charset=utf-8",
-                inject_reload(body.as_bytes()),
-            )
         }
     }
 }
@@ -467,7 +352,7 @@ pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn W
     let url = format!("http://{}/", server.addr());
     let _ = writeln!(
         out,
-        "serving {url} (watching policy/, content/ and the theme; Ctrl-C to stop)"
+        "serving {url} (watching policy/, content/, templates/, static/ and themes/; Ctrl-C to stop)"
     );
     let _ = out.flush();
     if open {
