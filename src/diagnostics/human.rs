@@ -92,6 +92,9 @@ fn render_one(
             ));
         }
     }
+    if let Some(line) = overlong_line(text, line_starts, &d.related, span) {
+        return excerpt(header, d, loc.line, line, text, span.range.start);
+    }
     let report = Snippet {
         message: d.message.clone(),
         severity: match d.severity {
@@ -146,6 +149,99 @@ fn render_one(
     out
 }
 
+/// Lines longer than this (in bytes) are not drawn by miette: it pads the
+/// underline with a formatting width, and a width beyond `u16::MAX` panics
+/// ("Formatting argument out of range"). Such a line is shown as an excerpt
+/// around the span instead; nobody reads a 70,000-character line anyway.
+const MAX_DRAWN_LINE: usize = 4096;
+/// Characters shown on each side of the span in an excerpt.
+const EXCERPT_CONTEXT: usize = 40;
+
+/// The text of the first line a snippet would draw that is too long for
+/// miette, if any: the primary span's line or a related span's in the same
+/// file.
+fn overlong_line<'t>(
+    text: &'t str,
+    line_starts: &[usize],
+    related: &[super::Related],
+    span: &crate::policy::Span,
+) -> Option<&'t str> {
+    let line_of = |offset: usize| {
+        let offset = offset.min(text.len());
+        let i = line_starts
+            .partition_point(|s| *s <= offset)
+            .saturating_sub(1);
+        let start = line_starts.get(i).copied().unwrap_or(0).min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        &text[start..end]
+    };
+    std::iter::once(span.range.clone())
+        .chain(
+            related
+                .iter()
+                .filter(|r| r.span.file == span.file)
+                .map(|r| r.span.range.clone()),
+        )
+        .flat_map(|r| [r.start, r.end])
+        .map(line_of)
+        .find(|line| line.len() > MAX_DRAWN_LINE)
+}
+
+/// A diagnostic on an overlong line: the header, the line number and a short
+/// excerpt around the span with a caret under its start, then the help.
+fn excerpt(
+    mut out: String,
+    d: &Diagnostic,
+    line_no: usize,
+    line: &str,
+    text: &str,
+    offset: usize,
+) -> String {
+    // Byte offset of the line in `text` (it is a sub-slice of it).
+    let line_start = line.as_ptr() as usize - text.as_ptr() as usize;
+    let mut at = offset.saturating_sub(line_start).min(line.len());
+    while at > 0 && !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before: Vec<char> = line[..at].chars().collect();
+    let after: Vec<char> = line[at..].chars().collect();
+    let shown_before = &before[before.len().saturating_sub(EXCERPT_CONTEXT)..];
+    let shown_after = &after[..after.len().min(EXCERPT_CONTEXT)];
+    let lead = if shown_before.len() < before.len() {
+        "…"
+    } else {
+        ""
+    };
+    let tail = if shown_after.len() < after.len() {
+        "…"
+    } else {
+        ""
+    };
+    let prefix: String = shown_before.iter().collect();
+    let gutter = line_no.to_string();
+    let pad = " ".repeat(gutter.len());
+    let _ = write!(
+        out,
+        "\n{pad} │\n{gutter} │ {lead}{prefix}{}{tail}\n{pad} │ {}^ {}",
+        shown_after.iter().collect::<String>(),
+        " ".repeat(
+            unicode_width::UnicodeWidthStr::width(lead)
+                + unicode_width::UnicodeWidthStr::width(prefix.as_str())
+        ),
+        d.label
+    );
+    let _ = write!(
+        out,
+        "\n{pad} │ (line of {} characters, shown around the problem)",
+        line.chars().count()
+    );
+    if let Some(hint) = &d.hint {
+        let _ = write!(out, "\n  help: {hint}");
+    }
+    out.push('\n');
+    out
+}
+
 /// Splits miette's `  ╭─[name:line:col]` into the indent, line and column.
 fn box_header(line: &str) -> Option<(&str, usize, usize)> {
     let (indent, rest) = line.split_once("╭─[")?;
@@ -185,5 +281,22 @@ mod tests {
         // 發現 is two characters, six bytes: byte column 7 is character 3.
         assert_eq!(char_column("發現x", 7), 3);
         assert_eq!(char_column("ab", 1), 1);
+    }
+
+    #[test]
+    fn a_span_far_into_a_very_long_line_is_an_excerpt_not_a_panic() {
+        let text = format!("ok\n{}{{{{ nope() }}}}\n", "a".repeat(70_000));
+        let mut sources = SourceMap::default();
+        let file = sources.add("content/long.md".into(), text);
+        let start = 3 + 70_000;
+        let d = Diagnostic::error("content-reference", "unknown shortcode nope").at(
+            crate::policy::Span::new(file, start..start + 12),
+            "not a shortcode",
+        );
+        let out = render_human(&[d], &sources);
+        assert!(out.contains("content/long.md:2:70001"), "{out}");
+        assert!(out.contains("…aaaa"), "{out}");
+        assert!(out.contains("^ not a shortcode"), "{out}");
+        assert!(out.contains("line of 70012 characters"), "{out}");
     }
 }
