@@ -148,6 +148,12 @@ fn edits_reload_pages_and_broken_policy_keeps_the_last_good_site() {
     let shown = events.wait_for("event: diagnostics", Duration::from_secs(10));
     assert!(shown.contains("template"), "{shown}");
     assert!(shown.contains("levels.html"), "{shown}");
+    // As `build` shows it: located, with the template line as the snippet.
+    assert!(
+        shown.contains("╭─[themes/default/templates/levels.html:"),
+        "{shown}"
+    );
+    assert!(shown.contains("{% if %}"), "{shown}");
     let (status, _, _) = get(s.port, "/levels.html");
     assert_eq!(status, 200, "the last good levels page is still served");
     std::fs::write(&template, good_template).expect("write");

@@ -29,6 +29,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics;
+use crate::policy::SourceMap;
 use crate::site::cache::{RenderCache, RenderStats};
 use crate::site::{self, BuildError, Files, theme};
 
@@ -65,6 +66,9 @@ struct Builder {
     root: PathBuf,
     year: i32,
     theme: Option<theme::Theme>,
+    /// The template texts of `theme`, which its load and render errors point
+    /// into, so the terminal and the overlay show the snippet as `build` does.
+    theme_sources: SourceMap,
     cache: RenderCache,
 }
 
@@ -98,9 +102,10 @@ impl Builder {
         if theme_changed || self.theme.is_none() {
             self.cache.clear();
             self.theme = None;
-            match theme::load(&self.root) {
+            self.theme_sources = SourceMap::default();
+            match theme::load_into(&self.root, &mut self.theme_sources) {
                 Ok(t) => self.theme = Some(t),
-                Err(d) => return Err(diagnostics::render_human(&[*d], &Default::default())),
+                Err(ds) => return Err(diagnostics::render_human(&ds, &self.theme_sources)),
             }
         }
         let prepared = match site::prepare(&self.root) {
@@ -120,7 +125,9 @@ impl Builder {
             return Err("error: no theme".into());
         };
         site::pages::render_all(theme, &prepared, self.year, Some(&mut self.cache))
-            .map_err(|d| diagnostics::render_human(&[*d], &prepared.sources))
+            // Render errors point into the templates, whose texts
+            // `load_into` put in `theme_sources`.
+            .map_err(|d| diagnostics::render_human(&[*d], &self.theme_sources))
     }
 }
 
@@ -225,6 +232,7 @@ pub fn start(
         root: root.clone(),
         year: site::default_year(),
         theme: None,
+        theme_sources: SourceMap::default(),
         cache: RenderCache::default(),
     };
     let started = Instant::now();

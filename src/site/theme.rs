@@ -18,7 +18,7 @@
 mod errors;
 mod scan;
 
-use errors::{inline_location, load_error, relocate};
+use errors::{load_error, relocate};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -82,20 +82,6 @@ pub struct Theme {
 struct ThemeErrors {
     diagnostics: Vec<Diagnostic>,
     sources: SourceMap,
-}
-
-/// Loads the theme for a caller that has no [`SourceMap`] to add the
-/// templates to (the dev server): the first problem, with its position
-/// written into the message instead of a snippet.
-pub fn load(root: &Path) -> Result<Theme, Box<Diagnostic>> {
-    load_theme(root).map_err(|e| {
-        let first = e
-            .diagnostics
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Diagnostic::error("template", "the theme could not be loaded"));
-        Box::new(inline_location(first, &e.sources))
-    })
 }
 
 /// Loads the theme, adding every template text to `sources`: problems at
@@ -398,21 +384,13 @@ mod tests {
     }
 
     #[test]
-    fn render_errors_point_into_the_template_either_way() {
+    fn render_errors_point_into_the_template() {
         let text = "<h1>流程</h1>\n\n\n<p>{{ missing.name }}</p>\n";
         let dir = project_with("flow.html", text);
         let fails = |theme: &Theme| {
             let e = theme.tera.render("flow.html", &tera::Context::new());
             theme.render_error(&e.expect_err("fails"), "flow.html")
         };
-        // Without a caller's source map (the dev server): in the message.
-        let Ok(theme) = load(dir.path()) else {
-            panic!("loads")
-        };
-        let d = fails(&theme);
-        assert!(d.message.contains("(line 4, column 7)"), "{}", d.message);
-        assert_eq!(d.path.as_deref(), Some(Path::new("templates/flow.html")));
-        // With one (build): a span in it.
         let mut sources = SourceMap::default();
         let Ok(theme) = load_into(dir.path(), &mut sources) else {
             panic!("loads")
@@ -440,10 +418,5 @@ mod tests {
             (loc.file.as_deref(), loc.line),
             (Some("templates/flow.html"), 3)
         );
-        let Err(d) = load(dir.path()) else {
-            panic!("loaded")
-        };
-        assert!(d.message.contains("(line 3, column"), "{}", d.message);
-        assert_eq!(d.path.as_deref(), Some(Path::new("templates/flow.html")));
     }
 }

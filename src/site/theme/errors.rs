@@ -30,19 +30,6 @@ pub(super) fn relocate(mut d: Diagnostic, from: &SourceMap, to: &mut SourceMap) 
     d
 }
 
-/// Replaces a diagnostic's span by its file and a `line:column` in the
-/// message, for renderers that have no source map.
-pub(super) fn inline_location(mut d: Diagnostic, sources: &SourceMap) -> Diagnostic {
-    if let Some(span) = d.span.take() {
-        let file = sources.get(span.file);
-        let (line, column) = file.line_col(span.range.start);
-        d.message = format!("{} (line {line}, column {column})", d.message);
-        d.path = Some(file.path.clone());
-        d.related.clear();
-    }
-    d
-}
-
 /// The messages of an error and its causes, outermost first.
 fn chain(e: &tera::Error) -> Vec<String> {
     let mut out = vec![e.to_string()];
