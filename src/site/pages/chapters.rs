@@ -72,7 +72,9 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         .filter_map(|id| r.event(id))
         .map(|e| {
             json!({
+                "id": e.id,
                 "name": zh(&e.name),
+                "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
                     "label": e.within.get(&l.id.to_string()).map(|w| w.label_zh()).unwrap_or_default(),
