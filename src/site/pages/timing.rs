@@ -215,3 +215,48 @@ pub fn in_every_incident(r: &Ruleset, id: &str, depth: usize) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ruleset::Text;
+
+    fn event(within: &[(&str, Within)]) -> Event {
+        Event {
+            id: "e".into(),
+            name: Text::new(),
+            description: None,
+            actor: "a".into(),
+            anchor: Some("b".into()),
+            within: within.iter().map(|(l, w)| ((*l).to_owned(), *w)).collect(),
+            kind: EventKind::Deadline,
+            when: None,
+            after: Vec::new(),
+            if_anchor_missed: false,
+            counts_as: None,
+            not_after: None,
+            contacts: Vec::new(),
+            source: "1".into(),
+        }
+    }
+
+    #[test]
+    fn levels_with_equal_times_share_a_group_most_severe_first() {
+        let (h1, h8) = (Within::Minutes(60), Within::Minutes(480));
+        let e = event(&[("1", h8), ("2", h8), ("3", h1), ("4", h1)]);
+        let (g, uniform) = groups(&e, Part::All);
+        assert!(!uniform);
+        assert_eq!(g[0]["levels"], json!(["4", "3"]));
+        assert_eq!(g[1]["levels"], json!(["2", "1"]));
+        // One level alone is always one time.
+        let (g, uniform) = groups(&e, Part::Level(2));
+        assert!(uniform);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0]["levels"], json!(["2"]));
+        // Every level the same: one time; some levels missing: named.
+        let all = event(&[("1", h1), ("2", h1), ("3", h1), ("4", h1)]);
+        assert!(groups(&all, Part::All).1);
+        let some = event(&[("3", h1), ("4", h1)]);
+        assert!(!groups(&some, Part::All).1);
+    }
+}
