@@ -155,7 +155,7 @@ pub fn org_chart(r: &Ruleset, root: &str) -> String {
 
 /// The event graph: each event under the event it is timed from, with who
 /// acts and the time per level.
-pub fn process_flow(r: &Ruleset, root: &str) -> String {
+pub fn process_flow(r: &Ruleset, root: &str, timings: &super::pages::Timings) -> String {
     let order: Vec<&str> = {
         let mut o = Vec::new();
         fn visit<'a>(r: &'a Ruleset, id: &'a str, o: &mut Vec<&'a str>) {
@@ -177,12 +177,10 @@ pub fn process_flow(r: &Ruleset, root: &str) -> String {
         .filter_map(|id| r.event(id))
         .map(|e| {
             let mut lines = vec![zh(&e.name)];
-            let actor = r.actor_name(&e.actor).map(zh).unwrap_or_default();
-            if e.anchor.is_some() {
-                lines.push(format!("{actor}｜{}", super::pages::within_text(e)));
-            } else {
-                lines.push(actor);
-            }
+            lines.push(r.actor_name(&e.actor).map(zh).unwrap_or_default());
+            // The timing on a line of its own: it says what the event
+            // counts from and when it arises, which is too long to share.
+            lines.extend(timings.all(&e.id));
             DiagramNode {
                 parent: e
                     .anchor

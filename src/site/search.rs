@@ -124,7 +124,7 @@ pub fn strip_tags(html: &str) -> String {
 }
 
 /// Every policy entity as its own document, pointing at its anchor.
-pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
+pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
     let mut docs = Vec::new();
     for l in &r.levels {
         docs.push(Doc {
@@ -140,7 +140,7 @@ pub fn entity_docs(r: &Ruleset) -> Vec<Doc> {
             text: format!(
                 "{} {}",
                 e.description.as_ref().map(zh).unwrap_or_default(),
-                super::pages::within_text(e)
+                timings.all(&e.id).unwrap_or_default()
             ),
         });
     }

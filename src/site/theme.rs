@@ -53,6 +53,7 @@ pub const TEMPLATES: &[(&str, &str)] = bundled!("templates":
     "gaps.html",
     "search.html",
     "print.html",
+    "timing.txt",
 );
 
 /// Static files built into the binary, copied to `assets/`.

@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use super::timing::Timings;
 use super::{PageOut, chapter_url, classify_url, root_of, zh};
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
@@ -64,14 +65,16 @@ pub fn render_chapters(
         .collect()
 }
 
-pub fn pages(r: &Ruleset, chapters: &[Chapter]) -> Vec<PageOut> {
+pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOut> {
     let mut out = Vec::new();
     let first_steps: Vec<_> = ["report", "review", "recover"]
         .iter()
         .filter_map(|id| r.event(id))
         .map(|e| {
             json!({
+                "id": e.id,
                 "name": zh(&e.name),
+                "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
                     "label": e.within.get(&l.id.to_string()).map(|w| w.label_zh()).unwrap_or_default(),
@@ -123,7 +126,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter]) -> Vec<PageOut> {
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
-            "deadline_rows": super::reference::deadline_rows(r, ""),
+            "deadline_rows": super::reference::deadline_rows(r, "", timings),
             "contacts": r.contacts.iter().map(|c| json!({"name": zh(&c.name), "value": c.value, "href": c.href, "purpose": zh(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });

@@ -4,31 +4,12 @@
 
 use serde_json::json;
 
+use super::timing::{Timings, level_steps};
 use super::{PageOut, classify_url, event_url, level_url, zh};
 use crate::ruleset::Ruleset;
 use crate::ruleset::classify::{Outcome, TreeNode};
-use crate::ruleset::deadlines::DISCOVERY_EVENT;
 
 /// Parent of each node and the answer that leads to it.
-/// Whether an event belongs to every incident's flow: its anchors lead back
-/// to the discovery (or to a start bounded by another event, which always
-/// has a time), and so do its prerequisites. Events of a flow that needs its
-/// own start time (the national-security one) are not next steps of a
-/// level. `depth` bounds the walk, since `check` rejects loops anyway.
-fn in_every_incident(r: &Ruleset, id: &str, depth: usize) -> bool {
-    let Some(e) = r.event(id) else { return false };
-    if depth == 0 {
-        return false;
-    }
-    match &e.anchor {
-        None => id == DISCOVERY_EVENT || e.not_after.is_some(),
-        Some(a) => {
-            in_every_incident(r, a, depth - 1)
-                && e.after.iter().all(|p| in_every_incident(r, p, depth - 1))
-        }
-    }
-}
-
 fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
     let mut parent = vec![None; tree.len()];
     for (i, node) in tree.iter().enumerate() {
@@ -43,7 +24,7 @@ fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
     parent
 }
 
-pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
     let tree = &r.level_tree;
     let parent = parents(tree);
     let classifier = r.classifier();
@@ -121,20 +102,18 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
                 };
                 let next_steps: Vec<_> = level
                     .map(|l| {
-                        r.events
-                            .iter()
-                            .filter(|e| e.anchor.is_some() && e.when.is_none())
-                            .filter_map(|e| e.within.get(&l.to_string()).map(|w| (e, w)))
-                            .filter(|(e, _)| in_every_incident(r, &e.id, r.events.len()))
-                            .map(|(e, w)| json!({
-                                "name": zh(&e.name),
-                                "actor": r.actor_name(&e.actor).map(zh),
-                                "within": w.label_zh(),
-                                "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
-                                "if_anchor_missed": e.if_anchor_missed,
-                                "url": event_url(&e.id),
-                                "source": e.source,
-                            }))
+                        level_steps(r, l)
+                            .filter_map(|e| timings.at_level(&e.id, l).map(|t| (e, t)))
+                            .map(|(e, timing)| {
+                                json!({
+                                    "id": e.id,
+                                    "name": zh(&e.name),
+                                    "actor": r.actor_name(&e.actor).map(zh),
+                                    "timing": timing,
+                                    "url": event_url(&e.id),
+                                    "source": e.source,
+                                })
+                            })
                             .collect()
                     })
                     .unwrap_or_default();

@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::timing::Timings;
 use super::{PageOut, actor_url, agency_url, contact_url, duty_url, event_url, zh};
 use crate::ruleset::Ruleset;
 use crate::site::{cards, diagrams};
@@ -24,7 +25,7 @@ fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
     })
 }
 
-pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
     let mut out = Vec::new();
     let owners: Vec<&str> = {
         let mut o: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
@@ -98,7 +99,8 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
                 json!({
                     "name": zh(&e.name),
                     "url": event_url(&e.id),
-                    "within": super::reference::within_summary(e),
+                    "id": e.id,
+                    "timing": timings.all(&e.id),
                     "source": e.source,
                 })
             })
@@ -162,8 +164,8 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
         template: "flow.html",
         title: "通報應變流程".into(),
         context: json!({
-            "svg": diagrams::process_flow(r, ""),
-            "rows": super::reference::deadline_rows(r, ""),
+            "svg": diagrams::process_flow(r, "", timings),
+            "rows": super::reference::deadline_rows(r, "", timings),
         }),
     });
 

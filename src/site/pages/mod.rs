@@ -9,7 +9,10 @@ pub use chapters::Chapter;
 mod classify;
 mod directory;
 pub(crate) mod reference;
+mod timing;
 mod trees;
+
+pub use timing::{TIMING_TEMPLATE, Timings};
 
 use std::collections::BTreeMap;
 
@@ -208,12 +211,15 @@ pub fn render_all(
         .map(|c| (chapter_url(&c.slug), c.title.clone()))
         .collect();
 
+    // Every page, the flow diagram and the search index print an event's
+    // timing from these same strings.
+    let timings = Timings::render(theme, r)?;
     let mut pages: Vec<PageOut> = Vec::new();
-    pages.extend(chapters::pages(r, &chapters));
-    pages.extend(classify::pages(r));
-    pages.extend(trees::pages(r));
-    pages.extend(directory::pages(r));
-    pages.extend(reference::pages(r, year));
+    pages.extend(chapters::pages(r, &chapters, &timings));
+    pages.extend(classify::pages(r, &timings));
+    pages.extend(trees::pages(r, &timings));
+    pages.extend(directory::pages(r, &timings));
+    pages.extend(reference::pages(r, year, &timings));
 
     // The full context of each page decides whether it must be rendered.
     let shared = SharedContext::new(r, &chapter_nav);
@@ -305,12 +311,15 @@ pub fn render_all(
         search_docs.extend(doc);
         files.insert(path, html.into_bytes());
     }
-    search_docs.extend(super::search::entity_docs(r));
+    search_docs.extend(super::search::entity_docs(r, &timings));
     files.insert(
         "assets/search-index.js".into(),
         super::search::index_script(&search_docs, cache.map(|c| &mut c.terms)).into_bytes(),
     );
-    files.insert("assets/data.js".into(), data_script(r).into_bytes());
+    files.insert(
+        "assets/data.js".into(),
+        (data_script(r) + &timing::data_script(r, &timings)).into_bytes(),
+    );
     for (name, text) in &theme.assets {
         files.insert(format!("assets/{name}"), text.clone().into_bytes());
     }
@@ -353,9 +362,4 @@ pub fn data_script(r: &Ruleset) -> String {
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
     format!("window.HANDBOOK_DATA = {json};\n")
-}
-
-/// An event's time per level in words, for diagrams and cards.
-pub fn within_text(e: &crate::ruleset::Event) -> String {
-    reference::within_summary(e)
 }

@@ -3,35 +3,14 @@
 
 use serde_json::{Value, json};
 
+use super::timing::{Timings, in_every_incident};
 use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
-use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind};
-use crate::ruleset::{Event, Ruleset};
-
-/// "4、3 級：1 小時內；2、1 級：8 小時內", grouping levels with equal times.
-pub fn within_summary(e: &Event) -> String {
-    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
-    for level in ["4", "3", "2", "1"] {
-        if let Some(w) = e.within.get(level) {
-            let label = w.label_zh();
-            match groups.iter_mut().find(|(_, l)| *l == label) {
-                Some((levels, _)) => levels.push(level.to_owned()),
-                None => groups.push((vec![level.to_owned()], label)),
-            }
-        }
-    }
-    if groups.len() == 1 && groups[0].0.len() == 4 {
-        return groups[0].1.clone();
-    }
-    groups
-        .iter()
-        .map(|(levels, label)| format!("{} 級：{label}", levels.join("、")))
-        .collect::<Vec<_>>()
-        .join("；")
-}
+use crate::ruleset::Ruleset;
+use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind, Within};
 
 /// One row per timed event, with the time for each level; `root` prefixes
 /// links for pages not at the top.
-pub fn deadline_rows(r: &Ruleset, root: &str) -> Vec<Value> {
+pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
     r.events
         .iter()
         .map(|e| {
@@ -49,7 +28,8 @@ pub fn deadline_rows(r: &Ruleset, root: &str) -> Vec<Value> {
                 "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
                 "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
                 "levels": (["4", "3", "2", "1"].iter().map(|l| if start { "起點".to_owned() } else { e.within.get(*l).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
-                "summary": if start { "起點：其他時限從這裡起算".to_owned() } else { within_summary(e) },
+                "from": timings.from(&e.id),
+                "timing": timings.all(&e.id),
                 "source": e.source,
             })
         })
@@ -76,7 +56,7 @@ fn month_day(month: u32, day: Option<u32>) -> String {
     }
 }
 
-pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
+pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     let mut out = Vec::new();
     out.push(PageOut {
         path: "levels.html".into(),
@@ -93,10 +73,13 @@ pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
                     "source": c.source,
                     "decision": c.decision,
                 })).collect::<Vec<_>>(),
+                // The events of every incident that have a time at this
+                // level (the graph decides, not a list of ids).
                 "deadlines": r.events.iter()
-                    .filter(|e| matches!(e.id.as_str(), "report" | "review" | "support" | "recover"))
-                    .filter_map(|e| e.within.get(&l.id.to_string()).map(|w| json!({
-                        "name": zh(&e.name), "within": w.label_zh(), "url": event_url(&e.id), "source": e.source,
+                    .filter(|e| e.anchor.is_some() && in_every_incident(r, &e.id, r.events.len()))
+                    .filter(|e| e.within.get(&l.id.to_string()).is_some_and(|w| *w != Within::Unspecified))
+                    .filter_map(|e| timings.at_level(&e.id, l.id).map(|timing| json!({
+                        "id": e.id, "name": zh(&e.name), "timing": timing, "url": event_url(&e.id), "source": e.source,
                     })))
                     .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -113,7 +96,7 @@ pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
         template: "deadlines.html",
         title: "期限計算".into(),
         context: json!({
-            "rows": deadline_rows(r, ""),
+            "rows": deadline_rows(r, "", timings),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": zh(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
@@ -147,7 +130,7 @@ pub fn pages(r: &Ruleset, year: i32) -> Vec<PageOut> {
                     "text": zh(&d.text),
                     "actor": r.actor_name(&d.actor).map(zh),
                     "actor_url": actor_url(&d.actor),
-                    "events": d.events.iter().filter_map(|e| r.event(e)).map(|e| json!({"name": zh(&e.name), "url": event_url(&e.id)})).collect::<Vec<_>>(),
+                    "events": d.events.iter().filter_map(|e| r.event(e)).map(|e| json!({"id": e.id, "name": zh(&e.name), "url": event_url(&e.id), "timing": timings.all(&e.id)})).collect::<Vec<_>>(),
                     "source": d.source,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),

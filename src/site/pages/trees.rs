@@ -4,13 +4,14 @@
 
 use serde_json::json;
 
+use super::timing::Timings;
 use super::{
     PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url,
     tree_outcome_url, zh,
 };
 use crate::ruleset::Ruleset;
 
-pub fn pages(r: &Ruleset) -> Vec<PageOut> {
+pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
     let mut out = Vec::new();
     for tree in &r.trees {
         // Parent links for the "answers so far" trail.
@@ -84,7 +85,7 @@ pub fn pages(r: &Ruleset) -> Vec<PageOut> {
                 .filter_map(|l| u8::try_from(*l).ok().and_then(|l| r.level(l)))
                 .map(|l| json!({"kind": "影響等級", "text": zh(&l.name), "url": level_url(l.id)}))
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
-                    json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "source": e.source})
+                    json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
                     json!({"kind": "聯絡", "text": format!("{}：{}", zh(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "source": c.source})

@@ -276,20 +276,18 @@
 
       section.appendChild(el("h3", { text: "接下來的時限" }));
       var next = el("ul", { className: "tree-next" });
-      (data.events || []).forEach(function (e) {
-        if (!e.anchor || e.when || e.id === "taskforce" || e.id === "security-meeting") return;
-        var w = e.within && e.within[String(level)];
-        if (w === undefined) return;
-        var anchor = findBy(data.events, "id", e.anchor);
+      // Which events and what timing text: the build decided both
+      // (site/pages/timing.rs), so this list reads like the static page.
+      ((data.levelSteps || {})[String(level)] || []).forEach(function (id) {
+        var e = findBy(data.events, "id", id);
+        var timing = ((data.timings || {})[id] || {}).levels;
+        if (!e || !timing || !timing[String(level)]) return;
         var actor = data.actors && data.actors[e.actor];
         next.appendChild(el("li", { "data-event": e.id }, [
           el("a", { href: root + "deadlines.html#event-" + e.id, text: zh(e.name) }),
           "：",
-          el("span", { className: "within", text: withinZh(w) }),
-          el("small", {
-            text: "（" + (anchor ? "從" + zh(anchor.name) + "起算" : "") + (anchor && actor ? "；" : "") +
-              (actor ? "負責：" + actor : "") + "）"
-          }),
+          el("span", { className: "timing", "data-event": e.id, text: timing[String(level)] }),
+          actor ? el("small", { text: "（負責：" + actor + "）" }) : null,
           " ",
           src(e.source)
         ]));
@@ -394,7 +392,7 @@
         });
         (o.events || []).forEach(function (id) {
           var e = findBy(data.events, "id", id);
-          if (e) items.push(["期限", zh(e.name), root + "deadlines.html#event-" + id, e.source]);
+          if (e) items.push(["期限", zh(e.name), root + "deadlines.html#event-" + id, e.source, ((data.timings || {})[id] || {}).all, id]);
         });
         (o.units || []).forEach(function (id) {
           if (data.actors && data.actors[id]) items.push(["單位", data.actors[id], root + "org/" + id + ".html", null]);
@@ -410,6 +408,8 @@
             ul.appendChild(el("li", null, [
               el("span", { className: "kind", text: it[0] }), " ",
               el("a", { href: it[2], text: it[1] }),
+              it[4] ? "：" : null,
+              it[4] ? el("span", { className: "timing", "data-event": it[5], text: it[4] }) : null,
               it[3] ? " " : null, src(it[3])
             ]));
           });
