@@ -211,7 +211,10 @@ mod tests {
             .map(|r| r.id)
             .filter(|id| !list.contains(&format!("`{id}`")))
             .collect();
-        assert!(missing.is_empty(), "README.md's rule list lacks {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "README.md's rule list lacks {missing:?}"
+        );
     }
 
     #[test]
