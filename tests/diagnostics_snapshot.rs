@@ -186,6 +186,47 @@ fn every_format_reports_the_same_character_column() {
     );
 }
 
+/// A number where a chapter expects an id string is shown as written
+/// (`5`), not as an empty id.
+#[test]
+fn a_number_given_as_an_id_is_shown_as_written() {
+    let tmp = tempfile::tempdir().expect("create a temp dir");
+    let policy = tmp.path().join("policy");
+    std::fs::create_dir(&policy).expect("create <tmp>/policy");
+    copy_files(&manifest_dir().join("policy"), &policy);
+    let content = tmp.path().join("content");
+    std::fs::create_dir(&content).expect("create <tmp>/content");
+    std::fs::write(
+        content.join("bad.md"),
+        "+++\ntitle = \"測試\"\n+++\n\n{{ event(id=5) }} {{ within(event=1, level=3) }} {{ contact(id=7) }}\n",
+    )
+    .expect("write the chapter");
+    let output = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .arg("check")
+        .arg("--root")
+        .arg(tmp.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("run handbook");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json report");
+    let messages: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown event `5` in `event`",
+            "unknown event `1` in `within`",
+            "unknown contact `7` in `contact`"
+        ],
+        "{json}"
+    );
+}
+
 /// Values in messages are written as in TOML (`9`, `"9"`), never as Rust
 /// debug output (`Some(Int(9))`), and a chapter's CJK text before a
 /// shortcode does not shift its column between formats.

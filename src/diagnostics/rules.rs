@@ -197,6 +197,27 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_names_every_rule() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let list = readme
+            .split("\nRules (")
+            .nth(1)
+            .and_then(|rest| rest.split("\n\n").next())
+            .unwrap_or_else(|| panic!("README.md has no \"Rules (\" paragraph"));
+        let missing: Vec<&str> = RULES
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| !list.contains(&format!("`{id}`")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "README.md's rule list lacks {missing:?}"
+        );
+    }
+
+    #[test]
     fn texts_are_single_lines_that_fit_a_table_cell() {
         for r in RULES {
             for text in [r.summary, r.help, r.severity] {

@@ -429,6 +429,12 @@ pub fn check(
                 continue;
             }
             let arg = |k: &str| sc.args.get(k).and_then(ArgValue::as_str).unwrap_or("");
+            // An id as the chapter wrote it: a string as is, anything else
+            // as in TOML (`5`), so a number given for an id is not shown as ``.
+            let shown = |k: &str| match sc.args.get(k) {
+                Some(ArgValue::Str(s)) => s.clone(),
+                other => ArgValue::show(other),
+            };
             let level_ok = |k: &str| {
                 sc.args
                     .get(k)
@@ -454,38 +460,32 @@ pub fn check(
             }
             let problem: Option<(String, String)> = match sc.name.as_str() {
                 "within" if !ix.events.contains(arg("event")) => {
-                    Some(("event".into(), arg("event").into()))
+                    Some(("event".into(), shown("event")))
                 }
                 "within" if !level_ok("level") => {
                     Some(("level".into(), ArgValue::show(sc.args.get("level"))))
                 }
-                "event" if !ix.events.contains(arg("id")) => {
-                    Some(("event".into(), arg("id").into()))
-                }
+                "event" if !ix.events.contains(arg("id")) => Some(("event".into(), shown("id"))),
                 "level" if !level_ok("id") => {
                     Some(("level".into(), ArgValue::show(sc.args.get("id"))))
                 }
                 "contact" if !ix.contacts.contains(arg("id")) => {
-                    Some(("contact".into(), arg("id").into()))
+                    Some(("contact".into(), shown("id")))
                 }
-                "unit" if !ix.is_actor(arg("id")) => {
-                    Some(("unit or role".into(), arg("id").into()))
-                }
-                "agency" if ix.agency(arg("id")).is_none() => {
-                    Some(("agency".into(), arg("id").into()))
-                }
-                "duty" if !ix.duties.contains(arg("id")) => Some(("duty".into(), arg("id").into())),
+                "unit" if !ix.is_actor(arg("id")) => Some(("unit or role".into(), shown("id"))),
+                "agency" if ix.agency(arg("id")).is_none() => Some(("agency".into(), shown("id"))),
+                "duty" if !ix.duties.contains(arg("id")) => Some(("duty".into(), shown("id"))),
                 "url" if !pages_known.iter().any(|p| p == arg("path")) => {
-                    Some(("page".into(), arg("path").into()))
+                    Some(("page".into(), shown("path")))
                 }
                 "indicator" | "indicator_question" if !ix.indicators.contains(arg("id")) => {
-                    Some(("indicator".into(), arg("id").into()))
+                    Some(("indicator".into(), shown("id")))
                 }
                 "hours" if !ix.contacts.contains(arg("id")) => {
-                    Some(("contact".into(), arg("id").into()))
+                    Some(("contact".into(), shown("id")))
                 }
                 name if name.starts_with("drill_") && !ix.drills.contains(arg("id")) => {
-                    Some(("drill".into(), arg("id").into()))
+                    Some(("drill".into(), shown("id")))
                 }
                 _ => None,
             };

@@ -407,6 +407,11 @@ try {
     if ((await details.count()) && !(await details.evaluate((d) => d.open))) {
       await details.locator('summary').click();
     }
+    // No occurrence given: the calculator says it assumed the discovery
+    // time, as the CLI lists it above the table.
+    await page.waitForTimeout(100);
+    if (!(await isVisible(page, '#calc-starts'))) fail('no occurrence given: #calc-starts (the assumed start) is not shown');
+    else if (!(await page.locator('#calc-starts [data-event="occurred"]').count())) fail('#calc-starts does not name the assumed occurrence');
     await page.fill('#calc-at-report', '2026-03-02T03:30');
     await page.fill('#calc-at-review', '2026-03-02T07:00');
     const right = () => page.locator('tr[data-event="recheck-direct"]').getAttribute('data-due', { timeout: 2000 }).catch(() => null);
@@ -432,6 +437,7 @@ try {
     await page.fill('#calc-at-occurred', '2026-03-02T01:00');
     await page.waitForTimeout(100);
     if (await isVisible(page, '#calc-conflicts')) fail('the message stays after the times were corrected');
+    if (await isVisible(page, '#calc-starts')) fail('an occurrence was given, yet #calc-starts still says it is assumed');
     if (!(await isVisible(page, '#calc-result'))) fail('no result after the times were corrected');
     drain(js, fail);
   });

@@ -183,10 +183,30 @@ impl Theme {
                 ("Function call '", "("),
                 ("Filter call '", ""),
                 ("Test call '", ""),
+                ("Function '", "("),
+                ("Filter '", ""),
+                ("Test '", ""),
             ] {
                 if let Some(rest) = m.strip_prefix(prefix) {
                     return rest.split('\'').next().map(|n| format!("{n}{suffix}"));
                 }
+            }
+            // `Macro `ns::m` not found`, `Macro `m` is missing the argument`
+            // (the namespace is found below), `Macro namespace `ns` was not
+            // found`, `Template '[x.html]' not found` (an include).
+            if let Some(rest) = m.strip_prefix("Macro namespace `") {
+                return rest.split('`').next().map(|n| format!("{n}::"));
+            }
+            if let Some(rest) = m.strip_prefix("Macro `") {
+                let name = rest.split('`').next()?;
+                return Some(if name.contains("::") {
+                    format!("{name}(")
+                } else {
+                    format!("::{name}(")
+                });
+            }
+            if let Some(rest) = m.strip_prefix("Template '[") {
+                return rest.split("]'").next().map(|n| format!("\"{n}\""));
             }
             None
         });
@@ -199,7 +219,19 @@ impl Theme {
                     .match_indices(needle)
                     .map(|(i, _)| i)
                     .find(|&i| in_tag(&file.text, i))?;
-                Some((*name, file, at, needle.len()))
+                // A needle that starts at `::` lacks its namespace: take in
+                // the identifier before it.
+                let start = if needle.starts_with("::") {
+                    file.text[..at]
+                        .char_indices()
+                        .rev()
+                        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+                        .last()
+                        .map_or(at, |(i, _)| i)
+                } else {
+                    at
+                };
+                Some((*name, file, start, needle.len() + at - start))
             })
         });
         let hint = "fix the template named here (the originals are in themes/default/templates/)";

@@ -277,39 +277,87 @@ pub struct Scan {
     pub forbidden: Vec<Forbidden>,
 }
 
-/// Scans every template (name → text).
-pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
-    let mut out = Scan::default();
-    for (name, text) in templates {
-        let mut namespaces: BTreeMap<String, String> = BTreeMap::new();
-        namespaces.insert("self".into(), name.clone());
-        let tags = tags(text);
-        // Imports apply to the whole file, wherever they are written.
-        for tag in tags.iter().filter(|t| t.statement) {
-            if let [
+/// The `import "file" as ns` statements of one template: namespace → file.
+fn imports(name: &str, tags: &[Tag]) -> BTreeMap<String, String> {
+    let mut namespaces: BTreeMap<String, String> = BTreeMap::new();
+    namespaces.insert("self".into(), name.to_owned());
+    // Imports apply to the whole file, wherever they are written.
+    for tag in tags.iter().filter(|t| t.statement) {
+        if let [
+            first,
+            Token {
+                tok: Tok::Str(path),
+                ..
+            },
+            as_kw,
+            Token {
+                tok: Tok::Ident(ns),
+                ..
+            },
+            ..,
+        ] = tag.tokens.as_slice()
+            && first.tok == Tok::Ident("import".into())
+            && as_kw.tok == Tok::Ident("as".into())
+        {
+            namespaces.insert(ns.clone(), path.clone());
+        }
+    }
+    namespaces
+}
+
+/// The names of the macros a template defines.
+fn macro_names(tags: &[Tag]) -> impl Iterator<Item = &String> {
+    tags.iter()
+        .filter(|t| t.statement)
+        .filter_map(|t| match t.tokens.as_slice() {
+            [
                 first,
                 Token {
-                    tok: Tok::Str(path),
-                    ..
-                },
-                as_kw,
-                Token {
-                    tok: Tok::Ident(ns),
-                    ..
+                    tok: Tok::Ident(m), ..
                 },
                 ..,
-            ] = tag.tokens.as_slice()
-                && first.tok == Tok::Ident("import".into())
-                && as_kw.tok == Tok::Ident("as".into())
-            {
-                namespaces.insert(ns.clone(), path.clone());
-            }
+            ] if first.tok == Tok::Ident("macro".into()) => Some(m),
+            _ => None,
+        })
+}
+
+/// Scans every template (name → text).
+///
+/// Tera looks a macro's namespace up in the imports of the template being
+/// rendered (the page, or the block's template), not of the file the
+/// macro is written in: `m::x()` inside `macros.html` reaches whatever the
+/// calling page imports as `m`, and `self::x()` the page's own macro `x` if
+/// it has one. So a namespaced call is an edge to every template that could
+/// answer it: the file's own import, every file any template imports under
+/// that namespace, and for `self`, every template that defines the macro.
+pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
+    let mut out = Scan::default();
+    let lexed: Vec<(&String, Vec<Tag>)> = templates
+        .iter()
+        .map(|(name, text)| (name, tags(text)))
+        .collect();
+    let own: Vec<BTreeMap<String, String>> = lexed
+        .iter()
+        .map(|(name, tags)| imports(name, tags))
+        .collect();
+    let mut imported_as: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for namespaces in &own {
+        for (ns, file) in namespaces.iter().filter(|(ns, _)| *ns != "self") {
+            imported_as.entry(ns).or_default().insert(file);
         }
+    }
+    let mut defined_in: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (name, tags) in &lexed {
+        for m in macro_names(tags) {
+            defined_in.entry(m).or_default().insert(name);
+        }
+    }
+    for ((name, tags), namespaces) in lexed.iter().zip(&own) {
         let mut current = Node {
-            template: name.clone(),
+            template: (*name).clone(),
             macro_name: None,
         };
-        for tag in &tags {
+        for tag in tags {
             let t = &tag.tokens;
             let first = t.first().map(|x| &x.tok);
             if tag.statement {
@@ -346,7 +394,7 @@ pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
                 let after_sep = i > 0 && t[i - 1].tok == Tok::PathSep;
                 if called && !after_sep && FORBIDDEN_FUNCTIONS.contains(&word.as_str()) {
                     out.forbidden.push(Forbidden {
-                        template: name.clone(),
+                        template: (*name).clone(),
                         name: word.clone(),
                         range: tok.range.clone(),
                     });
@@ -362,16 +410,23 @@ pub fn scan(templates: &BTreeMap<String, String>) -> Scan {
                     && sep.tok == Tok::PathSep
                     && paren.tok == Tok::Punct('(')
                     && !after_sep
-                    && let Some(target) = namespaces.get(word)
                 {
-                    out.edges.push(Edge {
-                        from: current.clone(),
-                        to: Node {
-                            template: target.clone(),
-                            macro_name: Some(m.clone()),
-                        },
-                        range: tok.range.start..range.end,
-                    });
+                    let mut targets: BTreeSet<&str> = BTreeSet::new();
+                    targets.extend(namespaces.get(word).map(String::as_str));
+                    targets.extend(imported_as.get(word.as_str()).into_iter().flatten());
+                    if word == "self" {
+                        targets.extend(defined_in.get(m.as_str()).into_iter().flatten());
+                    }
+                    for target in targets {
+                        out.edges.push(Edge {
+                            from: current.clone(),
+                            to: Node {
+                                template: target.to_owned(),
+                                macro_name: Some(m.clone()),
+                            },
+                            range: tok.range.start..range.end,
+                        });
+                    }
                 }
             }
         }
@@ -466,106 +521,4 @@ pub fn call_depth(edges: &[Edge]) -> Option<&Edge> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scan_one(name: &str, text: &str) -> Scan {
-        scan(&BTreeMap::from([(name.to_owned(), text.to_owned())]))
-    }
-
-    #[test]
-    fn finds_a_macro_calling_itself() {
-        let text =
-            "{% macro node(n) %}{{ self::node(n=n) }}{% endmacro node %}\n{{ self::node(n=1) }}";
-        let s = scan_one("org.html", text);
-        let c = cycles(&s.edges);
-        assert_eq!(c.len(), 1, "{c:?}");
-        assert_eq!(&text[c[0].closing.range.clone()], "self::node");
-        assert_eq!(c[0].path.len(), 1);
-    }
-
-    #[test]
-    fn finds_mutual_recursion_across_files() {
-        let t = BTreeMap::from([
-            (
-                "a.html".to_owned(),
-                "{% import \"b.html\" as b %}{% macro ping() %}{{ b::pong() }}{% endmacro %}"
-                    .to_owned(),
-            ),
-            (
-                "b.html".to_owned(),
-                "{% import \"a.html\" as a %}{% macro pong() %}{{ a::ping() }}{% endmacro %}"
-                    .to_owned(),
-            ),
-        ]);
-        let c = cycles(&scan(&t).edges);
-        assert_eq!(c.len(), 1, "{c:?}");
-        assert_eq!(c[0].path.len(), 2);
-    }
-
-    #[test]
-    fn finds_a_template_including_itself_and_ignores_strings_comments_raw() {
-        let c = cycles(&scan_one("x.html", "a {% include \"x.html\" %}").edges);
-        assert_eq!(c.len(), 1);
-        let quiet = "{% macro m() %}{{ \"self::m()\" }}{# self::m() #}{% raw %}{{ self::m() }}{% endraw %}{% endmacro %}";
-        assert!(cycles(&scan_one("y.html", quiet).edges).is_empty());
-    }
-
-    #[test]
-    fn calls_between_different_macros_are_fine_and_get_env_is_found() {
-        let text = "{% macro a() %}{{ self::b() }}{% endmacro %}{% macro b() %}x{% endmacro %}{{ get_env(name=\"HOME\") }}";
-        let s = scan_one("z.html", text);
-        assert!(cycles(&s.edges).is_empty());
-        assert_eq!(s.forbidden.len(), 1);
-        assert_eq!(&text[s.forbidden[0].range.clone()], "get_env");
-    }
-
-    #[test]
-    fn nesting_and_operator_chains_are_bounded() {
-        assert_eq!(
-            too_deep(
-                "{% if a %}{% for x in y %}{{ (a + b) * c == d and not e }}{% endfor %}{% endif %}"
-            ),
-            None
-        );
-        let ifs = format!("{}x{}", "{% if a %}".repeat(40), "{% endif %}".repeat(40));
-        assert!(too_deep(&ifs).is_some_and(|d| d.what.contains("blocks")));
-        let parens = format!("{{{{ {}1{} }}}}", "(".repeat(40), ")".repeat(40));
-        assert!(too_deep(&parens).is_some_and(|d| d.what.contains("brackets")));
-        let plus = format!("{{{{ 1{} }}}}", " + 1".repeat(65));
-        assert!(too_deep(&plus).is_some_and(|d| d.what.contains("operators")));
-        // Keyword arguments are not operators.
-        let args = format!(
-            "{{{{ m::x({}) }}}}",
-            (0..80)
-                .map(|i| format!("a{i}=1"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        assert_eq!(too_deep(&args), None);
-    }
-
-    #[test]
-    fn long_call_chains_are_bounded() {
-        let text: String = (0..40)
-            .map(|i| {
-                format!(
-                    "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
-                    i + 1
-                )
-            })
-            .collect();
-        let s = scan_one("c.html", &text);
-        assert!(cycles(&s.edges).is_empty());
-        assert!(call_depth(&s.edges).is_some());
-        let short: String = (0..5)
-            .map(|i| {
-                format!(
-                    "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
-                    i + 1
-                )
-            })
-            .collect();
-        assert!(call_depth(&scan_one("c.html", &short).edges).is_none());
-    }
-}
+mod tests;

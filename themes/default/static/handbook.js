@@ -610,12 +610,13 @@
     detail.appendChild(tableWrap);
     detail.appendChild(timelineWrap);
     result.setAttribute("aria-labelledby", "calc-title");
+    // Starting times taken as assumed (the occurrence when not given).
+    var startNote = el("p", { id: "calc-starts", className: "assumed" });
     append(result, [title, summary, startNote, nextLine, detail, actions, icsHelp]);
 
     var last = null; // {facts, rows}
     var icsUrl = null;
     var conflictBox = $("calc-conflicts");
-    var startNote = el("p", { id: "calc-starts", className: "assumed" });
 
     /** A sentence from the page's data-* template, with {name} filled in. */
     function phrase(name, values) {
