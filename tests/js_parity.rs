@@ -312,7 +312,10 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         (given_rights, "given and accepted"),
         (undecided_rights, "given against an assumed deadline"),
     ] {
-        assert!(count > CASES / 100, "{count} rights on a missed anchor {what}");
+        assert!(
+            count > CASES / 100,
+            "{count} rights on a missed anchor {what}"
+        );
     }
     let vectors = json!({ "deadlines": deadlines });
     let stdout = run_node(&r, &vectors);

@@ -107,9 +107,10 @@ fn conflict_message(c: &Conflict, specs: &[EventSpec], facts: &IncidentFacts) ->
             return "--discovered".to_owned();
         }
         // Done through another event that counts as it.
-        match specs.iter().find(|s| {
-            s.counts_as.as_deref() == Some(event) && facts.actual.contains_key(&s.id)
-        }) {
+        match specs
+            .iter()
+            .find(|s| s.counts_as.as_deref() == Some(event) && facts.actual.contains_key(&s.id))
+        {
             Some(s) => format!("--at {}, which counts as it", s.id),
             None => "not given".to_owned(),
         }

@@ -115,8 +115,7 @@ pub fn conflicts(events: &[EventSpec], facts: &IncidentFacts) -> Vec<Conflict> {
         if before || !e.if_anchor_missed {
             continue;
         }
-        let (Some(anchor), Some((_, anchor_known))) = (&e.anchor, reached(e, facts, &known))
-        else {
+        let (Some(anchor), Some((_, anchor_known))) = (&e.anchor, reached(e, facts, &known)) else {
             continue;
         };
         let Some(by) = anchor_known.due.filter(|_| !anchor_known.assumed) else {
