@@ -5,6 +5,8 @@
 mod common;
 #[path = "deadlines/edition.rs"]
 mod edition;
+#[path = "deadlines/missed_anchor.rs"]
+mod missed_anchor;
 use common::{bundled, handbook};
 
 use incident_handbook::commands::{DeadlineFormat, DeadlinesOptions, facts_from_options};

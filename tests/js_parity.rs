@@ -102,6 +102,13 @@ fn javascript_agrees_with_rust() {
                 at(&[("report", 30), ("review", 10)]),
                 at(&[("report", -5)]),
                 at(&[("occurred", 5)]),
+                // A direct re-check before the review deadline the right
+                // arises from, after an on-time review, and (report unknown,
+                // so the deadline only assumed) neither decidable.
+                at(&[("report", 30), ("recheck-direct", 60)]),
+                at(&[("report", 30), ("review", 70), ("recheck-direct", 700)]),
+                at(&[("recheck-direct", 100)]),
+                at(&[("review", 70), ("recheck-direct", 700)]),
             ];
             for (support, portal_down) in [(false, false), (true, false), (true, true)] {
                 for at in &at_sets {
@@ -173,7 +180,9 @@ fn javascript_agrees_with_rust() {
 /// sometimes ordered along the graph and sometimes not), the site calculator
 /// computes exactly what the CLI computes, including the start times taken
 /// over through `not_after` and the direct re-check after a missed review,
-/// and both refuse exactly the same contradictory inputs.
+/// and both refuse exactly the same contradictory inputs (among them a
+/// direct re-check given before the review deadline or after an on-time
+/// review, and accept one against a deadline that is only assumed).
 #[test]
 fn calculator_agrees_with_the_cli_on_random_incidents() {
     use proptest::prelude::*;
@@ -209,6 +218,17 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
     };
     let mut deadlines = Vec::with_capacity(CASES);
     let (mut rejected, mut late_rights) = (0, 0);
+    // Given times of rights on a missed anchor: refused before the anchor's
+    // deadline, refused after an on-time anchor, accepted, and accepted
+    // because the anchor's deadline was only assumed (about 90, 90, 700 and
+    // 500 of the 4,000 deterministic cases).
+    let (mut before_deadline, mut anchor_on_time) = (0, 0);
+    let (mut given_rights, mut undecided_rights) = (0, 0);
+    let missed: Vec<&str> = specs
+        .iter()
+        .filter(|e| e.if_anchor_missed)
+        .map(|e| e.id.as_str())
+        .collect();
     for _ in 0..CASES {
         let (level, start, support, portal_down, ordered, raw) =
             strategy.new_tree(&mut runner).expect("strategy").current();
@@ -251,6 +271,26 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
             .collect();
         let v = deadline_vector(&r, level, &local(start), support, portal_down, &at);
         rejected += usize::from(v["rejected"] == true);
+        let relations: Vec<&str> = v["conflicts"]
+            .as_array()
+            .map(|l| l.iter().filter_map(|c| c["relation"].as_str()).collect())
+            .unwrap_or_default();
+        before_deadline += usize::from(relations.contains(&"before-deadline"));
+        anchor_on_time += usize::from(relations.contains(&"anchor-on-time"));
+        let given_right = |uncertain: bool| {
+            usize::from(
+                v["rejected"] == false
+                    && v["deadlines"].as_array().is_some_and(|l| {
+                        l.iter().any(|d| {
+                            d["actual"].is_string()
+                                && d["event"].as_str().is_some_and(|e| missed.contains(&e))
+                                && (!uncertain || d["assumed"] == true || d["due"].is_null())
+                        })
+                    }),
+            )
+        };
+        given_rights += given_right(false);
+        undecided_rights += given_right(true);
         late_rights += v["deadlines"]
             .as_array()
             .map(|l| l.iter().filter(|d| d["if_anchor_missed"] == true).count())
@@ -266,6 +306,17 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         late_rights > CASES / 20,
         "{late_rights} direct re-check rights"
     );
+    for (count, what) in [
+        (before_deadline, "given before the anchor's deadline"),
+        (anchor_on_time, "given after an on-time anchor"),
+        (given_rights, "given and accepted"),
+        (undecided_rights, "given against an assumed deadline"),
+    ] {
+        assert!(
+            count > CASES / 100,
+            "{count} rights on a missed anchor {what}"
+        );
+    }
     let vectors = json!({ "deadlines": deadlines });
     let stdout = run_node(&r, &vectors);
     assert!(

@@ -10,8 +10,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
-    Conflict, Contradiction, DueTime, EventKind, IncidentFacts, StartTime, compute, conflicts,
-    format_time, parse_time, start_times,
+    Conflict, Contradiction, DISCOVERY_EVENT, DueTime, EventKind, EventSpec, IncidentFacts,
+    StartTime, compute, conflicts, format_time, parse_time, start_times,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -87,20 +87,32 @@ pub fn facts_from_options(
         conditions,
         actual,
     };
-    match conflicts(&ruleset.event_specs(), &facts).first() {
-        Some(c) => Err(conflict_message(c, &facts, zone)),
+    let specs = ruleset.event_specs();
+    match conflicts(&specs, &facts).first() {
+        Some(c) => Err(conflict_message(c, &specs, &facts)),
         None => Ok(facts),
     }
 }
 
 /// "`review` at ... (--at review) is before `report` at ... (--at report),
-/// the event it is timed from", naming both times and where each came from.
-fn conflict_message(c: &Conflict, facts: &IncidentFacts, zone: chrono_tz::Tz) -> String {
+/// the event it is timed from", naming both times and where each came from
+/// (for a deadline: what it counts from).
+fn conflict_message(c: &Conflict, specs: &[EventSpec], facts: &IncidentFacts) -> String {
+    let zone = facts.zone;
     let origin = |event: &str| {
         if facts.actual.contains_key(event) {
-            format!("--at {event}")
-        } else {
-            "--discovered".to_owned()
+            return format!("--at {event}");
+        }
+        if event == DISCOVERY_EVENT {
+            return "--discovered".to_owned();
+        }
+        // Done through another event that counts as it.
+        match specs
+            .iter()
+            .find(|s| s.counts_as.as_deref() == Some(event) && facts.actual.contains_key(&s.id))
+        {
+            Some(s) => format!("--at {}, which counts as it", s.id),
+            None => "not given".to_owned(),
         }
     };
     let this = format!(
@@ -115,12 +127,40 @@ fn conflict_message(c: &Conflict, facts: &IncidentFacts, zone: chrono_tz::Tz) ->
         format_time(&c.other_time, zone),
         origin(&c.other)
     );
+    // The anchor's deadline and what it counts from, at this level.
+    let deadline = || {
+        let time = c
+            .deadline
+            .map(|by| format!(", {}", format_time(&by, zone)))
+            .unwrap_or_default();
+        let counted = specs.iter().find(|s| s.id == c.other).and_then(|s| {
+            let within = s.within.get(&facts.level)?;
+            let from = s.anchor.as_deref()?;
+            Some(format!(
+                " ({} after `{from}` at level {})",
+                within.label(),
+                facts.level
+            ))
+        });
+        format!("{time}{}", counted.unwrap_or_default())
+    };
     match c.relation {
         Contradiction::Before => format!(
             "the times contradict each other: {this} is before {other}, which it cannot precede; correct one of them"
         ),
         Contradiction::After => format!(
             "the times contradict each other: {this} is after {other}, which it cannot follow; correct one of them"
+        ),
+        Contradiction::BeforeDeadline => format!(
+            "the times contradict each other: {this} is before the deadline of `{}`{}, and it arises only once that deadline has passed without `{}` done; correct one of them",
+            c.other,
+            deadline(),
+            c.other
+        ),
+        Contradiction::AnchorOnTime => format!(
+            "the times contradict each other: {this} arises only when `{}` misses its deadline{}, but {other} was done by then, so it never arose; correct one of them",
+            c.other,
+            deadline()
         ),
     }
 }

@@ -323,18 +323,7 @@ fn walk<'a>(
             }
             continue;
         };
-        let Some(within) = e.within.get(&facts.level).copied() else {
-            continue;
-        };
-        if let Some(cond) = &e.when
-            && !facts.conditions.contains(cond)
-        {
-            continue;
-        }
-        if !e.after.iter().all(|p| known.contains_key(p.as_str())) {
-            continue;
-        }
-        let Some(anchor_known) = known.get(anchor.as_str()).copied() else {
+        let Some((within, anchor_known)) = reached(e, facts, &known) else {
             continue;
         };
         let (base, assumed) = if e.if_anchor_missed {
@@ -385,6 +374,29 @@ fn walk<'a>(
         });
     }
     (known, out)
+}
+
+/// Whether the walk reaches `e` (an event with an anchor): the level has it,
+/// its condition holds, its prerequisites and its anchor are known. Its
+/// duration at the level and what is known of its anchor, or `None` when
+/// it is left out. `conflicts` asks the same question, so it judges only
+/// the events `compute` lists.
+fn reached(
+    e: &EventSpec,
+    facts: &IncidentFacts,
+    known: &BTreeMap<&str, Known>,
+) -> Option<(Within, Known)> {
+    let within = e.within.get(&facts.level).copied()?;
+    if let Some(cond) = &e.when
+        && !facts.conditions.contains(cond)
+    {
+        return None;
+    }
+    if !e.after.iter().all(|p| known.contains_key(p.as_str())) {
+        return None;
+    }
+    let anchor_known = known.get(e.anchor.as_deref()?).copied()?;
+    Some((within, anchor_known))
 }
 
 #[derive(Debug, Clone, Copy)]

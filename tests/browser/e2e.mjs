@@ -17,8 +17,9 @@
 //     `handbook deadlines --level 3 … --format json` event by event;
 //     the no-JS table (#event-report) is there with and without JS;
 //     a late review lists the direct re-check from the review deadline, an
-//     on-time one does not, and contradictory times give an inline message
-//     (#calc-conflicts) instead of a result;
+//     on-time one does not, and contradictory times (among them a direct
+//     re-check before the review deadline or after an on-time review) give
+//     an inline message (#calc-conflicts) instead of a result;
 //   * search (JS): search.html?q=通報 lists at least one result link, and
 //     the first one opens.
 // A JS feature that handbook.js does not provide yet is a failure with a
@@ -429,6 +430,27 @@ try {
     for (const t of ['03:10', '03:30']) if (!text.includes(t)) fail(`the message does not name ${t}: ${JSON.stringify(text)}`);
     if (await isVisible(page, '#calc-result')) fail('contradictory times: a result is still shown');
     if ((await page.locator('#calc-at-review[aria-invalid="true"]').count()) === 0) fail('the contradictory input is not marked aria-invalid');
+    // A direct re-check before the review deadline (04:30) the right arises
+    // from, then after an on-time review (04:10): a message naming both
+    // times, no result.
+    await page.fill('#calc-at-review', '');
+    for (const [review, recheck, times] of [['', '2026-03-02T04:00', ['04:00', '04:30']], ['2026-03-02T04:10', '2026-03-02T05:00', ['05:00', '04:10', '04:30']]]) {
+      await page.fill('#calc-at-review', review);
+      await page.fill('#calc-at-recheck-direct', recheck);
+      await page.waitForTimeout(100);
+      const what = `direct re-check at ${recheck}${review ? ` after a review at ${review}` : ''}`;
+      if (!(await isVisible(page, '#calc-conflicts'))) fail(`${what}: #calc-conflicts is not shown`);
+      const said = (await page.locator('#calc-conflicts').textContent().catch(() => '')) || '';
+      for (const t of times) if (!said.includes(t)) fail(`${what}: the message does not name ${t}: ${JSON.stringify(said)}`);
+      if (await isVisible(page, '#calc-result')) fail(`${what}: a result is still shown`);
+      if ((await page.locator('#calc-at-recheck-direct[aria-invalid="true"]').count()) === 0) fail(`${what}: the input is not marked aria-invalid`);
+    }
+    // From the missed deadline on, the right is accepted.
+    await page.fill('#calc-at-review', '');
+    await page.fill('#calc-at-recheck-direct', '2026-03-02T04:30');
+    await page.waitForTimeout(100);
+    if (await isVisible(page, '#calc-conflicts')) fail('a direct re-check at the missed review deadline is refused');
+    await page.fill('#calc-at-recheck-direct', '');
     // An occurrence after the discovery.
     await page.fill('#calc-at-review', '');
     await page.fill('#calc-at-occurred', '2026-03-02T03:05');

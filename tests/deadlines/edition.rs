@@ -98,5 +98,16 @@ fn the_site_names_the_encoded_text_on_the_home_page_and_in_the_gaps() {
         calculator.contains("id=\"calc-at-occurred\""),
         "the occurrence sits beside the discovery"
     );
-    assert!(calculator.contains("data-conflict-before="));
+    // A phrase for every kind of contradiction the calculator can show.
+    use incident_handbook::ruleset::deadlines::Contradiction;
+    for relation in [
+        Contradiction::Before,
+        Contradiction::After,
+        Contradiction::BeforeDeadline,
+        Contradiction::AnchorOnTime,
+    ] {
+        let name = serde_json::to_value(relation).expect("json");
+        let attribute = format!("data-conflict-{}=", name.as_str().expect("name"));
+        assert!(calculator.contains(&attribute), "{attribute}");
+    }
 }

@@ -55,6 +55,7 @@ for (const v of vectors.deadlines || []) {
   const input = { level: v.level, discovered: v.discovered, conditions: v.conditions, at: v.at };
   const found = L.conflicts(data, facts).map((c) => ({
     event: c.event, time: c.time, relation: c.relation, other: c.other, other_time: c.other_time,
+    deadline: c.deadline,
   }));
   same("conflicts", input, v.conflicts, found);
   if (v.rejected) continue;

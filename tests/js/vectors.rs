@@ -60,9 +60,15 @@ pub fn deadline_vector(
             json!({
                 "event": c.event,
                 "time": format_time(&c.time, zone),
-                "relation": match c.relation { Contradiction::Before => "before", Contradiction::After => "after" },
+                "relation": match c.relation {
+                    Contradiction::Before => "before",
+                    Contradiction::After => "after",
+                    Contradiction::BeforeDeadline => "before-deadline",
+                    Contradiction::AnchorOnTime => "anchor-on-time",
+                },
                 "other": c.other,
                 "other_time": format_time(&c.other_time, zone),
+                "deadline": c.deadline.map(|t| format_time(&t, zone)),
             })
         })
         .collect();

@@ -644,12 +644,14 @@
             event: eventName(c.event),
             time: localText(c.timeMs),
             other: eventName(c.other),
-            other_time: localText(c.otherMs)
+            other_time: localText(c.otherMs),
+            deadline: c.deadlineMs === null ? "" : localText(c.deadlineMs)
           })
         }));
+        // Only filled-in inputs: a deadline's event may have no time given.
         [c.event, c.other].forEach(function (id) {
           var input = form.querySelector('input[data-event="' + id + '"]') || (id === data.discoveryEvent ? discovered : null);
-          if (input) input.setAttribute("aria-invalid", "true");
+          if (input && input.value) input.setAttribute("aria-invalid", "true");
         });
       });
     }

@@ -250,13 +250,26 @@
     return out;
   }
 
+  /**
+   * Mirrors deadlines::reached: {within, anchor} when the walk reaches the
+   * event (level, condition, prerequisites, anchor known), else null.
+   */
+  function reached(e, facts, known) {
+    var within = e.within[String(facts.level)];
+    if (within === undefined) return null;
+    if (e.when && (facts.conditions || []).indexOf(e.when) < 0) return null;
+    if (!(e.after || []).every(function (p) { return has(known, p); })) return null;
+    var anchor = has(known, e.anchor) ? known[e.anchor] : null;
+    if (!anchor) return null;
+    return { within: within, anchor: anchor };
+  }
+
   /** Mirrors deadlines::walk: {known, rows}. */
   function walk(data, facts) {
     var events = data.events;
     var known = {};
     var out = [];
     var actualOf = actualTimes(events, facts);
-    var conditions = facts.conditions || [];
     topologicalOrder(events).forEach(function (i) {
       var e = events[i];
       var act = has(actualOf, e.id) ? actualOf[e.id] : null;
@@ -270,12 +283,10 @@
         if (time !== null) known[e.id] = { actual: time, actualAssumed: takenOver, due: null, assumed: false };
         return;
       }
-      var within = e.within[String(facts.level)];
-      if (within === undefined) return;
-      if (e.when && conditions.indexOf(e.when) < 0) return;
-      if (!(e.after || []).every(function (p) { return has(known, p); })) return;
-      var anchor = known[e.anchor];
-      if (!anchor) return;
+      var reach = reached(e, facts, known);
+      if (!reach) return;
+      var within = reach.within;
+      var anchor = reach.anchor;
       var base = null, assumed = false;
       if (e.if_anchor_missed) {
         if (anchor.actual !== null && anchor.due !== null && anchor.actual <= anchor.due) {
@@ -339,18 +350,24 @@
 
   /**
    * Mirrors deadlines::conflicts: given times that cannot all be true.
-   * Returns [{event, time, relation: "before" | "after", other, other_time}]
-   * with times as +08:00 strings (and timeMs / otherMs).
+   * Returns [{event, time, relation: "before" | "after" | "before-deadline"
+   * | "anchor-on-time", other, other_time, deadline}] with times as +08:00
+   * strings or null (and timeMs / otherMs / deadlineMs).
    */
   function conflicts(data, facts) {
     var events = data.events;
     var given = facts.actual || {};
+    var known = walk(data, facts).known;
     function find(id) {
       for (var j = 0; j < events.length; j++) if (events[j].id === id) return events[j];
       return null;
     }
-    function item(e, time, relation, other, otherTime) {
-      return { event: e.id, time: formatTime(time), timeMs: time, relation: relation, other: other, other_time: formatTime(otherTime), otherMs: otherTime };
+    function item(e, time, relation, other, otherTime, deadline) {
+      return {
+        event: e.id, time: formatTime(time), timeMs: time, relation: relation, other: other,
+        other_time: formatTime(otherTime), otherMs: otherTime,
+        deadline: deadline === null ? null : formatTime(deadline), deadlineMs: deadline
+      };
     }
     var out = [];
     events.forEach(function (e) {
@@ -358,7 +375,7 @@
       var time = given[e.id];
       if (e.not_after) {
         var limit = givenTime(data, facts, e.not_after);
-        if (limit !== null && time > limit) out.push(item(e, time, "after", e.not_after, limit));
+        if (limit !== null && time > limit) out.push(item(e, time, "after", e.not_after, limit, null));
       }
       var up;
       if (e.if_anchor_missed) {
@@ -367,16 +384,28 @@
       } else {
         up = e.anchor;
       }
+      var before = false;
       for (var n = 0; n < events.length; n++) {
         if (up === null || up === undefined) break;
         var other = givenTime(data, facts, up);
         if (other !== null) {
-          if (time < other) out.push(item(e, time, "before", up, other));
+          if (time < other) {
+            before = true;
+            out.push(item(e, time, "before", up, other, null));
+          }
           break;
         }
         var x = find(up);
         up = x ? x.anchor : null;
       }
+      // A right on a missed anchor: only against a certain deadline.
+      if (before || !e.if_anchor_missed) return;
+      var reach = reached(e, facts, known);
+      if (!reach || reach.anchor.due === null || reach.anchor.assumed) return;
+      var by = reach.anchor.due;
+      var done = reach.anchor.actual;
+      if (done !== null && done !== undefined && done <= by) out.push(item(e, time, "anchor-on-time", e.anchor, done, by));
+      else if (time < by) out.push(item(e, time, "before-deadline", e.anchor, by, by));
     });
     return out;
   }
