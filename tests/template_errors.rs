@@ -160,8 +160,16 @@ fn json_diagnostics(stdout: &str) -> Vec<(String, String, u64, u64)> {
     let v: serde_json::Value = serde_json::from_str(stdout).expect("check --format json");
     let list = v["diagnostics"].as_array().expect("diagnostics");
     let count = |severity: &str| list.iter().filter(|d| d["severity"] == severity).count();
-    assert_eq!(v["errors"].as_u64(), Some(count("error") as u64), "{stdout}");
-    assert_eq!(v["warnings"].as_u64(), Some(count("warning") as u64), "{stdout}");
+    assert_eq!(
+        v["errors"].as_u64(),
+        Some(count("error") as u64),
+        "{stdout}"
+    );
+    assert_eq!(
+        v["warnings"].as_u64(),
+        Some(count("warning") as u64),
+        "{stdout}"
+    );
     list.iter()
         .map(|d| {
             (
@@ -221,7 +229,13 @@ const LOAD_PROBLEMS: &[LoadProblem] = &[
     LoadProblem {
         what: "get_env",
         template: "gaps.html",
-        edit: |t| t.replacen("<h1>", "{{ get_env(name=\"HOME\", default=\"\") }}\n<h1>", 1),
+        edit: |t| {
+            t.replacen(
+                "<h1>",
+                "{{ get_env(name=\"HOME\", default=\"\") }}\n<h1>",
+                1,
+            )
+        },
         at: "get_env",
         message: "`get_env` is not available in templates",
     },
@@ -241,7 +255,10 @@ fn check_reports_the_template_problems_build_refuses_in_every_format() {
         assert_eq!(code, 1, "{what}: {err}");
         assert!(err.contains("error[template]"), "{what}: {err}");
         assert!(err.contains(p.message), "{what}: {err}");
-        assert!(err.contains(&location), "{what}: expected {location}\n{err}");
+        assert!(
+            err.contains(&location),
+            "{what}: expected {location}\n{err}"
+        );
         assert!(err.contains("1 error, 0 warnings"), "{what}: {err}");
         assert!(!err.contains("policy ok"), "{what}: {err}");
 
@@ -274,7 +291,10 @@ fn check_reports_the_template_problems_build_refuses_in_every_format() {
         // `build` stops with the very same report.
         let (code, build_err) = build(&root);
         assert_eq!(code, 1, "{what}: {build_err}");
-        assert!(build_err.starts_with(&err), "{what}: check said\n{err}\nbuild said\n{build_err}");
+        assert!(
+            build_err.starts_with(&err),
+            "{what}: check said\n{err}\nbuild said\n{build_err}"
+        );
     }
 }
 
@@ -297,8 +317,11 @@ fn a_broken_policy_and_a_broken_template_are_both_reported_once() {
     let root = project_with(tmp.path(), p.template, p.edit);
     let levels = root.join("policy/levels.toml");
     let text = std::fs::read_to_string(&levels).expect("read");
-    std::fs::write(&levels, text.replacen("[[level]]\n", "[[level]]\ncolour = \"red\"\n", 1))
-        .expect("write");
+    std::fs::write(
+        &levels,
+        text.replacen("[[level]]\n", "[[level]]\ncolour = \"red\"\n", 1),
+    )
+    .expect("write");
     let (line, column) = position(&root, p.template, p.at);
     let (code, out, err) = check(&root, &["--format", "json"]);
     assert_eq!(code, 1, "{err}");
@@ -310,8 +333,18 @@ fn a_broken_policy_and_a_broken_template_are_both_reported_once() {
     assert_eq!(
         json_diagnostics(&out),
         vec![
-            ("schema".to_owned(), "policy/levels.toml".to_owned(), key_line, 1),
-            ("template".to_owned(), format!("templates/{}", p.template), line, column),
+            (
+                "schema".to_owned(),
+                "policy/levels.toml".to_owned(),
+                key_line,
+                1
+            ),
+            (
+                "template".to_owned(),
+                format!("templates/{}", p.template),
+                line,
+                column
+            ),
         ]
     );
     let (code, err) = build(&root);
@@ -340,7 +373,10 @@ fn check_refuses_theme_files_linked_out_of_the_project() {
         assert!(out.contains("leads outside the project"), "{link}: {out}");
         let (code, build_err) = build(&root);
         assert_eq!(code, 1, "{link}: {build_err}");
-        assert!(build_err.contains(&format!("error[io]: cannot read {link}")), "{build_err}");
+        assert!(
+            build_err.contains(&format!("error[io]: cannot read {link}")),
+            "{build_err}"
+        );
         std::fs::remove_file(&path).expect("rm");
     }
 }
