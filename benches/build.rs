@@ -22,7 +22,7 @@ fn main() {
     for i in 0..35 {
         let start = Instant::now();
         let prepared = site::prepare(root).expect("bundled handbook checks");
-        let files = site::render(root, &prepared, 2026).expect("renders");
+        let files = site::render(&prepared, 2026).expect("renders");
         let rendered = start.elapsed();
         std::hint::black_box(files.len());
         let start = Instant::now();

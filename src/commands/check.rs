@@ -1,4 +1,5 @@
-//! `handbook check`: report every problem of a policy.
+//! `handbook check`: report every problem of a project that `build` would
+//! refuse before rendering: the policy, the chapters and the theme.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -32,8 +33,10 @@ pub fn check(opts: &CheckOptions, out: &mut dyn Write, err: &mut dyn Write) -> u
             return EXIT_USAGE;
         }
     };
-    // The chapters are checked too: a shortcode naming an unknown id is as
-    // much a broken reference as one in the policy.
+    // The chapters and the theme are checked too: a shortcode naming an
+    // unknown id is as much a broken reference as one in the policy, and a
+    // template `build` would refuse must not pass here. `build` reports
+    // through the same `check_project`.
     let mut project = crate::site::check_project(&opts.root, &loaded, &checked);
     if opts.deny_warnings {
         crate::check::deny_warnings(&mut project.diagnostics);

@@ -29,9 +29,8 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics;
-use crate::policy::SourceMap;
 use crate::site::cache::{RenderCache, RenderStats};
-use crate::site::{self, BuildError, Files, theme};
+use crate::site::{self, BuildError, Files};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -65,10 +64,6 @@ struct SiteState {
 struct Builder {
     root: PathBuf,
     year: i32,
-    theme: Option<theme::Theme>,
-    /// The template texts of `theme`, which its load and render errors point
-    /// into, so the terminal and the overlay show the snippet as `build` does.
-    theme_sources: SourceMap,
     cache: RenderCache,
 }
 
@@ -82,7 +77,6 @@ impl Builder {
         {
             Ok(result) => result,
             Err(payload) => {
-                self.theme = None;
                 self.cache.clear();
                 let what = payload
                     .downcast_ref::<&str>()
@@ -97,16 +91,12 @@ impl Builder {
     }
 
     /// Renders the site; on failure returns the diagnostics as `check`
-    /// prints them.
+    /// prints them. `site::prepare` loads the theme each time, as `check`
+    /// and `build` do, so the server reports the same template problems;
+    /// pages rendered with a changed theme are not reused.
     fn render(&mut self, theme_changed: bool) -> Result<(Files, RenderStats), String> {
-        if theme_changed || self.theme.is_none() {
+        if theme_changed {
             self.cache.clear();
-            self.theme = None;
-            self.theme_sources = SourceMap::default();
-            match theme::load_into(&self.root, &mut self.theme_sources) {
-                Ok(t) => self.theme = Some(t),
-                Err(ds) => return Err(diagnostics::render_human(&ds, &self.theme_sources)),
-            }
         }
         let prepared = match site::prepare(&self.root) {
             Ok(p) => p,
@@ -121,13 +111,10 @@ impl Builder {
                 return Err(format!("error: {}: {error}\n", path.display()));
             }
         };
-        let Some(theme) = &self.theme else {
-            return Err("error: no theme".into());
-        };
-        site::pages::render_all(theme, &prepared, self.year, Some(&mut self.cache))
+        site::pages::render_all(&prepared, self.year, Some(&mut self.cache))
             // Render errors point into the templates, whose texts
-            // `load_into` put in `theme_sources`.
-            .map_err(|d| diagnostics::render_human(&[*d], &self.theme_sources))
+            // `load_into` put in the prepared sources.
+            .map_err(|d| diagnostics::render_human(&[*d], &prepared.sources))
     }
 }
 
@@ -231,8 +218,6 @@ pub fn start(
     let mut builder = Builder {
         root: root.clone(),
         year: site::default_year(),
-        theme: None,
-        theme_sources: SourceMap::default(),
         cache: RenderCache::default(),
     };
     let started = Instant::now();

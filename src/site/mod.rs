@@ -1,7 +1,8 @@
 //! Stage 4: the handbook site, built from the rule set and `content/`.
 //!
-//! `build` checks the policy and the chapters (errors stop it), compiles the
-//! rule set, renders every page into memory, and only then writes the output
+//! `build` checks the policy, the chapters and the theme (errors stop it;
+//! `check` reports the same, see [`check_project`]), compiles the rule set,
+//! renders every page into memory, and only then writes the output
 //! atomically. The site reads the compiled [`Ruleset`], never the TOML, and
 //! its scripts read the same compiled data (inlined as classic scripts, since
 //! `fetch` and modules fail under `file://`). Every link is relative, so the
@@ -85,19 +86,36 @@ pub enum BuildError {
 pub struct Prepared {
     pub ruleset: Ruleset,
     pub pages: Vec<content::Page>,
+    /// The theme [`check_project`] loaded and scanned: `render` uses this
+    /// one, so it is the theme that was checked.
+    pub theme: theme::Theme,
+    /// Policy, chapters and template texts: warnings and render errors point
+    /// into it.
     pub sources: SourceMap,
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The chapters of a project and every diagnostic of the policy and the
-/// chapters together; `check` and `build` both report exactly these.
+/// What a project is before rendering: its chapters, its theme and every
+/// diagnostic of the policy, the chapters and the templates together.
+/// `check` and `build` both report exactly these (`build` through
+/// [`prepare`]), so `check` passes only where `build` gets to rendering.
+/// What only rendering finds (a template using a variable or a filter that
+/// does not exist) is `build`'s alone.
 pub struct ProjectCheck {
     pub pages: Vec<content::Page>,
+    /// The theme, when it loaded; `None` when it has errors, which are in
+    /// `diagnostics`.
+    pub theme: Option<theme::Theme>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks the chapters against a checked policy.
+/// Checks the chapters against a checked policy, and loads the theme (the
+/// static scan of the templates and Tera's parse; `theme::load_into` adds
+/// the template texts to the sources, so its errors show their snippet).
+/// The theme does not depend on the policy, so its problems are reported
+/// even when the policy has errors; nothing is rendered here, so a broken
+/// policy cannot set off render errors in the templates.
 pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) -> ProjectCheck {
     let mut sources = loaded.sources.clone();
     let mut diagnostics = checked.diagnostics.clone();
@@ -111,29 +129,42 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
         &known,
         &mut diagnostics,
     );
+    let theme = match theme::load_into(root, &mut sources) {
+        Ok(theme) => Some(theme),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    };
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
+        theme,
         sources,
         diagnostics,
     }
 }
 
-/// Loads and checks the policy and the chapters, and compiles the rule set.
+/// Loads and checks the policy, the chapters and the theme
+/// ([`check_project`], exactly what `check` reports), and compiles the rule
+/// set.
 pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     let loaded = policy::load(root).map_err(BuildError::Load)?;
     let checked: Checked = crate::check::run(&loaded);
     let ProjectCheck {
         pages,
+        theme,
         sources,
         diagnostics,
     } = check_project(root, &loaded, &checked);
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    // A theme that did not load always left an error in `diagnostics`.
+    let (false, Some(theme)) = (failed, theme) else {
         return Err(BuildError::Diagnostics {
             diagnostics,
             sources,
         });
-    }
+    };
     let ruleset = ruleset::compile(&loaded, &checked).map_err(|_| BuildError::Diagnostics {
         diagnostics: diagnostics.clone(),
         sources: sources.clone(),
@@ -141,29 +172,20 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     Ok(Prepared {
         ruleset,
         pages,
+        theme,
         sources,
         warnings: diagnostics,
     })
 }
 
-/// Renders the whole site into memory.
-pub fn render(root: &Path, prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
-    let mut sources = prepared.sources.clone();
-    let theme = match theme::load_into(root, &mut sources) {
-        Ok(theme) => theme,
-        Err(diagnostics) => {
-            return Err(BuildError::Diagnostics {
-                diagnostics,
-                sources,
-            });
-        }
-    };
+/// Renders the whole site into memory with the theme [`prepare`] checked.
+pub fn render(prepared: &Prepared, year: i32) -> Result<Files, BuildError> {
     // Render errors point into the templates `load_into` added to `sources`.
-    pages::render_all(&theme, prepared, year, None)
+    pages::render_all(prepared, year, None)
         .map(|(files, _)| files)
         .map_err(|d| BuildError::Diagnostics {
             diagnostics: vec![*d],
-            sources,
+            sources: prepared.sources.clone(),
         })
 }
 
@@ -179,7 +201,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // again just before the swap.
     let target = output::OutputTarget::resolve(&opts.root, INPUT_FOLDERS, &opts.out, opts.force)
         .map_err(refused)?;
-    let files = render(&opts.root, &prepared, opts.year)?;
+    let files = render(&prepared, opts.year)?;
     output::write_atomically(&target, &files).map_err(refused)?;
     Ok(BuildReport {
         out: target.path().to_path_buf(),

@@ -20,7 +20,6 @@ use serde_json::{Value, json};
 
 use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
-use super::theme::Theme;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
@@ -197,11 +196,11 @@ type RenderedPage = (String, String, Option<super::search::Doc>);
 /// Renders every page and asset of the site. With a cache, pages whose
 /// template context did not change since the last call are reused.
 pub fn render_all(
-    theme: &Theme,
     prepared: &Prepared,
     year: i32,
     mut cache: Option<&mut RenderCache>,
 ) -> Result<(Files, RenderStats), Box<Diagnostic>> {
+    let theme = &prepared.theme;
     let r = &prepared.ruleset;
     let mut stats = RenderStats::default();
     let chapters =
