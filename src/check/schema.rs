@@ -194,24 +194,6 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(f, &c.text, out);
             source(f, &c.source, out);
         }
-        let discovered = d
-            .value
-            .event
-            .iter()
-            .find(|e| e.id.get_ref() == "discovered");
-        match discovered {
-            None => out.push(
-                Diagnostic::error("schema", "no `discovered` event")
-                    .in_file("policy/deadlines.toml")
-                    .hint("every incident's deadlines start at an event with id = \"discovered\" and no anchor"),
-            ),
-            Some(e) if e.anchor.is_some() => out.push(
-                Diagnostic::error("schema", "`discovered` must be a starting event")
-                    .at(span_of(f, &e.id), "has an anchor")
-                    .hint("remove `anchor` and `within` from `discovered`: it is when the clock starts"),
-            ),
-            Some(_) => {}
-        }
         for e in &d.value.event {
             text(f, &e.name, out);
             opt_text(f, &e.description, out);

@@ -35,6 +35,33 @@ pub struct Meta {
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.
     pub edition: Edition,
+    /// `[handbook]`: the ids the site and the CLI single out. Optional in
+    /// the file so that `check` can say which role is missing and where to
+    /// declare it, rather than serde's bare "missing field".
+    #[serde(default)]
+    pub handbook: Option<Spanned<Handbook>>,
+}
+
+/// `[handbook]` of `policy.toml`: the roles. Code never names a policy id;
+/// whatever a page or a CLI flag must single out is named here and checked
+/// like any other reference.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handbook {
+    /// The event of the first report (its level-1 time is quoted on the
+    /// contacts page).
+    pub initial_report: Option<Id>,
+    /// The starting event every incident's clock counts from (`--discovered`).
+    pub discovery: Option<Id>,
+    /// The phone contact the home page offers when the portal is down.
+    pub hotline: Option<Id>,
+    /// The events listed as first steps on the home page, in order.
+    pub first_steps: Option<Spanned<Vec<Id>>>,
+    /// The condition `deadlines --support` sets (optional: without it the
+    /// flag is refused).
+    pub support_condition: Option<Id>,
+    /// The condition `deadlines --portal-down` sets (optional likewise).
+    pub portal_down_condition: Option<Id>,
 }
 
 /// `[edition]` of `policy.toml`: the text this policy encodes. Either `date`

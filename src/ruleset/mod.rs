@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod deadlines;
 pub mod edition;
+pub mod roles;
 
 use std::collections::BTreeMap;
 
@@ -71,6 +72,8 @@ pub struct Ruleset {
     pub trees: Vec<Tree>,
     pub decisions: Vec<Decision>,
     pub inconsistencies: Vec<Inconsistency>,
+    /// The ids the site and the CLI single out (`[handbook]`).
+    pub handbook: roles::Roles,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -604,6 +607,16 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         });
     }
     let ix: &Index = &checked.index;
+    let Some(handbook) = meta
+        .value
+        .handbook
+        .as_ref()
+        .and_then(|h| roles::compile(h.get_ref()))
+    else {
+        return Err(NotCompilable {
+            errors: checked.errors().max(1),
+        });
+    };
 
     let mut level_list: Vec<Level> = levels
         .value
@@ -889,6 +902,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 source: s(&d.source),
             })
             .collect(),
+        handbook,
         inconsistencies: notes
             .value
             .inconsistency

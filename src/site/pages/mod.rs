@@ -350,7 +350,7 @@ pub fn data_script(r: &Ruleset) -> String {
         "criteria": r.criteria,
         "levelTree": r.level_tree,
         "events": r.events,
-        "discoveryEvent": crate::ruleset::deadlines::DISCOVERY_EVENT,
+        "discoveryEvent": r.handbook.discovery,
         "conditions": r.conditions,
         "actors": actors,
         "trees": r.trees,

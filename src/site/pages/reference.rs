@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::timing::{Timings, in_every_incident};
 use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
 use crate::ruleset::Ruleset;
-use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind, Within};
+use crate::ruleset::deadlines::{EventKind, Within};
 
 /// One row per timed event, with the time for each level; `root` prefixes
 /// links for pages not at the top.
@@ -102,7 +102,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
             // The discovery has its own field; a start bounded by another
             // event (the occurrence) sits beside it, since it is usually
             // known (or not) at the outset.
-            "events": r.events.iter().filter(|e| e.id != DISCOVERY_EVENT && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+            "events": r.events.iter().filter(|e| e.id != r.handbook.discovery && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
             "bounded_starts": r.events.iter().filter_map(|e| {
                 let limit = r.event(e.not_after.as_deref()?)?;
                 Some(json!({"id": e.id, "name": zh(&e.name), "limit": zh(&limit.name)}))
