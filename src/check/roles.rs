@@ -51,7 +51,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let events = policy.deadlines.is_some();
     let contacts = policy.contacts.is_some();
     let Some(h) = &meta.value.handbook else {
-        for role in [INITIAL_REPORT, DISCOVERY, HOTLINE, FIRST_STEPS] {
+        for role in [
+            INITIAL_REPORT,
+            DISCOVERY,
+            PHONE_LINE,
+            FIRST_STEPS,
+            NOT_AN_INCIDENT,
+        ] {
             out.push(missing(role));
         }
         return;
@@ -65,7 +71,8 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     };
     one(INITIAL_REPORT, &h.initial_report, out);
     one(DISCOVERY, &h.discovery, out);
-    one(HOTLINE, &h.hotline, out);
+    one(PHONE_LINE, &h.phone_line, out);
+    one(NOT_AN_INCIDENT, &h.not_an_incident, out);
     if let Some(id) = &h.initial_report {
         reference(f, "event", id, &ix.events, events, out);
     }
@@ -86,8 +93,18 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(id) = &h.hotline {
+    if let Some(id) = &h.phone_line {
         reference(f, "contact", id, &ix.contacts, contacts, out);
+    }
+    if let Some(id) = &h.not_an_incident {
+        reference(
+            f,
+            "decision",
+            id,
+            &ix.decisions,
+            policy.notes.is_some(),
+            out,
+        );
     }
     match &h.first_steps {
         None => one(FIRST_STEPS, &None, out),
@@ -118,8 +135,8 @@ const DISCOVERY: Role = (
     "the starting event deadlines count from",
     "\"<event id>\"",
 );
-const HOTLINE: Role = (
-    "hotline",
+const PHONE_LINE: Role = (
+    "phone_line",
     "the phone contact offered when the portal is down",
     "\"<contact id>\"",
 );
@@ -127,4 +144,9 @@ const FIRST_STEPS: Role = (
     "first_steps",
     "the events the home page lists first",
     "[\"<event id>\", ...]",
+);
+const NOT_AN_INCIDENT: Role = (
+    "not_an_incident",
+    "the decision that explains the \"not an incident\" outcome",
+    "\"<decision id>\"",
 );

@@ -54,7 +54,10 @@ pub struct Handbook {
     /// The starting event every incident's clock counts from (`--discovered`).
     pub discovery: Option<Id>,
     /// The phone contact the home page offers when the portal is down.
-    pub hotline: Option<Id>,
+    pub phone_line: Option<Id>,
+    /// The `[[decision]]` that explains the classifier's "not an incident"
+    /// outcome (linked from that result).
+    pub not_an_incident: Option<Id>,
     /// The events listed as first steps on the home page, in order.
     pub first_steps: Option<Spanned<Vec<Id>>>,
     /// The condition `deadlines --support` sets (optional: without it the

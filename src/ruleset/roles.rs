@@ -16,7 +16,9 @@ pub struct Roles {
     /// The starting event deadlines count from (`--discovered`).
     pub discovery: String,
     /// The phone contact offered when the portal is down.
-    pub hotline: String,
+    pub phone_line: String,
+    /// The decision that explains the "not an incident" outcome.
+    pub not_an_incident: String,
     /// The events the home page lists first, in order.
     pub first_steps: Vec<String>,
     /// The condition `deadlines --support` sets, if the policy has one.
@@ -31,7 +33,8 @@ pub fn compile(h: &model::Handbook) -> Option<Roles> {
     Some(Roles {
         initial_report: s(h.initial_report.as_ref()?),
         discovery: s(h.discovery.as_ref()?),
-        hotline: s(h.hotline.as_ref()?),
+        phone_line: s(h.phone_line.as_ref()?),
+        not_an_incident: s(h.not_an_incident.as_ref()?),
         first_steps: h.first_steps.as_ref()?.get_ref().iter().map(s).collect(),
         support_condition: h.support_condition.as_ref().map(s),
         portal_down_condition: h.portal_down_condition.as_ref().map(s),

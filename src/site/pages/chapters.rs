@@ -85,7 +85,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
             })
         })
         .collect();
-    let hotline = r.contacts.iter().find(|c| c.id == r.handbook.hotline);
+    let hotline = r.contacts.iter().find(|c| c.id == r.handbook.phone_line);
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",

@@ -351,6 +351,7 @@ pub fn data_script(r: &Ruleset) -> String {
         "levelTree": r.level_tree,
         "events": r.events,
         "discoveryEvent": r.handbook.discovery,
+        "notAnIncidentDecision": r.handbook.not_an_incident,
         "conditions": r.conditions,
         "actors": actors,
         "trees": r.trees,

@@ -155,7 +155,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                 "purpose": d.purpose.iter().map(zh).collect::<Vec<_>>(),
                 "description": d.description.as_ref().map(zh),
                 "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": zh(&x.text), "source": x.source})).collect::<Vec<_>>(),
-                "report": d.report.iter().map(|x| json!({
+                "reports": d.report.iter().map(|x| json!({
                     "when": match (&x.within, &x.by) {
                         (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
                         (None, Some(b)) => month_day(b.month, b.day),
