@@ -313,23 +313,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
     if let Some(d) = &policy.duties {
         let f = d.file;
+        for phase in &d.value.phase {
+            text(f, &phase.title, out);
+        }
         for duty in &d.value.duty {
             text(f, &duty.text, out);
             source(f, &duty.source, out);
-            one_of(
-                f,
-                "duty phase",
-                &duty.phase,
-                &[
-                    "before",
-                    "during",
-                    "after",
-                    "reporting",
-                    "review",
-                    "escalation",
-                ],
-                out,
-            );
         }
         for i in &d.value.indicator {
             text(f, &i.name, out);

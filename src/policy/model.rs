@@ -353,10 +353,22 @@ pub struct Contact {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DutiesFile {
+    /// The phases duties are grouped by on the duties page, in this order.
+    #[serde(default)]
+    pub phase: Vec<Phase>,
     #[serde(default)]
     pub duty: Vec<Duty>,
     #[serde(default)]
     pub indicator: Vec<Indicator>,
+}
+
+/// A phase of the response (before, during, after, ...): a heading of the
+/// duties page that each duty's `phase` names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: Id,
+    pub title: Text,
 }
 
 #[derive(Debug, Clone, Deserialize)]

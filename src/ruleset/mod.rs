@@ -63,6 +63,8 @@ pub struct Ruleset {
     pub roles: Vec<Role>,
     pub agencies: Vec<Agency>,
     pub contacts: Vec<Contact>,
+    /// The phases of `duties`, in the policy's order.
+    pub phases: Vec<Phase>,
     pub duties: Vec<Duty>,
     pub indicators: Vec<Indicator>,
     pub drills: Vec<Drill>,
@@ -211,6 +213,12 @@ pub struct Duty {
     pub events: Vec<String>,
     pub contacts: Vec<String>,
     pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub id: String,
+    pub title: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -813,6 +821,15 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 hours: opt_text(&c.hours),
                 purpose: text(&c.purpose),
                 source: s(&c.source),
+            })
+            .collect(),
+        phases: duties
+            .value
+            .phase
+            .iter()
+            .map(|p| Phase {
+                id: s(&p.id),
+                title: text(&p.title),
             })
             .collect(),
         duties: duties

@@ -109,23 +109,15 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
             }).collect::<Vec<_>>(),
         }),
     });
-    let phases = [
-        ("before", "事前：平時就要做好的防護"),
-        ("reporting", "通報：發現事件後的通報作業"),
-        ("during", "事中：緊急應變"),
-        ("after", "事後：復原與檢討"),
-        ("review", "主管機關的應變檢討"),
-        ("escalation", "重大或國安事件的升級處理"),
-    ];
     out.push(PageOut {
         path: "duties.html".into(),
         template: "duties.html",
         title: "應辦事項清單".into(),
         context: json!({
-            "phases": phases.iter().map(|(id, title)| json!({
-                "id": id,
-                "title": title,
-                "duties": r.duties.iter().filter(|d| d.phase == *id).map(|d| json!({
+            "phases": r.phases.iter().map(|p| json!({
+                "id": p.id,
+                "title": zh(&p.title),
+                "duties": r.duties.iter().filter(|d| d.phase == p.id).map(|d| json!({
                     "id": d.id,
                     "text": zh(&d.text),
                     "actor": r.actor_name(&d.actor).map(zh),
