@@ -259,6 +259,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
     if let Some(o) = &policy.organisation {
         let f = o.file;
+        let mut undeclared_reported = false;
+        let kinds: Vec<&str> = o
+            .value
+            .unit_kind
+            .iter()
+            .map(|k| k.id.get_ref().as_str())
+            .collect();
         for u in &o.value.unit {
             text(f, &u.name, out);
             opt_text(f, &u.short, out);
@@ -266,13 +273,20 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             opt_text(f, &u.jurisdiction, out);
             opt_text(f, &u.remit, out);
             source(f, &u.source, out);
-            one_of(
-                f,
-                "unit kind",
-                &u.kind,
-                &["council", "office", "system", "group", "centre"],
-                out,
-            );
+            if kinds.is_empty() {
+                // Once: every unit lacks the same declaration.
+                if std::mem::replace(&mut undeclared_reported, true) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error("schema", format!("unit kind `{}` is not declared", u.kind.get_ref()))
+                        .at(span_of(f, &u.kind), "organisation.toml declares no [[unit_kind]]")
+                        .hint(format!("declare the kinds units may have in organisation.toml: [[unit_kind]] with id = \"{}\"", u.kind.get_ref()))
+                        .subject(u.kind.get_ref().clone()),
+                );
+            } else {
+                one_of(f, "unit kind", &u.kind, &kinds, out);
+            }
         }
         for r in &o.value.role {
             text(f, &r.name, out);

@@ -263,6 +263,9 @@ pub enum Within {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationFile {
+    /// The words a unit's `kind` may take.
+    #[serde(default)]
+    pub unit_kind: Vec<UnitKind>,
     #[serde(default)]
     pub unit: Vec<Unit>,
     #[serde(default)]
@@ -293,6 +296,14 @@ pub struct Unit {
 
 /// A kind of actor that exists in many places, such as "the competent
 /// authority" or "the reporting agency".
+/// A kind of unit (council, office, ...), declared so that no code needs a
+/// closed list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitKind {
+    pub id: Id,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
