@@ -114,6 +114,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    if let Some(id) = &h.indicators_tree {
+        reference(f, "tree", id, &ix.trees, policy.trees.is_some(), out);
+    }
     for id in [&h.support_condition, &h.portal_down_condition]
         .into_iter()
         .flatten()

@@ -60,6 +60,9 @@ pub struct Handbook {
     pub not_an_incident: Option<Id>,
     /// The events listed as first steps on the home page, in order.
     pub first_steps: Option<Spanned<Vec<Id>>>,
+    /// The decision tree that walks the screening indicators, linked from
+    /// the indicator checklist of the duties page (optional).
+    pub indicators_tree: Option<Id>,
     /// The condition `deadlines --support` sets (optional: without it the
     /// flag is refused).
     pub support_condition: Option<Id>,

@@ -21,6 +21,8 @@ pub struct Roles {
     pub not_an_incident: String,
     /// The events the home page lists first, in order.
     pub first_steps: Vec<String>,
+    /// The tree that walks the screening indicators, if the policy has one.
+    pub indicators_tree: Option<String>,
     /// The condition `deadlines --support` sets, if the policy has one.
     pub support_condition: Option<String>,
     /// The condition `deadlines --portal-down` sets, if the policy has one.
@@ -36,6 +38,7 @@ pub fn compile(h: &model::Handbook) -> Option<Roles> {
         phone_line: s(h.phone_line.as_ref()?),
         not_an_incident: s(h.not_an_incident.as_ref()?),
         first_steps: h.first_steps.as_ref()?.get_ref().iter().map(s).collect(),
+        indicators_tree: h.indicators_tree.as_ref().map(s),
         support_condition: h.support_condition.as_ref().map(s),
         portal_down_condition: h.portal_down_condition.as_ref().map(s),
     })

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::timing::{Timings, in_every_incident};
-use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
+use super::{PageOut, actor_url, classify_url, duty_url, event_url, tree_node_url, zh};
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{EventKind, Within};
 
@@ -126,6 +126,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                     "source": d.source,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "indicators_tree_url": r.handbook.indicators_tree.as_deref().and_then(|id| r.trees.iter().find(|t| t.id == id)).map(|t| tree_node_url(&t.id, &t.start, &t.start)),
             "indicators": r.indicators.iter().map(|i| json!({"name": zh(&i.name), "question": zh(&i.question), "source": i.source})).collect::<Vec<_>>(),
         }),
     });
