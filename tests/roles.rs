@@ -149,3 +149,37 @@ fn renaming_the_initial_report_keeps_the_pages_facts() {
         assert!(home.contains(name.as_str()), "home page lists {name}");
     }
 }
+
+#[test]
+fn the_cli_flags_use_the_condition_roles() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = project(tmp.path(), "p");
+    let args = [
+        "deadlines",
+        "--level",
+        "3",
+        "--discovered",
+        "2026-03-01T09:00",
+    ];
+    // With the role, --support adds the support dispatch.
+    let (code, plain) = run(&root, &args);
+    assert_eq!(code, 0, "{plain}");
+    let (code, with_support) = run(&root, &[&args[..], &["--support"]].concat());
+    assert_eq!(code, 0, "{with_support}");
+    assert_ne!(plain, with_support, "--support changes the deadlines");
+
+    // Without it, the flag is refused, saying which role and where.
+    let path = root.join("policy/policy.toml");
+    let text = std::fs::read_to_string(&path).expect("policy.toml");
+    let line = "support_condition = \"support-requested\"\n";
+    assert!(text.contains(line));
+    std::fs::write(&path, text.replace(line, "")).expect("write");
+    let (code, output) = run(&root, &["check"]);
+    assert_eq!(code, 0, "the role is optional:\n{output}");
+    let (code, output) = run(&root, &[&args[..], &["--support"]].concat());
+    assert_eq!(code, 2, "{output}");
+    assert!(
+        output.contains("support_condition") && output.contains("policy/policy.toml"),
+        "{output}"
+    );
+}
