@@ -95,6 +95,7 @@ pub struct Index {
     pub agency_names: BTreeMap<String, String>,
     pub contacts: IdTable,
     pub duties: IdTable,
+    pub phases: IdTable,
     pub indicators: IdTable,
     pub drills: IdTable,
     pub provisions: IdTable,
@@ -244,6 +245,9 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
         }
     }
     if let Some(d) = &policy.duties {
+        for phase in &d.value.phase {
+            ix.phases.define("phase", d.file, &phase.id, out);
+        }
         for duty in &d.value.duty {
             ix.duties.define("duty", d.file, &duty.id, out);
         }

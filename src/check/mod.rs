@@ -17,6 +17,7 @@ mod ids;
 mod notes;
 mod org;
 mod references;
+mod roles;
 mod schema;
 mod trees;
 
@@ -58,6 +59,7 @@ pub fn run(loaded: &Loaded) -> Checked {
     let index = ids::build(&loaded.policy, &mut out);
     schema::check(&loaded.policy, &mut out);
     references::check(&loaded.policy, &index, &mut out);
+    roles::check(&loaded.policy, &index, &mut out);
     // The graph and classification rules need every reference they follow to
     // resolve; where one does not, they would only repeat that error.
     deadlines::check(&loaded.policy, &index, &mut out);

@@ -58,7 +58,7 @@ impl Refs<'_> {
             "event" | "condition" => loaded.events,
             k if k.starts_with("agency") => loaded.agencies,
             "contact" => loaded.contacts,
-            "duty" => loaded.duties,
+            "duty" | "phase" => loaded.duties,
             "tree" => loaded.trees,
             "decision" => loaded.notes,
             _ => true,
@@ -238,6 +238,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
     if let Some(d) = &policy.duties {
         for duty in &d.value.duty {
+            r.require(
+                "phase",
+                d.file,
+                &duty.phase,
+                ix.phases.contains(duty.phase.get_ref()),
+                ix.phases.ids(),
+            );
             r.actor(d.file, &duty.actor);
             for e in &duty.events {
                 r.event(d.file, e);

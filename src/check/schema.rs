@@ -194,24 +194,6 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(f, &c.text, out);
             source(f, &c.source, out);
         }
-        let discovered = d
-            .value
-            .event
-            .iter()
-            .find(|e| e.id.get_ref() == "discovered");
-        match discovered {
-            None => out.push(
-                Diagnostic::error("schema", "no `discovered` event")
-                    .in_file("policy/deadlines.toml")
-                    .hint("every incident's deadlines start at an event with id = \"discovered\" and no anchor"),
-            ),
-            Some(e) if e.anchor.is_some() => out.push(
-                Diagnostic::error("schema", "`discovered` must be a starting event")
-                    .at(span_of(f, &e.id), "has an anchor")
-                    .hint("remove `anchor` and `within` from `discovered`: it is when the clock starts"),
-            ),
-            Some(_) => {}
-        }
         for e in &d.value.event {
             text(f, &e.name, out);
             opt_text(f, &e.description, out);
@@ -277,6 +259,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
     if let Some(o) = &policy.organisation {
         let f = o.file;
+        let mut undeclared_reported = false;
+        let kinds: Vec<&str> = o
+            .value
+            .unit_kind
+            .iter()
+            .map(|k| k.id.get_ref().as_str())
+            .collect();
         for u in &o.value.unit {
             text(f, &u.name, out);
             opt_text(f, &u.short, out);
@@ -284,13 +273,20 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             opt_text(f, &u.jurisdiction, out);
             opt_text(f, &u.remit, out);
             source(f, &u.source, out);
-            one_of(
-                f,
-                "unit kind",
-                &u.kind,
-                &["council", "office", "system", "group", "centre"],
-                out,
-            );
+            if kinds.is_empty() {
+                // Once: every unit lacks the same declaration.
+                if std::mem::replace(&mut undeclared_reported, true) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error("schema", format!("unit kind `{}` is not declared", u.kind.get_ref()))
+                        .at(span_of(f, &u.kind), "organisation.toml declares no [[unit_kind]]")
+                        .hint(format!("declare the kinds units may have in organisation.toml: [[unit_kind]] with id = \"{}\"", u.kind.get_ref()))
+                        .subject(u.kind.get_ref().clone()),
+                );
+            } else {
+                one_of(f, "unit kind", &u.kind, &kinds, out);
+            }
         }
         for r in &o.value.role {
             text(f, &r.name, out);
@@ -331,23 +327,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     }
     if let Some(d) = &policy.duties {
         let f = d.file;
+        for phase in &d.value.phase {
+            text(f, &phase.title, out);
+        }
         for duty in &d.value.duty {
             text(f, &duty.text, out);
             source(f, &duty.source, out);
-            one_of(
-                f,
-                "duty phase",
-                &duty.phase,
-                &[
-                    "before",
-                    "during",
-                    "after",
-                    "reporting",
-                    "review",
-                    "escalation",
-                ],
-                out,
-            );
         }
         for i in &d.value.indicator {
             text(f, &i.name, out);

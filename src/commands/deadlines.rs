@@ -10,8 +10,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
-    Conflict, Contradiction, DISCOVERY_EVENT, DueTime, EventKind, EventSpec, IncidentFacts,
-    StartTime, compute, conflicts, format_time, parse_time, start_times,
+    Conflict, Contradiction, DueTime, EventKind, EventSpec, IncidentFacts, StartTime, compute,
+    conflicts, format_time, parse_time, start_times,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,24 +66,36 @@ pub fn facts_from_options(
         actual.insert(event.to_owned(), t);
     }
     let mut conditions = BTreeSet::new();
-    for (flag, on, id) in [
-        ("--support", opts.support, "support-requested"),
-        ("--portal-down", opts.portal_down, "portal-unreachable"),
+    let roles = &ruleset.handbook;
+    for (flag, on, role, id) in [
+        (
+            "--support",
+            opts.support,
+            "support_condition",
+            &roles.support_condition,
+        ),
+        (
+            "--portal-down",
+            opts.portal_down,
+            "portal_down_condition",
+            &roles.portal_down_condition,
+        ),
     ] {
         if !on {
             continue;
         }
-        if !ruleset.conditions.iter().any(|c| c.id == id) {
+        let Some(id) = id else {
             return Err(format!(
-                "{flag} needs a [[condition]] with id = \"{id}\" in policy/deadlines.toml, and this policy has none"
+                "{flag} needs `{role}` in the [handbook] table of policy/policy.toml, naming a [[condition]] of policy/deadlines.toml, and this policy has none"
             ));
-        }
-        conditions.insert(id.to_owned());
+        };
+        conditions.insert(id.clone());
     }
     let facts = IncidentFacts {
         zone,
         level: opts.level,
         discovered,
+        discovery: ruleset.handbook.discovery.clone(),
         conditions,
         actual,
     };
@@ -103,7 +115,7 @@ fn conflict_message(c: &Conflict, specs: &[EventSpec], facts: &IncidentFacts) ->
         if facts.actual.contains_key(event) {
             return format!("--at {event}");
         }
-        if event == DISCOVERY_EVENT {
+        if event == facts.discovery {
             return "--discovered".to_owned();
         }
         // Done through another event that counts as it.

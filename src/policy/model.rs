@@ -35,6 +35,39 @@ pub struct Meta {
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.
     pub edition: Edition,
+    /// `[handbook]`: the ids the site and the CLI single out. Optional in
+    /// the file so that `check` can say which role is missing and where to
+    /// declare it, rather than serde's bare "missing field".
+    #[serde(default)]
+    pub handbook: Option<Spanned<Handbook>>,
+}
+
+/// `[handbook]` of `policy.toml`: the roles. Code never names a policy id;
+/// whatever a page or a CLI flag must single out is named here and checked
+/// like any other reference.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handbook {
+    /// The event of the first report (its level-1 time is quoted on the
+    /// contacts page).
+    pub initial_report: Option<Id>,
+    /// The starting event every incident's clock counts from (`--discovered`).
+    pub discovery: Option<Id>,
+    /// The phone contact the home page offers when the portal is down.
+    pub phone_line: Option<Id>,
+    /// The `[[decision]]` that explains the classifier's "not an incident"
+    /// outcome (linked from that result).
+    pub not_an_incident: Option<Id>,
+    /// The events listed as first steps on the home page, in order.
+    pub first_steps: Option<Spanned<Vec<Id>>>,
+    /// The decision tree that walks the screening indicators, linked from
+    /// the indicator checklist of the duties page (optional).
+    pub indicators_tree: Option<Id>,
+    /// The condition `deadlines --support` sets (optional: without it the
+    /// flag is refused).
+    pub support_condition: Option<Id>,
+    /// The condition `deadlines --portal-down` sets (optional likewise).
+    pub portal_down_condition: Option<Id>,
 }
 
 /// `[edition]` of `policy.toml`: the text this policy encodes. Either `date`
@@ -233,6 +266,9 @@ pub enum Within {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationFile {
+    /// The words a unit's `kind` may take.
+    #[serde(default)]
+    pub unit_kind: Vec<UnitKind>,
     #[serde(default)]
     pub unit: Vec<Unit>,
     #[serde(default)]
@@ -263,6 +299,14 @@ pub struct Unit {
 
 /// A kind of actor that exists in many places, such as "the competent
 /// authority" or "the reporting agency".
+/// A kind of unit (council, office, ...), declared so that no code needs a
+/// closed list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitKind {
+    pub id: Id,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
@@ -323,10 +367,22 @@ pub struct Contact {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DutiesFile {
+    /// The phases duties are grouped by on the duties page, in this order.
+    #[serde(default)]
+    pub phase: Vec<Phase>,
     #[serde(default)]
     pub duty: Vec<Duty>,
     #[serde(default)]
     pub indicator: Vec<Indicator>,
+}
+
+/// A phase of the response (before, during, after, ...): a heading of the
+/// duties page that each duty's `phase` names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub id: Id,
+    pub title: Text,
 }
 
 #[derive(Debug, Clone, Deserialize)]

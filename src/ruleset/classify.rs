@@ -306,13 +306,13 @@ mod tests {
         Classifier {
             questions: vec![
                 QuestionSpec {
-                    id: "leak".into(),
-                    answers: vec!["secret".into(), "none".into()],
+                    id: "exposed".into(),
+                    answers: vec!["confidential".into(), "nothing".into()],
                     nothing: vec![false, true],
                 },
                 QuestionSpec {
-                    id: "down".into(),
-                    answers: vec!["long".into(), "short".into(), "none".into()],
+                    id: "halted".into(),
+                    answers: vec!["lengthy".into(), "brief".into(), "nothing".into()],
                     nothing: vec![false, false, true],
                 },
             ],
@@ -368,7 +368,7 @@ mod tests {
         assert_eq!(
             c.evaluate(&[None, None]),
             Outcome::NeedsAnswers {
-                questions: vec!["leak".into(), "down".into()],
+                questions: vec!["exposed".into(), "halted".into()],
                 at_least: None,
             }
         );
@@ -376,7 +376,7 @@ mod tests {
         assert_eq!(
             c.evaluate(&[None, Some(1)]),
             Outcome::NeedsAnswers {
-                questions: vec!["leak".into()],
+                questions: vec!["exposed".into()],
                 at_least: Some(1),
             }
         );

@@ -165,16 +165,14 @@ pub struct IncidentFacts {
     pub zone: Tz,
     pub level: u8,
     pub discovered: DateTime<FixedOffset>,
-    /// Conditions that hold (`support-requested`, `portal-unreachable`).
+    /// The id of the starting event whose time is `discovered` (the
+    /// policy's `discovery` role; the site's script gets it from the data).
+    pub discovery: String,
+    /// Conditions that hold (those `--support` and `--portal-down` name).
     pub conditions: BTreeSet<String>,
     /// Actual times of events that already happened.
     pub actual: BTreeMap<String, DateTime<FixedOffset>>,
 }
-
-/// The id of the starting event whose time is `IncidentFacts::discovered`
-/// (the `--discovered` flag; `check` requires the policy to have it). The
-/// site's script gets it from the data, never as a literal of its own.
-pub const DISCOVERY_EVENT: &str = "discovered";
 
 impl IncidentFacts {
     /// The time given for an event: `--at`, or for the discovery event
@@ -183,7 +181,7 @@ impl IncidentFacts {
     pub fn given(&self, event: &str) -> Option<DateTime<FixedOffset>> {
         match self.actual.get(event) {
             Some(t) => Some(*t),
-            None if event == DISCOVERY_EVENT => Some(self.discovered),
+            None if event == self.discovery => Some(self.discovered),
             None => None,
         }
     }

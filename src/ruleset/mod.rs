@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod deadlines;
 pub mod edition;
+pub mod roles;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +63,8 @@ pub struct Ruleset {
     pub roles: Vec<Role>,
     pub agencies: Vec<Agency>,
     pub contacts: Vec<Contact>,
+    /// The phases of `duties`, in the policy's order.
+    pub phases: Vec<Phase>,
     pub duties: Vec<Duty>,
     pub indicators: Vec<Indicator>,
     pub drills: Vec<Drill>,
@@ -71,6 +74,8 @@ pub struct Ruleset {
     pub trees: Vec<Tree>,
     pub decisions: Vec<Decision>,
     pub inconsistencies: Vec<Inconsistency>,
+    /// The ids the site and the CLI single out (`[handbook]`).
+    pub handbook: roles::Roles,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,6 +213,12 @@ pub struct Duty {
     pub events: Vec<String>,
     pub contacts: Vec<String>,
     pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub id: String,
+    pub title: Text,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -604,6 +615,16 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         });
     }
     let ix: &Index = &checked.index;
+    let Some(handbook) = meta
+        .value
+        .handbook
+        .as_ref()
+        .and_then(|h| roles::compile(h.get_ref()))
+    else {
+        return Err(NotCompilable {
+            errors: checked.errors().max(1),
+        });
+    };
 
     let mut level_list: Vec<Level> = levels
         .value
@@ -802,6 +823,15 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 source: s(&c.source),
             })
             .collect(),
+        phases: duties
+            .value
+            .phase
+            .iter()
+            .map(|p| Phase {
+                id: s(&p.id),
+                title: text(&p.title),
+            })
+            .collect(),
         duties: duties
             .value
             .duty
@@ -889,6 +919,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 source: s(&d.source),
             })
             .collect(),
+        handbook,
         inconsistencies: notes
             .value
             .inconsistency

@@ -2,7 +2,7 @@
 //! that pull facts from the rule set, and Markdown rendering.
 //!
 //! Prose must never repeat a fact the policy owns: a chapter writes
-//! `{{ within(event="review", level=3) }}` and the number comes from the rule
+//! `{{ within(event="<event id>", level=3) }}` and the number comes from the rule
 //! set, so editing the TOML changes the prose. Shortcodes are checked against
 //! the policy's [`Index`] (rule `content-reference`) before anything is
 //! rendered; expansion later trusts that check.

@@ -41,6 +41,7 @@ pub fn deadline_vector(
         zone,
         level,
         discovered: parse_time(discovered, zone).expect("time"),
+        discovery: r.handbook.discovery.clone(),
         conditions: [
             (support, "support-requested"),
             (portal_down, "portal-unreachable"),

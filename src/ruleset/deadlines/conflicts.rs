@@ -168,6 +168,7 @@ mod tests {
             zone,
             level: 1,
             discovered: t("2026-03-02T09:00"),
+            discovery: "start".to_owned(),
             conditions: BTreeSet::new(),
             actual: actual
                 .iter()
@@ -179,8 +180,8 @@ mod tests {
     #[test]
     fn compares_with_the_nearest_given_time_up_the_chain() {
         let events = [
-            event("discovered", None),
-            event("a", Some("discovered")),
+            event("start", None),
+            event("a", Some("start")),
             event("b", Some("a")),
         ];
         // `a` unknown: `b` is compared with the discovery.
@@ -188,7 +189,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(
             (found[0].event.as_str(), found[0].other.as_str()),
-            ("b", "discovered")
+            ("b", "start")
         );
         assert_eq!(found[0].relation, Contradiction::Before);
         // Equal times are not a contradiction.
@@ -204,26 +205,18 @@ mod tests {
     fn a_right_on_a_missed_anchor_may_come_before_the_late_anchor() {
         let mut right = event("r", Some("a"));
         right.if_anchor_missed = true;
-        let events = [
-            event("discovered", None),
-            event("a", Some("discovered")),
-            right,
-        ];
+        let events = [event("start", None), event("a", Some("start")), right];
         let given = facts(&[("a", "2026-03-02T12:00"), ("r", "2026-03-02T10:00")]);
         assert!(conflicts(&events, &given).is_empty());
         let before_discovery = facts(&[("r", "2026-03-02T08:00")]);
-        assert_eq!(conflicts(&events, &before_discovery)[0].other, "discovered");
+        assert_eq!(conflicts(&events, &before_discovery)[0].other, "start");
     }
 
     #[test]
     fn a_right_on_a_missed_anchor_does_not_precede_the_deadline_it_arises_from() {
         let mut right = event("r", Some("a"));
         right.if_anchor_missed = true;
-        let events = [
-            event("discovered", None),
-            event("a", Some("discovered")),
-            right,
-        ];
+        let events = [event("start", None), event("a", Some("start")), right];
         let t = |s: &str| super::super::parse_time(s, chrono_tz::Asia::Taipei).expect("time");
         // `a` is due at 10:00 (an hour after the discovery, which is given).
         let found = conflicts(&events, &facts(&[("r", "2026-03-02T09:30")]));
@@ -254,8 +247,8 @@ mod tests {
         let mut right = event("r", Some("b"));
         right.if_anchor_missed = true;
         let events = [
-            event("discovered", None),
-            event("a", Some("discovered")),
+            event("start", None),
+            event("a", Some("start")),
             event("b", Some("a")),
             right,
         ];
@@ -278,11 +271,7 @@ mod tests {
         let mut right = event("r", Some("a"));
         right.if_anchor_missed = true;
         right.when = Some("c".into());
-        let events = [
-            event("discovered", None),
-            event("a", Some("discovered")),
-            right,
-        ];
+        let events = [event("start", None), event("a", Some("start")), right];
         assert!(conflicts(&events, &facts(&[("r", "2026-03-02T09:30")])).is_empty());
         let mut with = facts(&[("r", "2026-03-02T09:30")]);
         with.conditions.insert("c".into());
@@ -292,8 +281,8 @@ mod tests {
     #[test]
     fn a_bounded_start_may_not_follow_its_limit() {
         let mut start = event("o", None);
-        start.not_after = Some("discovered".into());
-        let events = [event("discovered", None), start];
+        start.not_after = Some("start".into());
+        let events = [event("start", None), start];
         assert!(conflicts(&events, &facts(&[("o", "2026-03-01T09:00")])).is_empty());
         let found = conflicts(&events, &facts(&[("o", "2026-03-02T09:01")]));
         assert_eq!(found[0].relation, Contradiction::After);

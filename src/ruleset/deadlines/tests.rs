@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The discovery event of these hand-made specs.
+const DISCOVERY_EVENT: &str = "discovered";
+
 #[test]
 fn parses_durations() {
     assert_eq!(parse_within("1h"), Ok(Within::Minutes(60)));
@@ -47,6 +50,7 @@ fn facts(actual: &[(&str, &str)]) -> IncidentFacts {
         zone,
         level: 1,
         discovered: parse_time("2026-03-02T09:00", zone).expect("time"),
+        discovery: DISCOVERY_EVENT.to_owned(),
         conditions: BTreeSet::new(),
         actual: actual
             .iter()

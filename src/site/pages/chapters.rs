@@ -67,7 +67,9 @@ pub fn render_chapters(
 
 pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOut> {
     let mut out = Vec::new();
-    let first_steps: Vec<_> = ["report", "review", "recover"]
+    let first_steps: Vec<_> = r
+        .handbook
+        .first_steps
         .iter()
         .filter_map(|id| r.event(id))
         .map(|e| {
@@ -83,13 +85,13 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
             })
         })
         .collect();
-    let hotline = r.contacts.iter().find(|c| c.kind == "phone");
+    let hotline = r.contacts.iter().find(|c| c.id == r.handbook.phone_line);
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",
         title: zh(&r.meta.title),
         context: json!({
-            "hotline": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
+            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),

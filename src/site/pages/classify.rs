@@ -123,6 +123,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "step": step,
                     "trail": trail,
                     "status": status,
+                    "not_an_incident_decision": r.handbook.not_an_incident,
                     "level": level,
                     "level_name": level.and_then(|l| r.level(l)).map(|l| zh(&l.name)),
                     "level_summary": level.and_then(|l| r.level(l)).map(|l| zh(&l.summary)),

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::timing::{Timings, in_every_incident};
-use super::{PageOut, actor_url, classify_url, duty_url, event_url, zh};
+use super::{PageOut, actor_url, classify_url, duty_url, event_url, tree_node_url, zh};
 use crate::ruleset::Ruleset;
-use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind, Within};
+use crate::ruleset::deadlines::{EventKind, Within};
 
 /// One row per timed event, with the time for each level; `root` prefixes
 /// links for pages not at the top.
@@ -102,30 +102,22 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
             // The discovery has its own field; a start bounded by another
             // event (the occurrence) sits beside it, since it is usually
             // known (or not) at the outset.
-            "events": r.events.iter().filter(|e| e.id != DISCOVERY_EVENT && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+            "events": r.events.iter().filter(|e| e.id != r.handbook.discovery && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
             "bounded_starts": r.events.iter().filter_map(|e| {
                 let limit = r.event(e.not_after.as_deref()?)?;
                 Some(json!({"id": e.id, "name": zh(&e.name), "limit": zh(&limit.name)}))
             }).collect::<Vec<_>>(),
         }),
     });
-    let phases = [
-        ("before", "事前：平時就要做好的防護"),
-        ("reporting", "通報：發現事件後的通報作業"),
-        ("during", "事中：緊急應變"),
-        ("after", "事後：復原與檢討"),
-        ("review", "主管機關的應變檢討"),
-        ("escalation", "重大或國安事件的升級處理"),
-    ];
     out.push(PageOut {
         path: "duties.html".into(),
         template: "duties.html",
         title: "應辦事項清單".into(),
         context: json!({
-            "phases": phases.iter().map(|(id, title)| json!({
-                "id": id,
-                "title": title,
-                "duties": r.duties.iter().filter(|d| d.phase == *id).map(|d| json!({
+            "phases": r.phases.iter().map(|p| json!({
+                "id": p.id,
+                "title": zh(&p.title),
+                "duties": r.duties.iter().filter(|d| d.phase == p.id).map(|d| json!({
                     "id": d.id,
                     "text": zh(&d.text),
                     "actor": r.actor_name(&d.actor).map(zh),
@@ -134,6 +126,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                     "source": d.source,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
+            "indicators_tree_url": r.handbook.indicators_tree.as_deref().and_then(|id| r.trees.iter().find(|t| t.id == id)).map(|t| tree_node_url(&t.id, &t.start, &t.start)),
             "indicators": r.indicators.iter().map(|i| json!({"name": zh(&i.name), "question": zh(&i.question), "source": i.source})).collect::<Vec<_>>(),
         }),
     });
@@ -155,7 +148,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                 "purpose": d.purpose.iter().map(zh).collect::<Vec<_>>(),
                 "description": d.description.as_ref().map(zh),
                 "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": zh(&x.text), "source": x.source})).collect::<Vec<_>>(),
-                "report": d.report.iter().map(|x| json!({
+                "reports": d.report.iter().map(|x| json!({
                     "when": match (&x.within, &x.by) {
                         (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
                         (None, Some(b)) => month_day(b.month, b.day),

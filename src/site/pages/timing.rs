@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::zh;
 use crate::diagnostics::Diagnostic;
-use crate::ruleset::deadlines::{DISCOVERY_EVENT, EventKind, Within};
+use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
 use crate::site::theme::Theme;
 
@@ -136,7 +136,7 @@ fn facts(r: &Ruleset, e: &Event, part: Part) -> Value {
     json!({
         "part": part.name(),
         "start": e.anchor.is_none(),
-        "discovery": e.id == DISCOVERY_EVENT,
+        "discovery": e.id == r.handbook.discovery,
         "anchor": anchor.map(|a| zh(&a.name)),
         "if_anchor_missed": e.if_anchor_missed,
         // The anchor is a start that may be unknown and then stands in for
@@ -208,7 +208,7 @@ pub fn in_every_incident(r: &Ruleset, id: &str, depth: usize) -> bool {
         return false;
     }
     match &e.anchor {
-        None => id == DISCOVERY_EVENT || e.not_after.is_some(),
+        None => id == r.handbook.discovery || e.not_after.is_some(),
         Some(a) => {
             in_every_incident(r, a, depth - 1)
                 && e.after.iter().all(|p| in_every_incident(r, p, depth - 1))

@@ -302,7 +302,7 @@
       title.textContent = "結果：不需分級";
       section.appendChild(el("p", { className: "lead" }, [
         "沒有資料外洩、沒有遭竄改、業務也沒有受影響，不屬於需要分級的資安事件。仍請依機關內部程序記錄及上報。",
-        el("a", { href: root + "gaps.html#decision-not-an-incident", text: "為什麼？" })
+        el("a", { href: root + "gaps.html#decision-" + data.notAnIncidentDecision, text: "為什麼？" })
       ]));
     } else {
       title.textContent = "結果：規則沒有涵蓋這個組合";

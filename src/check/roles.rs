@@ -1,0 +1,155 @@
+//! `missing-role` and `unknown-reference` for `[handbook]` of `policy.toml`:
+//! every role the site or the CLI singles out is declared there, names an id
+//! of the right kind, and the discovery is a starting event.
+//!
+//! It only reads the policy and the [`Index`]; it must never fall back to an
+//! id of the bundled policy, since no code may name one.
+
+use toml::Spanned;
+
+use super::ids::IdTable;
+use super::references::nearest;
+use super::{Index, span_of};
+use crate::diagnostics::Diagnostic;
+use crate::policy::{FileId, Policy};
+
+const WHERE: &str = "policy/policy.toml";
+
+fn missing((role, kind, example): Role) -> Diagnostic {
+    Diagnostic::error("missing-role", format!("no `{role}` role in `[handbook]`"))
+        .in_file(WHERE)
+        .hint(format!(
+            "declare it in the `[handbook]` table of {WHERE}: {role} = {example} (the id of {kind})"
+        ))
+        .subject(role.to_owned())
+}
+
+fn reference(
+    f: FileId,
+    kind: &str,
+    id: &Spanned<String>,
+    table: &IdTable,
+    loaded: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if !loaded || table.contains(id.get_ref()) {
+        return;
+    }
+    let name = id.get_ref();
+    let d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`"))
+        .at(span_of(f, id), format!("no {kind} has this id"))
+        .subject(name.clone());
+    out.push(match nearest(name, table.ids()) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None => d.hint(format!("define the {kind} first, or fix the id")),
+    });
+}
+
+pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
+    let Some(meta) = &policy.meta else { return };
+    let f = meta.file;
+    let events = policy.deadlines.is_some();
+    let contacts = policy.contacts.is_some();
+    let Some(h) = &meta.value.handbook else {
+        for role in [
+            INITIAL_REPORT,
+            DISCOVERY,
+            PHONE_LINE,
+            FIRST_STEPS,
+            NOT_AN_INCIDENT,
+        ] {
+            out.push(missing(role));
+        }
+        return;
+    };
+    let table = span_of(f, h);
+    let h = h.get_ref();
+    let one = |role: Role, id: &Option<Spanned<String>>, out: &mut Vec<Diagnostic>| {
+        if id.is_none() {
+            out.push(missing(role).at(table.clone(), format!("no `{}` here", role.0)));
+        }
+    };
+    one(INITIAL_REPORT, &h.initial_report, out);
+    one(DISCOVERY, &h.discovery, out);
+    one(PHONE_LINE, &h.phone_line, out);
+    one(NOT_AN_INCIDENT, &h.not_an_incident, out);
+    if let Some(id) = &h.initial_report {
+        reference(f, "event", id, &ix.events, events, out);
+    }
+    if let Some(id) = &h.discovery {
+        reference(f, "event", id, &ix.events, events, out);
+        let anchored = policy.deadlines.as_ref().and_then(|d| {
+            d.value
+                .event
+                .iter()
+                .find(|e| e.id.get_ref() == id.get_ref())
+                .filter(|e| e.anchor.is_some())
+        });
+        if anchored.is_some() {
+            out.push(
+                Diagnostic::error("schema", format!("`{}` must be a starting event", id.get_ref()))
+                    .at(span_of(f, id), "the discovery role names an event with an anchor")
+                    .hint("name an event without `anchor` and `within`: the discovery is when the clock starts"),
+            );
+        }
+    }
+    if let Some(id) = &h.phone_line {
+        reference(f, "contact", id, &ix.contacts, contacts, out);
+    }
+    if let Some(id) = &h.not_an_incident {
+        reference(
+            f,
+            "decision",
+            id,
+            &ix.decisions,
+            policy.notes.is_some(),
+            out,
+        );
+    }
+    match &h.first_steps {
+        None => one(FIRST_STEPS, &None, out),
+        Some(steps) => {
+            for id in steps.get_ref() {
+                reference(f, "event", id, &ix.events, events, out);
+            }
+        }
+    }
+    if let Some(id) = &h.indicators_tree {
+        reference(f, "tree", id, &ix.trees, policy.trees.is_some(), out);
+    }
+    for id in [&h.support_condition, &h.portal_down_condition]
+        .into_iter()
+        .flatten()
+    {
+        reference(f, "condition", id, &ix.conditions, events, out);
+    }
+}
+
+/// A required role: its key, what it names, an example value.
+type Role = (&'static str, &'static str, &'static str);
+
+const INITIAL_REPORT: Role = (
+    "initial_report",
+    "the event of the first report",
+    "\"<event id>\"",
+);
+const DISCOVERY: Role = (
+    "discovery",
+    "the starting event deadlines count from",
+    "\"<event id>\"",
+);
+const PHONE_LINE: Role = (
+    "phone_line",
+    "the phone contact offered when the portal is down",
+    "\"<contact id>\"",
+);
+const FIRST_STEPS: Role = (
+    "first_steps",
+    "the events the home page lists first",
+    "[\"<event id>\", ...]",
+);
+const NOT_AN_INCIDENT: Role = (
+    "not_an_incident",
+    "the decision that explains the \"not an incident\" outcome",
+    "\"<decision id>\"",
+);

@@ -1,0 +1,45 @@
+//! The compiled `[handbook]` table: which ids the site and the CLI single
+//! out. Code after `compile` asks these roles for an id and never names one.
+//!
+//! It must never invent a role: a policy that lacks one failed `check`
+//! (`missing-role`) and does not compile.
+
+use serde::Serialize;
+
+use crate::policy as model;
+
+/// The roles of a checked policy; every id resolves.
+#[derive(Debug, Clone, Serialize)]
+pub struct Roles {
+    /// The event of the first report.
+    pub initial_report: String,
+    /// The starting event deadlines count from (`--discovered`).
+    pub discovery: String,
+    /// The phone contact offered when the portal is down.
+    pub phone_line: String,
+    /// The decision that explains the "not an incident" outcome.
+    pub not_an_incident: String,
+    /// The events the home page lists first, in order.
+    pub first_steps: Vec<String>,
+    /// The tree that walks the screening indicators, if the policy has one.
+    pub indicators_tree: Option<String>,
+    /// The condition `deadlines --support` sets, if the policy has one.
+    pub support_condition: Option<String>,
+    /// The condition `deadlines --portal-down` sets, if the policy has one.
+    pub portal_down_condition: Option<String>,
+}
+
+/// `None` when a required role is missing (which `check` reports).
+pub fn compile(h: &model::Handbook) -> Option<Roles> {
+    let s = |id: &model::Id| id.get_ref().clone();
+    Some(Roles {
+        initial_report: s(h.initial_report.as_ref()?),
+        discovery: s(h.discovery.as_ref()?),
+        phone_line: s(h.phone_line.as_ref()?),
+        not_an_incident: s(h.not_an_incident.as_ref()?),
+        first_steps: h.first_steps.as_ref()?.get_ref().iter().map(s).collect(),
+        indicators_tree: h.indicators_tree.as_ref().map(s),
+        support_condition: h.support_condition.as_ref().map(s),
+        portal_down_condition: h.portal_down_condition.as_ref().map(s),
+    })
+}
