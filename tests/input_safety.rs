@@ -5,35 +5,17 @@
 //! text. Every case must end with a located error and an exit code, never a
 //! signal, a hang or a leak into the site.
 
+mod common;
+use common::small_site;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use incident_handbook::policy::POLICY_FILES;
 use incident_handbook::site::rfc_text::{escape_text, fold_line};
 
 fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A project in `tmp/site`: the bundled policy and the small fixture's
-/// chapters. The output goes to `tmp/out`, outside the project.
-fn project(tmp: &Path) -> PathBuf {
-    let root = tmp.join("site");
-    std::fs::create_dir_all(root.join("policy")).expect("mkdir");
-    for name in POLICY_FILES {
-        std::fs::copy(
-            manifest().join("policy").join(name),
-            root.join("policy").join(name),
-        )
-        .expect("copy");
-    }
-    std::fs::create_dir_all(root.join("content")).expect("mkdir");
-    for e in std::fs::read_dir(manifest().join("tests/fixtures/site-small/content")).expect("ls") {
-        let p = e.expect("entry").path();
-        std::fs::copy(&p, root.join("content").join(p.file_name().expect("name"))).expect("copy");
-    }
-    root
 }
 
 fn write(path: &Path, text: &str) {
@@ -165,7 +147,7 @@ const RECURSIVE_ORG: &str = r#"{% extends "base.html" %}
 #[test]
 fn a_recursive_template_macro_is_a_located_error_not_a_crash() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     write(&root.join("templates/org.html"), RECURSIVE_ORG);
     let out = tmp.path().join("out");
     let (code, err) = build(&root, &out, &[]);
@@ -182,7 +164,7 @@ fn a_recursive_template_macro_is_a_located_error_not_a_crash() {
 #[test]
 fn macros_calling_each_other_are_found_across_files() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let bundled = std::fs::read_to_string(manifest().join("themes/default/templates/macros.html"))
         .expect("read");
     write(
@@ -200,7 +182,7 @@ fn macros_calling_each_other_are_found_across_files() {
 #[test]
 fn a_template_syntax_error_shows_file_line_column_and_snippet() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     write(
         &root.join("templates/flow.html"),
         "{% extends \"base.html\" %}\n{% block content %}\n<h1>流程</h1>\n<p>{{ rows | length + }}</p>\n{% endblock content %}\n",
@@ -213,7 +195,7 @@ fn a_template_syntax_error_shows_file_line_column_and_snippet() {
 #[test]
 fn a_render_error_names_the_template_and_the_line() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     write(
         &root.join("templates/flow.html"),
         "{% extends \"base.html\" %}\n{% block content %}\n<h1>流程</h1>\n<p>{{ no_such_thing.name }}</p>\n{% endblock content %}\n",
@@ -229,7 +211,7 @@ fn a_render_error_names_the_template_and_the_line() {
 #[test]
 fn templates_cannot_read_the_environment() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let secret = "s3cr3t-from-the-build-machine";
     let env = [("HANDBOOK_TEST_SECRET", secret)];
     // A clean build with the variable set: it reaches no file.
@@ -262,7 +244,7 @@ fn templates_cannot_read_the_environment() {
 #[test]
 fn a_policy_file_linked_to_dev_zero_or_a_fifo_is_an_error_not_a_hang() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let levels = root.join("policy/levels.toml");
     std::fs::remove_file(&levels).expect("rm");
     std::os::unix::fs::symlink("/dev/zero", &levels).expect("symlink");
@@ -286,7 +268,7 @@ fn a_policy_file_linked_to_dev_zero_or_a_fifo_is_an_error_not_a_hang() {
 #[test]
 fn a_fifo_chapter_or_template_is_an_error_not_a_hang() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let fifo = root.join("content/pipe.md");
     assert!(
         Command::new("mkfifo")
@@ -333,7 +315,7 @@ fn an_unreadable_content_folder_or_chapter_is_an_error_with_its_path() {
         eprintln!("skipped: running as root, chmod 000 does not stop reads");
         return;
     }
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let sub = root.join("content/part");
     write(&sub.join("third.md"), "+++\ntitle = \"三\"\n+++\n文字\n");
     std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o000)).expect("chmod");
@@ -371,7 +353,7 @@ fn an_unreadable_content_folder_or_chapter_is_an_error_with_its_path() {
 fn symlinks_out_of_the_project_are_refused_and_inside_ones_work() {
     use std::os::unix::fs::symlink;
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let outside = tmp.path().join("outside");
     let marker = "OUTSIDE-THE-PROJECT-7f3a";
     write(&outside.join("style.css"), &format!("/* {marker} */"));
@@ -431,7 +413,7 @@ fn symlinks_out_of_the_project_are_refused_and_inside_ones_work() {
 #[test]
 fn script_links_in_chapters_are_located_errors() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     write(
         &root.join("content/links.md"),
         "+++\ntitle = \"連結\"\n+++\n\
@@ -481,7 +463,7 @@ fn assert_content_lines(name: &str, text: &str) {
 #[test]
 fn line_breaks_and_separators_in_policy_text_are_escaped_in_ics_and_vcard() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let hostile = r#"一\r二\n三\r\n四,五;六\\七"#;
     for (file, key) in [
         ("contacts.toml", "purpose = { zh-TW = \""),
@@ -565,7 +547,7 @@ fn serve_survives_a_recursive_template() {
     use std::io::Read as _;
     use std::sync::{Arc, Mutex};
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     write(&root.join("templates/org.html"), RECURSIVE_ORG);
     let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
         .args(["serve", "--port", "0", "--root"])
@@ -620,7 +602,7 @@ fn serve_survives_a_recursive_template() {
 #[test]
 fn deeply_nested_templates_are_located_errors_not_stack_overflows() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = project(tmp.path());
+    let root = small_site(tmp.path());
     let cases = [
         (
             format!("{{{{ {}1{} }}}}", "(".repeat(3000), ")".repeat(3000)),

@@ -5,12 +5,11 @@
 //! shown, builds are atomic and reproducible, and text is escaped.
 
 mod common;
-use common::bundled;
+use common::{bundled, small_site};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use incident_handbook::policy::POLICY_FILES;
 use incident_handbook::site::{self, BuildError, BuildOptions};
 
 fn manifest() -> &'static Path {
@@ -52,26 +51,6 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// A site folder: the bundled policy plus the fixture's content.
-fn fixture_site(tmp: &Path) -> PathBuf {
-    let root = tmp.join("site");
-    std::fs::create_dir_all(root.join("policy")).expect("mkdir");
-    for name in POLICY_FILES {
-        std::fs::copy(
-            manifest().join("policy").join(name),
-            root.join("policy").join(name),
-        )
-        .expect("copy");
-    }
-    let content = manifest().join("tests/fixtures/site-small/content");
-    std::fs::create_dir_all(root.join("content")).expect("mkdir");
-    for e in std::fs::read_dir(content).expect("ls") {
-        let p = e.expect("entry").path();
-        std::fs::copy(&p, root.join("content").join(p.file_name().expect("name"))).expect("copy");
-    }
-    root
 }
 
 fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -320,7 +299,7 @@ fn every_policy_entity_appears_on_some_page() {
 #[test]
 fn fixture_site_builds_twice_identically_and_escapes_text() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = fixture_site(tmp.path());
+    let root = small_site(tmp.path());
     // Put HTML-special characters into the policy too.
     let contacts = root.join("policy/contacts.toml");
     let text = std::fs::read_to_string(&contacts).expect("read");
@@ -374,7 +353,7 @@ fn fixture_site_builds_twice_identically_and_escapes_text() {
 #[test]
 fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = fixture_site(tmp.path());
+    let root = small_site(tmp.path());
     let out = root.join("public");
     let before = build(&root, &out).expect("first build");
 
@@ -426,7 +405,7 @@ fn a_broken_content_reference_fails_the_build_and_keeps_the_previous_site() {
 #[test]
 fn a_deadline_shortcode_for_a_level_without_that_event_is_reported() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = fixture_site(tmp.path());
+    let root = small_site(tmp.path());
     // level-review exists only for levels 3 and 4; the report drill has one
     // due date, not three.
     std::fs::write(
@@ -455,7 +434,7 @@ fn a_deadline_shortcode_for_a_level_without_that_event_is_reported() {
 #[test]
 fn bad_front_matter_and_non_ascii_slugs_are_reported() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = fixture_site(tmp.path());
+    let root = small_site(tmp.path());
     std::fs::write(
         root.join("content/中文.md"),
         "+++\ntitle = \"x\"\n+++\nbody\n",
@@ -487,7 +466,7 @@ fn bad_front_matter_and_non_ascii_slugs_are_reported() {
 #[test]
 fn a_policy_file_that_fails_to_load_does_not_bury_its_error_under_chapter_errors() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let root = fixture_site(tmp.path());
+    let root = small_site(tmp.path());
     std::fs::write(root.join("policy/deadlines.toml"), "this is = not toml [").expect("write");
     match build(&root, &root.join("public")) {
         Err(BuildError::Diagnostics { diagnostics, .. }) => {

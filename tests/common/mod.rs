@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use incident_handbook::commands::load_and_check;
@@ -42,4 +42,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&p, &target).expect("copy");
         }
     }
+}
+
+/// A small project in `tmp/site`: the bundled policy and the chapters of
+/// `tests/fixtures/site-small/`. Builds write outside it (`tmp/out`).
+pub fn small_site(tmp: &Path) -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tmp.join("site");
+    std::fs::create_dir_all(root.join("policy")).expect("mkdir");
+    for name in incident_handbook::policy::POLICY_FILES {
+        std::fs::copy(
+            manifest.join("policy").join(name),
+            root.join("policy").join(name),
+        )
+        .expect("copy");
+    }
+    copy_dir(
+        &manifest.join("tests/fixtures/site-small/content"),
+        &root.join("content"),
+    );
+    root
 }
