@@ -17,7 +17,7 @@ mod links;
 mod walk;
 
 use crate::check::Index;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, MAX_FILE_BYTES, SourceMap, Span, decode, read_regular_file};
 use crate::ruleset::Ruleset;
 
@@ -65,7 +65,7 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
             Ok(b) => b,
             Err(e) => {
                 out.push(
-                    Diagnostic::error("io", format!("cannot read {}: {e}", rel.display()))
+                    Diagnostic::error(Rule::Io, format!("cannot read {}: {e}", rel.display()))
                         .in_file(rel)
                         .hint("chapters must be regular, readable files of the project"),
                 );
@@ -77,7 +77,7 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
             Err(problem) => {
                 out.push(
                     Diagnostic::error(
-                        "encoding",
+                        Rule::Encoding,
                         format!("{} is not usable text: {problem}", rel.display()),
                     )
                     .in_file(rel)
@@ -97,7 +97,7 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
         if let Some(first) = seen.get(&p.slug) {
             out.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Rule::DuplicateId,
                     format!("two chapters have the slug `{}`", p.slug),
                 )
                 .at(Span::new(p.file, 0..3), "second chapter")
@@ -115,7 +115,7 @@ pub fn load(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> 
 
 fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -> Option<Page> {
     let fm_error = |message: String, range: std::ops::Range<usize>, label: &str, hint: &str| {
-        Diagnostic::error("content-front-matter", message)
+        Diagnostic::error(Rule::ContentFrontMatter, message)
             .at(Span::new(file, range), label)
             .hint(hint)
     };
@@ -376,7 +376,7 @@ pub fn check(
                 Err((msg, range)) => {
                     out.push(
                         Diagnostic::error(
-                            "content-reference",
+                            Rule::ContentReference,
                             format!("malformed shortcode: {msg}"),
                         )
                         .at(Span::new(page.file, range), "here")
@@ -390,7 +390,7 @@ pub fn check(
                 let names: Vec<&str> = SHORTCODES.iter().map(|(n, _)| *n).collect();
                 out.push(
                     Diagnostic::error(
-                        "content-reference",
+                        Rule::ContentReference,
                         format!("unknown shortcode `{}`", sc.name),
                     )
                     .at(span, "not a shortcode")
@@ -412,7 +412,7 @@ pub fn check(
             if !missing.is_empty() || !extra.is_empty() {
                 out.push(
                     Diagnostic::error(
-                        "content-reference",
+                        Rule::ContentReference,
                         format!("`{}` takes {}", sc.name, params.join(", ")),
                     )
                     .at(span, "wrong arguments")
@@ -493,7 +493,7 @@ pub fn check(
                 && let Some(missing) = missing_fact(policy, &sc)
             {
                 out.push(
-                    Diagnostic::error("content-reference", missing)
+                    Diagnostic::error(Rule::ContentReference, missing)
                         .at(span, "this would print nothing")
                         .hint(
                             "point the shortcode at a fact the policy has, or add it to the policy",
@@ -510,7 +510,7 @@ pub fn check(
                 if !has && event_levels.contains_key(arg("event")) {
                     out.push(
                         Diagnostic::error(
-                            "content-reference",
+                            Rule::ContentReference,
                             format!("event `{}` has no time limit at level {level}", arg("event")),
                         )
                         .at(span, "this would print nothing")
@@ -523,7 +523,7 @@ pub fn check(
             if let Some((kind, id)) = problem {
                 out.push(
                     Diagnostic::error(
-                        "content-reference",
+                        Rule::ContentReference,
                         format!("unknown {kind} `{id}` in `{}`", sc.name),
                     )
                     .at(span, format!("no {kind} has this id"))
