@@ -85,7 +85,8 @@ pub enum BuildError {
 /// Everything a render needs, checked and compiled.
 pub struct Prepared {
     pub ruleset: Ruleset,
-    pub pages: Vec<content::Page>,
+    /// The chapters, every shortcode resolved by [`check_project`].
+    pub pages: Vec<content::ResolvedPage>,
     /// The theme [`check_project`] loaded and scanned: `render` uses this
     /// one, so it is the theme that was checked.
     pub theme: theme::Theme,
@@ -103,6 +104,12 @@ pub struct Prepared {
 /// does not exist) is `build`'s alone.
 pub struct ProjectCheck {
     pub pages: Vec<content::Page>,
+    /// The rule set, when the policy has no errors: the chapters' shortcodes
+    /// were resolved against it, and `prepare` renders from it.
+    pub ruleset: Option<Ruleset>,
+    /// The chapters with their shortcodes resolved, when the rule set
+    /// compiled and every shortcode resolved.
+    pub resolved: Option<Vec<content::ResolvedPage>>,
     /// The theme, when it loaded; `None` when it has errors, which are in
     /// `diagnostics`.
     pub theme: Option<theme::Theme>,
@@ -113,6 +120,9 @@ pub struct ProjectCheck {
 /// Checks the chapters against a checked policy, and loads the theme (the
 /// static scan of the templates and Tera's parse; `theme::load_into` adds
 /// the template texts to the sources, so its errors show their snippet).
+/// Shortcodes are parsed as the chapters load; once the policy has no
+/// errors, the rule set is compiled and every shortcode resolved against it
+/// by the same function the pages print with (`content::resolve_pages`).
 /// The theme does not depend on the policy, so its problems are reported
 /// even when the policy has errors; nothing is rendered here, so a broken
 /// policy cannot set off render errors in the templates.
@@ -120,15 +130,14 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     let mut sources = loaded.sources.clone();
     let mut diagnostics = checked.diagnostics.clone();
     let pages = content::load(root, &mut sources, &mut diagnostics);
-    let known = pages::known_paths(&loaded.policy, &pages);
-    content::check(
-        &pages,
-        &sources,
-        &checked.index,
-        &loaded.policy,
-        &known,
-        &mut diagnostics,
-    );
+    content::check_links(&pages, &sources, &mut diagnostics);
+    // A policy with errors does not compile; its own errors are reported,
+    // and chapter references into it wait until it is fixed.
+    let ruleset = ruleset::compile(loaded, checked).ok();
+    let resolved = ruleset.as_ref().and_then(|r| {
+        let known = pages::known_paths(&loaded.policy, &pages);
+        content::resolve_pages(&pages, r, &known, &mut diagnostics)
+    });
     let theme = match theme::load_into(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(problems) => {
@@ -139,6 +148,8 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
+        ruleset,
+        resolved,
         theme,
         sources,
         diagnostics,
@@ -152,23 +163,23 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     let loaded = policy::load(root).map_err(BuildError::Load)?;
     let checked: Checked = crate::check::run(&loaded);
     let ProjectCheck {
-        pages,
+        ruleset,
+        resolved,
         theme,
         sources,
         diagnostics,
+        ..
     } = check_project(root, &loaded, &checked);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // A theme that did not load always left an error in `diagnostics`.
-    let (false, Some(theme)) = (failed, theme) else {
+    // A theme that did not load, a policy that did not compile and a
+    // shortcode that did not resolve always left an error in `diagnostics`.
+    let (false, Some(theme), Some(ruleset), Some(pages)) = (failed, theme, ruleset, resolved)
+    else {
         return Err(BuildError::Diagnostics {
             diagnostics,
             sources,
         });
     };
-    let ruleset = ruleset::compile(&loaded, &checked).map_err(|_| BuildError::Diagnostics {
-        diagnostics: diagnostics.clone(),
-        sources: sources.clone(),
-    })?;
     Ok(Prepared {
         ruleset,
         pages,

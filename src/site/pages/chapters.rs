@@ -31,7 +31,8 @@ pub fn render_chapters(
     prepared
         .pages
         .iter()
-        .map(|page| {
+        .map(|resolved| {
+            let page = &resolved.page;
             let text = &prepared.sources.get(page.file).text;
             let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug]);
             if let Some(c) = cache.as_deref_mut()
@@ -41,12 +42,10 @@ pub fn render_chapters(
                 return chapter.clone();
             }
             *rendered += 1;
-            let body = &text[page.body_start..];
             let path = chapter_url(&page.slug);
-            let markdown =
-                content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
+            let markdown = content::render(&content::expand(resolved, text, &root_of(&path)));
             let print = content::render_with_prefix(
-                &content::expand(body, &prepared.ruleset, ""),
+                &content::expand(resolved, text, ""),
                 &format!("{}-", page.slug),
             );
             let chapter = Chapter {
