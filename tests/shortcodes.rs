@@ -300,3 +300,32 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
         e.hint
     );
 }
+
+/// What an editor sees for the calls the review found: an agency by its
+/// full name, a level as a string, an unknown level, a number for an id.
+#[test]
+fn refused_calls_read_well_in_check_output() {
+    let r = common::bundled();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = common::small_site(tmp.path());
+    let agency = &r.agencies[0];
+    let name = agency.name.values().next().expect("name");
+    let level = &r.levels[0];
+    let unknown = r.levels.iter().map(|l| i64::from(l.id)).max().unwrap_or(0) + 5;
+    let calls = [
+        format!("agency(id=\"{name}\")"),
+        format!("level(id=\"{}\")", level.id),
+        format!("level(id={unknown})"),
+        "event(id=5)".to_owned(),
+    ];
+    let texts: Vec<&str> = calls.iter().map(String::as_str).collect();
+    std::fs::write(root.join("content/calls.md"), chapter(&texts)).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["check", "--root"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&*root.to_string_lossy(), "[ROOT]");
+    insta::assert_snapshot!(stderr);
+}

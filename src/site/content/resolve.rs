@@ -206,7 +206,8 @@ fn resolve_fact(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, U
             }
             let mut problem = unknown_id("agency", id, sc);
             if let Some(a) = r.agencies.iter().find(|a| a.name.values().any(|n| n == id)) {
-                problem.label = "an agency's full name, not its id".into();
+                problem.message = format!("`{id}` is an agency's full name, not its id or alias");
+                problem.label = "an agency's full name".into();
                 problem.hint = format!(
                     "name an agency by its id or an alias: write id=\"{}\"",
                     a.id
