@@ -355,6 +355,25 @@ mod tests {
         }
     }
 
+    /// `content-reference` is `Rule::ContentReference`: a call site's id
+    /// literal converts to its variant mechanically.
+    #[test]
+    fn variants_are_their_ids_in_camel_case() {
+        for r in RULES {
+            let camel: String =
+                r.id.split('-')
+                    .map(|part| {
+                        let mut chars = part.chars();
+                        chars
+                            .next()
+                            .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+            assert_eq!(r.rule.name(), camel, "{}", r.id);
+        }
+    }
+
     #[test]
     fn texts_are_single_lines_that_fit_a_table_cell() {
         for r in RULES {
