@@ -13,7 +13,7 @@ use std::path::Path;
 use incident_handbook::commands::load_and_check;
 use incident_handbook::diagnostics::Diagnostic;
 use incident_handbook::ruleset::Ruleset;
-use incident_handbook::site::content::{self, Fact, shortcode};
+use incident_handbook::site::content::{self, Fact, Words, shortcode};
 use incident_handbook::site::{self, BuildOptions};
 
 fn fact_text(fact: &Fact) -> &str {
@@ -29,6 +29,7 @@ fn every_shortcode_of_the_bundled_chapters_resolves_to_what_the_page_prints() {
     let (loaded, _) = load_and_check(root).expect("loads");
     let pages: Vec<_> = prepared.pages.iter().map(|p| p.page.clone()).collect();
     let known = site::pages::known_paths(&loaded.policy, &pages);
+    let words = Words::from_locale(&prepared.locale).unwrap_or_else(|_| panic!("words"));
     let mut count = 0;
     for chapter in &prepared.pages {
         let text = &prepared.sources.get(chapter.page.file).text;
@@ -45,7 +46,7 @@ fn every_shortcode_of_the_bundled_chapters_resolves_to_what_the_page_prints() {
         for (sc, fact) in chapter.page.shortcodes.iter().zip(&chapter.facts) {
             assert_eq!(sc.range, fact.range);
             // The page prints what the one resolution gives, and it is not empty.
-            let again = content::resolve(&sc.value, &prepared.ruleset, &known);
+            let again = content::resolve(&sc.value, &prepared.ruleset, &words, &known);
             assert_eq!(again.as_ref(), Ok(&fact.value), "{:?}", sc.value);
             assert!(!fact_text(&fact.value).trim().is_empty(), "{:?}", sc.value);
             assert!(expanded.contains(fact_text(&fact.value)), "{:?}", sc.value);
@@ -191,6 +192,8 @@ fn check_accepts_exactly_the_calls_that_print_and_the_page_prints_them() {
     let ruleset = project.ruleset.as_ref().expect("the policy compiles");
     let pages: Vec<_> = project.pages.clone();
     let known = site::pages::known_paths(&loaded.policy, &pages);
+    let locale = project.locale.as_ref().expect("the locale loads");
+    let words = Words::from_locale(locale).unwrap_or_else(|_| panic!("words"));
 
     let mut accepted = Vec::new();
     for (call, expected) in &calls {
@@ -217,7 +220,7 @@ fn check_accepts_exactly_the_calls_that_print_and_the_page_prints_them() {
         let resolved = parsed
             .as_ref()
             .ok()
-            .map(|sc| content::resolve(sc, ruleset, &known));
+            .map(|sc| content::resolve(sc, ruleset, &words, &known));
         match resolved {
             Some(Ok(fact)) => {
                 assert!(!rejected, "{call}: resolves but check refused it");
@@ -266,6 +269,9 @@ fn check_accepts_exactly_the_calls_that_print_and_the_page_prints_them() {
 #[test]
 fn messages_name_levels_and_agencies_as_toml_and_ids() {
     let r = common::bundled();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let prepared = site::prepare(root).unwrap_or_else(|_| panic!("prepares"));
+    let words = Words::from_locale(&prepared.locale).unwrap_or_else(|_| panic!("words"));
     let known = vec!["deadlines.html".to_owned()];
     let unknown = r.levels.iter().map(|l| i64::from(l.id)).max().unwrap_or(0) + 5;
     let parse = |call: &str| {
@@ -274,12 +280,17 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
             .value
             .expect("parses")
     };
-    let e = content::resolve(&parse(&format!("level(id={unknown})")), &r, &known)
+    let e = content::resolve(&parse(&format!("level(id={unknown})")), &r, &words, &known)
         .expect_err("unknown level");
     assert_eq!(e.message, format!("unknown level `{unknown}` in `level`"));
     let first = &r.levels[0];
-    let e = content::resolve(&parse(&format!("level(id=\"{}\")", first.id)), &r, &known)
-        .expect_err("a string for an integer level id");
+    let e = content::resolve(
+        &parse(&format!("level(id=\"{}\")", first.id)),
+        &r,
+        &words,
+        &known,
+    )
+    .expect_err("a string for an integer level id");
     assert_eq!(
         e.message,
         format!("unknown level `\"{}\"` in `level`", first.id)
@@ -292,8 +303,13 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
     );
     let agency = &r.agencies[0];
     let name = agency.name.values().next().expect("name");
-    let e = content::resolve(&parse(&format!("agency(id=\"{name}\")")), &r, &known)
-        .expect_err("a full name");
+    let e = content::resolve(
+        &parse(&format!("agency(id=\"{name}\")")),
+        &r,
+        &words,
+        &known,
+    )
+    .expect_err("a full name");
     assert!(
         e.hint.contains(&format!("id=\"{}\"", agency.id)),
         "{}",

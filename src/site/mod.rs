@@ -15,6 +15,7 @@ pub mod cards;
 pub mod content;
 pub mod diagrams;
 mod filters;
+pub mod locale;
 pub mod output;
 pub mod pages;
 pub mod rfc_text;
@@ -33,8 +34,15 @@ pub use output::Files;
 
 /// The folders under the root a build reads: `policy/` (`policy::load`),
 /// `content/` (`content::load`), `templates/`, `static/` and `themes/`
-/// (`theme::load`). The output may not be, contain or lie inside any of them.
-pub const INPUT_FOLDERS: &[&str] = &["policy", "content", "templates", "static", "themes"];
+/// (`theme::load`), `locales/` (`locale::load_into`). The output may not be, contain or lie inside any of them.
+pub const INPUT_FOLDERS: &[&str] = &[
+    "policy",
+    "content",
+    "templates",
+    "static",
+    "themes",
+    "locales",
+];
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -90,6 +98,8 @@ pub struct Prepared {
     /// The theme [`check_project`] loaded and scanned: `render` uses this
     /// one, so it is the theme that was checked.
     pub theme: theme::Theme,
+    /// The interface text of the policy's language.
+    pub locale: locale::Locale,
     /// Policy, chapters and template texts: warnings and render errors point
     /// into it.
     pub sources: SourceMap,
@@ -113,16 +123,21 @@ pub struct ProjectCheck {
     /// The theme, when it loaded; `None` when it has errors, which are in
     /// `diagnostics`.
     pub theme: Option<theme::Theme>,
+    /// The interface text, when the policy declares a language and its
+    /// locale files load; otherwise the reason is in `diagnostics`.
+    pub locale: Option<locale::Locale>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Checks the chapters against a checked policy, and loads the theme (the
 /// static scan of the templates and Tera's parse; `theme::load_into` adds
-/// the template texts to the sources, so its errors show their snippet).
+/// the template texts to the sources, so its errors show their snippet) and
+/// the interface text of the policy's language (`locale::load_into`).
 /// Shortcodes are parsed as the chapters load; once the policy has no
-/// errors, the rule set is compiled and every shortcode resolved against it
-/// by the same function the pages print with (`content::resolve_pages`).
+/// errors (and its locale loaded), the rule set is compiled and every
+/// shortcode resolved against it by the same function the pages print with
+/// (`content::resolve_pages`).
 /// The theme does not depend on the policy, so its problems are reported
 /// even when the policy has errors; nothing is rendered here, so a broken
 /// policy cannot set off render errors in the templates.
@@ -133,11 +148,6 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     content::check_links(&pages, &sources, &mut diagnostics);
     // A policy with errors does not compile; its own errors are reported,
     // and chapter references into it wait until it is fixed.
-    let ruleset = ruleset::compile(loaded, checked).ok();
-    let resolved = ruleset.as_ref().and_then(|r| {
-        let known = pages::known_paths(&loaded.policy, &pages);
-        content::resolve_pages(&pages, r, &known, &mut diagnostics)
-    });
     let theme = match theme::load_into(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(problems) => {
@@ -145,12 +155,25 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
             None
         }
     };
+    let locale = match locale::load_into(root, &loaded.policy, &mut sources) {
+        Ok(locale) => locale,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    };
+    let ruleset = ruleset::compile(loaded, checked).ok();
+    let resolved = ruleset.as_ref().zip(locale.as_ref()).and_then(|(r, text)| {
+        let known = pages::known_paths(&loaded.policy, &pages);
+        content::resolve_pages(&pages, r, text, &known, &mut diagnostics)
+    });
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
         ruleset,
         resolved,
         theme,
+        locale,
         sources,
         diagnostics,
     }
@@ -166,24 +189,29 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
         ruleset,
         resolved,
         theme,
+        locale,
         sources,
         diagnostics,
         ..
     } = check_project(root, &loaded, &checked);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // A theme that did not load, a policy that did not compile and a
-    // shortcode that did not resolve always left an error in `diagnostics`.
-    let (false, Some(theme), Some(ruleset), Some(pages)) = (failed, theme, ruleset, resolved)
+    // A theme or locale that did not load (a policy without a language is
+    // a `schema` error), a policy that did not compile and a shortcode that
+    // did not resolve always left an error in `diagnostics`.
+    let (false, Some(mut theme), Some(locale), Some(ruleset), Some(pages)) =
+        (failed, theme, locale, ruleset, resolved)
     else {
         return Err(BuildError::Diagnostics {
             diagnostics,
             sources,
         });
     };
+    theme.use_language(&ruleset.meta.language);
     Ok(Prepared {
         ruleset,
         pages,
         theme,
+        locale,
         sources,
         warnings: diagnostics,
     })

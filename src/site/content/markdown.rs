@@ -1,13 +1,16 @@
 //! Markdown rendering of chapters (after their shortcodes are replaced):
 //! tables, footnotes, heading anchors that keep the heading's own words, and
 //! wide tables in keyboard-reachable regions. Raw HTML in a chapter is shown
-//! as text, never passed through: chapters are data. This module must never
-//! look at the rule set.
+//! as text, never passed through: chapters are data. The words it adds (a
+//! table's accessible name) are the locale's ([`Words`]). This module must
+//! never look at the rule set.
 
 use std::collections::BTreeMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
+
+use super::words::Words;
 
 /// A heading of a rendered chapter, for the table of contents.
 #[derive(Debug, Clone, Serialize)]
@@ -51,13 +54,13 @@ pub(super) fn markdown_options() -> Options {
 
 /// Renders Markdown with tables, footnotes and heading anchors. Raw HTML in
 /// a chapter is shown as text, never passed through: chapters are data.
-pub fn render(markdown: &str) -> Rendered {
-    render_with_prefix(markdown, "")
+pub fn render(markdown: &str, words: &Words) -> Rendered {
+    render_with_prefix(markdown, "", words)
 }
 
 /// As [`render`], with every heading id prefixed, so several chapters can
 /// share one page (the print version) without clashing ids.
-pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
+pub fn render_with_prefix(markdown: &str, prefix: &str, words: &Words) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(markdown, markdown_options()).collect();
     let mut headings = Vec::new();
     let mut used: BTreeMap<String, usize> = BTreeMap::new();
@@ -107,19 +110,17 @@ pub fn render_with_prefix(markdown: &str, prefix: &str) -> Rendered {
             Event::Start(Tag::Table(_)) => {
                 // Wide tables scroll inside their box on a phone; the box
                 // must be reachable by keyboard even without JavaScript.
-                let mut label = String::new();
+                let mut headers: Vec<String> = Vec::new();
                 let mut j = i + 1;
                 while j < events.len() && !matches!(events[j], Event::End(TagEnd::TableHead)) {
                     if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        if !label.is_empty() {
-                            label.push('、');
-                        }
-                        label.push_str(t);
+                        headers.push(t.to_string());
                     }
                     j += 1;
                 }
+                let label = words.table(&headers);
                 out_events.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"表格：{}\">",
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">",
                     escape_attr(&label)
                 ))));
                 out_events.push(events[i].clone());
@@ -183,9 +184,11 @@ mod tests {
     fn renders_tables_footnotes_and_escapes_html() {
         let r = render(
             "# 標題\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n文字[^1]\n\n[^1]: 註\n\n<script>x</script>\n",
+            &Words::for_tests(),
         );
         assert!(r.html.contains("<h1 id=\"標題\">"), "{}", r.html);
         assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("aria-label=\"表格：a、b\""), "{}", r.html);
         assert!(r.html.contains("footnote"));
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.contains("<script>"));

@@ -21,15 +21,18 @@ mod markdown;
 pub mod resolve;
 pub mod shortcode;
 mod walk;
+pub mod words;
 
 use markdown::markdown_options;
 pub use markdown::{Heading, Rendered, anchor, render, render_with_prefix};
 pub use resolve::{Fact, resolve};
 pub use shortcode::{Placed, Shortcode};
+pub use words::Words;
 
 use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, MAX_FILE_BYTES, SourceMap, Span, decode, read_regular_file};
 use crate::ruleset::Ruleset;
+use crate::site::locale::Locale;
 
 /// Zola's front-matter keys.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -248,24 +251,35 @@ pub fn check_links(pages: &[Page], sources: &SourceMap, out: &mut Vec<Diagnostic
 pub struct ResolvedPage {
     pub page: Page,
     pub facts: Vec<Placed<Fact>>,
+    /// The locale's words for what rendering adds (a table's name).
+    pub words: Words,
 }
 
 /// `content-reference`: resolves every shortcode of every chapter against
-/// the rule set (`pages_known`: the site's pages, for `url`) with the one
-/// [`resolve()`], reporting each it refuses. The chapters come back resolved
-/// only when every shortcode resolved, so nothing unresolved can render.
+/// the rule set (`pages_known`: the site's pages, for `url`; `locale`: the
+/// words of dates) with the one [`resolve()`], reporting each it refuses.
+/// The chapters come back resolved only when every shortcode resolved, so
+/// nothing unresolved can render.
 pub fn resolve_pages(
     pages: &[Page],
     ruleset: &Ruleset,
+    locale: &Locale,
     pages_known: &[String],
     out: &mut Vec<Diagnostic>,
 ) -> Option<Vec<ResolvedPage>> {
+    let words = match Words::from_locale(locale) {
+        Ok(words) => words,
+        Err(missing) => {
+            out.push(*missing);
+            return None;
+        }
+    };
     let mut resolved = Vec::with_capacity(pages.len());
     let mut complete = true;
     for page in pages {
         let mut facts = Vec::with_capacity(page.shortcodes.len());
         for sc in &page.shortcodes {
-            match resolve(&sc.value, ruleset, pages_known) {
+            match resolve(&sc.value, ruleset, &words, pages_known) {
                 Ok(fact) => facts.push(Placed {
                     range: sc.range.clone(),
                     value: fact,
@@ -284,6 +298,7 @@ pub fn resolve_pages(
         resolved.push(ResolvedPage {
             page: page.clone(),
             facts,
+            words: words.clone(),
         });
     }
     complete.then_some(resolved)

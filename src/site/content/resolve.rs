@@ -6,7 +6,8 @@
 //! as Rust `Debug`: messages show values as TOML and ids as written.
 
 use super::shortcode::{ArgValue, LevelArg, Shortcode};
-use crate::ruleset::{Level, Ruleset, Text};
+use super::words::Words;
+use crate::ruleset::{Level, Ruleset};
 
 /// What a shortcode prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,11 +49,6 @@ fn lacks(message: String, subject: &str) -> Unresolved {
         hint: "point the shortcode at a fact the policy has, or add it to the policy".into(),
         subject: subject.to_owned(),
     }
-}
-
-/// The text of a policy `Text` in the handbook's language.
-fn text(t: &Text) -> &str {
-    t.get("zh-TW").map(String::as_str).unwrap_or("")
 }
 
 /// A level's id as levels.toml writes it (`3`).
@@ -97,14 +93,6 @@ fn level<'r>(r: &'r Ruleset, arg: &LevelArg, sc: &Shortcode) -> Result<&'r Level
     })
 }
 
-/// "4 月底前", "9 月 15 日前".
-fn month_day(month: u32, day: Option<u32>) -> String {
-    match day {
-        Some(d) => format!("{month} 月 {d} 日前"),
-        None => format!("{month} 月底前"),
-    }
-}
-
 /// Escapes text so Markdown shows it as written.
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -118,9 +106,15 @@ pub fn md_escape(s: &str) -> String {
 }
 
 /// Resolves one shortcode: what it prints (never empty), or why it cannot.
-/// `pages` are the site's pages (`known_paths`), for `url`.
-pub fn resolve(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, Unresolved> {
-    let fact = resolve_fact(sc, r, pages)?;
+/// `pages` are the site's pages (`known_paths`), for `url`; `words` the
+/// locale's words for dates.
+pub fn resolve(
+    sc: &Shortcode,
+    r: &Ruleset,
+    words: &Words,
+    pages: &[String],
+) -> Result<Fact, Unresolved> {
+    let fact = resolve_fact(sc, r, words, pages)?;
     match &fact {
         Fact::Markdown(m) | Fact::Page(m) if m.trim().is_empty() => Err(lacks(
             format!("`{}` would print nothing here", sc.name()),
@@ -130,7 +124,18 @@ pub fn resolve(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, Un
     }
 }
 
-fn resolve_fact(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, Unresolved> {
+fn resolve_fact(
+    sc: &Shortcode,
+    r: &Ruleset,
+    words: &Words,
+    pages: &[String],
+) -> Result<Fact, Unresolved> {
+    let text = |t| r.text_of(t);
+    let due = |id: &str, month: u32, day: Option<u32>| {
+        words
+            .due(month, day)
+            .ok_or_else(|| lacks(format!("drill `{id}` has no month {month}"), id))
+    };
     let event = |id: &str| r.event(id).ok_or_else(|| unknown_id("event", id, sc));
     let contact = |id: &str| {
         r.contacts
@@ -234,7 +239,7 @@ fn resolve_fact(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, U
         Shortcode::DrillDue { id, n } => {
             let d = drill(id)?;
             match d.due.get(n - 1) {
-                Some(due) => md(&month_day(due.month, due.day)),
+                Some(d) => md(&due(id, d.month, d.day)?),
                 None => Err(nth(id, d.due.len(), *n)),
             }
         }
@@ -242,8 +247,8 @@ fn resolve_fact(sc: &Shortcode, r: &Ruleset, pages: &[String]) -> Result<Fact, U
             let d = drill(id)?;
             match d.report.get(n - 1) {
                 Some(report) => match (&report.within, &report.by) {
-                    (Some(w), _) => md(&format!("演練完成後 {}", w.label_zh())),
-                    (None, Some(b)) => md(&month_day(b.month, b.day)),
+                    (Some(w), _) => md(&words.after_drill(&w.label_zh())),
+                    (None, Some(b)) => md(&due(id, b.month, b.day)?),
                     (None, None) => Err(lacks(
                         format!("report number {n} of drill `{id}` has no due time"),
                         id,

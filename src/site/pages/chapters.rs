@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::timing::Timings;
-use super::{PageOut, chapter_url, classify_url, root_of, zh};
+use super::{PageOut, chapter_url, classify_url, root_of};
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
 use crate::site::cache::{RenderCache, hash_of};
@@ -34,7 +34,10 @@ pub fn render_chapters(
         .map(|resolved| {
             let page = &resolved.page;
             let text = &prepared.sources.get(page.file).text;
-            let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug]);
+            // What the chapter prints is a function of its text, the rule
+            // set and the locale's words.
+            let words = format!("{:?}", resolved.words);
+            let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug, &words]);
             if let Some(c) = cache.as_deref_mut()
                 && let Some((k, chapter)) = c.chapters.get(&page.slug)
                 && *k == key
@@ -43,10 +46,14 @@ pub fn render_chapters(
             }
             *rendered += 1;
             let path = chapter_url(&page.slug);
-            let markdown = content::render(&content::expand(resolved, text, &root_of(&path)));
+            let markdown = content::render(
+                &content::expand(resolved, text, &root_of(&path)),
+                &resolved.words,
+            );
             let print = content::render_with_prefix(
                 &content::expand(resolved, text, ""),
                 &format!("{}-", page.slug),
+                &resolved.words,
             );
             let chapter = Chapter {
                 slug: page.slug.clone(),
@@ -74,7 +81,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         .map(|e| {
             json!({
                 "id": e.id,
-                "name": zh(&e.name),
+                "name": r.text_of(&e.name),
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
@@ -88,15 +95,15 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",
-        title: zh(&r.meta.title),
+        title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
-            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
+            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
-            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": zh(&t.title), "summary": zh(&t.summary)})).collect::<Vec<_>>(),
+            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),
         }),
     });
     for (i, c) in chapters.iter().enumerate() {
@@ -126,9 +133,9 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         title: "全文列印版".into(),
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "deadline_rows": super::reference::deadline_rows(r, "", timings),
-            "contacts": r.contacts.iter().map(|c| json!({"name": zh(&c.name), "value": c.value, "href": c.href, "purpose": zh(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
+            "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });
     out

@@ -1,0 +1,119 @@
+//! The words `content/` itself puts into a chapter (a drill's due date, the
+//! accessible name of a wide table): read once from the theme's locale
+//! (`[content]` in `locales/<language>.toml`), so a missing key is a
+//! `locale` error of `check`, not a gap in a page. This module must never
+//! hold a word itself.
+
+use crate::diagnostics::Diagnostic;
+use crate::site::locale::Locale;
+
+/// The `[content]` texts of the handbook's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    due_by_day: String,
+    due_by_month_end: String,
+    after_drill: String,
+    table: String,
+    header_separator: String,
+    /// January first.
+    month_names: Vec<String>,
+}
+
+/// `template` with each `{name}` replaced, as [`Locale::fill`] does.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+impl Words {
+    pub fn from_locale(locale: &Locale) -> Result<Words, Box<Diagnostic>> {
+        let get = |key: &str| locale.get(&format!("content.{key}")).map(str::to_owned);
+        let mut month_names = Vec::with_capacity(12);
+        for m in 1..=12 {
+            month_names.push(get(&format!("month_names.m{m}"))?);
+        }
+        Ok(Words {
+            due_by_day: get("due_by_day")?,
+            due_by_month_end: get("due_by_month_end")?,
+            after_drill: get("after_drill")?,
+            table: get("table")?,
+            header_separator: get("header_separator")?,
+            month_names,
+        })
+    }
+
+    /// "9 月 15 日前", or "4 月底前" without a day. `None` for a month that
+    /// is not 1 to 12 (`check` refuses those in drills.toml).
+    pub fn due(&self, month: u32, day: Option<u32>) -> Option<String> {
+        let index = usize::try_from(month).ok()?.checked_sub(1)?;
+        let name = self.month_names.get(index)?;
+        let month = month.to_string();
+        Some(match day {
+            Some(d) => fill(
+                &self.due_by_day,
+                &[
+                    ("month", &month),
+                    ("day", &d.to_string()),
+                    ("month_name", name),
+                ],
+            ),
+            None => fill(
+                &self.due_by_month_end,
+                &[("month", &month), ("month_name", name)],
+            ),
+        })
+    }
+
+    /// A report due `within` after the drill.
+    pub fn after_drill(&self, within: &str) -> String {
+        fill(&self.after_drill, &[("within", within)])
+    }
+
+    /// The accessible name of a wide table, from its column headers.
+    pub fn table(&self, headers: &[String]) -> String {
+        fill(
+            &self.table,
+            &[("headers", &headers.join(&self.header_separator))],
+        )
+    }
+}
+
+#[cfg(test)]
+impl Words {
+    /// The words of the bundled zh-TW locale, for unit tests.
+    pub fn for_tests() -> Words {
+        let text: toml::Table =
+            toml::from_str(include_str!("../../../themes/default/locales/zh-TW.toml"))
+                .expect("the bundled locale parses");
+        let content = text["content"].as_table().expect("[content]");
+        let s = |t: &toml::Table, k: &str| t[k].as_str().expect(k).to_owned();
+        let months = content["month_names"].as_table().expect("month names");
+        Words {
+            due_by_day: s(content, "due_by_day"),
+            due_by_month_end: s(content, "due_by_month_end"),
+            after_drill: s(content, "after_drill"),
+            table: s(content, "table"),
+            header_separator: s(content, "header_separator"),
+            month_names: (1..=12).map(|m| s(months, &format!("m{m}"))).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_tables_are_the_locales_words() {
+        let w = Words::for_tests();
+        assert_eq!(w.due(9, Some(15)).as_deref(), Some("9 月 15 日前"));
+        assert_eq!(w.due(4, None).as_deref(), Some("4 月底前"));
+        assert_eq!(w.due(13, None), None);
+        assert_eq!(w.due(0, None), None);
+        assert_eq!(w.after_drill("2 週內"), "演練完成後 2 週內");
+        assert_eq!(w.table(&["a".into(), "b".into()]), "表格：a、b");
+    }
+}
