@@ -56,33 +56,46 @@ fn every_shortcode_of_the_bundled_chapters_resolves_to_what_the_page_prints() {
     assert!(count > 20, "the bundled chapters use shortcodes ({count})");
 }
 
+/// A whole number that is no level's id.
+fn unknown_level_number(r: &Ruleset) -> i64 {
+    (1000..)
+        .find(|n: &i64| !r.levels.iter().any(|l| l.id.to_string() == n.to_string()))
+        .expect("a free number")
+}
+
 /// Calls built from the rule set, each with whether `check` must accept it.
 fn table(r: &Ruleset) -> Vec<(String, bool)> {
     let mut calls: Vec<(String, bool)> = Vec::new();
     let q = |s: &str| format!("\"{s}\"");
     let event = &r.events[0];
-    let level = &r.levels[0];
     calls.push((format!("event(id={})", q(&event.id)), true));
-    calls.push((format!("level(id={})", level.id), true));
-    // A level is named as levels.toml writes its id: a string for an
-    // integer id is refused by check and would not print.
-    calls.push((format!("level(id=\"{}\")", level.id), false));
-    let unknown_level = r.levels.iter().map(|l| i64::from(l.id)).max().unwrap_or(0) + 1000;
+    // A level as levels.toml writes its id; a numeric id may be written as
+    // a number or as a string (one id, as deadlines.toml's keys are).
+    let spell = |id: &str| match id.parse::<i64>() {
+        Ok(n) => vec![n.to_string(), format!("\"{id}\"")],
+        Err(_) => vec![format!("\"{id}\"")],
+    };
+    for l in &r.levels {
+        for spelt in spell(&l.id.to_string()) {
+            calls.push((format!("level(id={spelt})"), true));
+        }
+    }
+    let unknown_level = unknown_level_number(r);
     calls.push((format!("level(id={unknown_level})"), false));
+    calls.push((format!("level(id=\"{unknown_level}\")"), false));
+    calls.push(("level(id=\"no-such-level\")".into(), false));
     calls.push((
         format!("within(event={}, level={unknown_level})", q(&event.id)),
         false,
     ));
+    let mut within_calls = 0;
     for e in &r.events {
         for l in &r.levels {
             let has = e.within.contains_key(&l.id.to_string());
-            if calls
-                .iter()
-                .filter(|(c, _)| c.starts_with("within("))
-                .count()
-                < 6
-            {
-                calls.push((format!("within(event={}, level={})", q(&e.id), l.id), has));
+            if within_calls < 6 {
+                let spelt = spell(&l.id.to_string()).remove(0);
+                calls.push((format!("within(event={}, level={spelt})", q(&e.id)), has));
+                within_calls += 1;
             }
         }
     }
@@ -92,10 +105,9 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
             .iter()
             .find(|l| !e.within.contains_key(&l.id.to_string()))
             .expect("a level the event lacks");
-        calls.push((
-            format!("within(event={}, level={})", q(&e.id), missing.id),
-            false,
-        ));
+        for spelt in spell(&missing.id.to_string()) {
+            calls.push((format!("within(event={}, level={spelt})", q(&e.id)), false));
+        }
     }
     calls.push(("event(id=\"no-such-event\")".into(), false));
     calls.push(("event(id=5)".into(), false));
@@ -273,7 +285,7 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
     let prepared = site::prepare(root).unwrap_or_else(|_| panic!("prepares"));
     let words = Words::from_locale(&prepared.locale).unwrap_or_else(|_| panic!("words"));
     let known = vec!["deadlines.html".to_owned()];
-    let unknown = r.levels.iter().map(|l| i64::from(l.id)).max().unwrap_or(0) + 5;
+    let unknown = unknown_level_number(&r);
     let parse = |call: &str| {
         shortcode::parse_all(&format!("{{{{ {call} }}}}"), 0)
             .remove(0)
@@ -283,24 +295,26 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
     let e = content::resolve(&parse(&format!("level(id={unknown})")), &r, &words, &known)
         .expect_err("unknown level");
     assert_eq!(e.message, format!("unknown level `{unknown}` in `level`"));
-    let first = &r.levels[0];
-    let e = content::resolve(
-        &parse(&format!("level(id=\"{}\")", first.id)),
-        &r,
-        &words,
-        &known,
-    )
-    .expect_err("a string for an integer level id");
+    let quoted = format!("level(id=\"{unknown}\")");
+    let e = content::resolve(&parse(&quoted), &r, &words, &known).expect_err("unknown level");
     assert_eq!(
         e.message,
-        format!("unknown level `\"{}\"` in `level`", first.id)
+        format!("unknown level `\"{unknown}\"` in `level`")
     );
-    assert!(
-        e.hint
-            .contains(&format!("write {} without quotes", first.id)),
-        "{}",
-        e.hint
-    );
+    let ids: Vec<String> = r.levels.iter().map(|l| l.id.to_string()).collect();
+    assert_eq!(e.hint, format!("the levels are {}", ids.join(", ")));
+    // A numeric id written as a string is the same level, in check and page.
+    for l in &r.levels {
+        let id = l.id.to_string();
+        let as_string =
+            content::resolve(&parse(&format!("level(id=\"{id}\")")), &r, &words, &known);
+        assert!(as_string.is_ok(), "{id}: {as_string:?}");
+        if id.parse::<i64>().is_ok() {
+            let as_number =
+                content::resolve(&parse(&format!("level(id={id})")), &r, &words, &known);
+            assert_eq!(as_number, as_string, "{id}");
+        }
+    }
     let agency = &r.agencies[0];
     let name = agency.name.values().next().expect("name");
     let e = content::resolve(
@@ -318,7 +332,8 @@ fn messages_name_levels_and_agencies_as_toml_and_ids() {
 }
 
 /// What an editor sees for the calls the review found: an agency by its
-/// full name, a level as a string, an unknown level, a number for an id.
+/// full name, unknown levels (as a string and as a number), a number for an
+/// id.
 #[test]
 fn refused_calls_read_well_in_check_output() {
     let r = common::bundled();
@@ -326,11 +341,10 @@ fn refused_calls_read_well_in_check_output() {
     let root = common::small_site(tmp.path());
     let agency = &r.agencies[0];
     let name = agency.name.values().next().expect("name");
-    let level = &r.levels[0];
-    let unknown = r.levels.iter().map(|l| i64::from(l.id)).max().unwrap_or(0) + 5;
+    let unknown = unknown_level_number(&r);
     let calls = [
         format!("agency(id=\"{name}\")"),
-        format!("level(id=\"{}\")", level.id),
+        format!("level(id=\"{unknown}\")"),
         format!("level(id={unknown})"),
         "event(id=5)".to_owned(),
     ];

@@ -51,46 +51,36 @@ fn lacks(message: String, subject: &str) -> Unresolved {
     }
 }
 
-/// A level's id as levels.toml writes it (`3`).
+/// A level's id as levels.toml writes it (`3`, `significant`).
 fn level_shown(level: &Level) -> String {
     level.id.to_string()
 }
 
-/// The level a chapter names. A level is named exactly as levels.toml
-/// writes its id: an integer id by an integer (`level=3`), a string id by a
-/// string. `level="3"` for `id = 3` is refused, with the spelling to use,
-/// rather than read as a number: the shortcode then means the same in
-/// `check` and in the page, and a policy whose ids are strings that look
-/// like numbers is not misread.
+/// The level a chapter names: `level=3` or `level="3"` for `id = 3`,
+/// `level="significant"` for `id = "significant"`. Both spellings of a
+/// number are accepted on purpose, for `check` and the page alike (both
+/// come here): a level id is one word however TOML writes it, as in
+/// deadlines.toml, whose `within` keys are always strings (`"3" = "1h"`).
 fn level<'r>(r: &'r Ruleset, arg: &LevelArg, sc: &Shortcode) -> Result<&'r Level, Unresolved> {
-    let found = match arg {
-        ArgValue::Int(i) => r.levels.iter().find(|l| i64::from(l.id) == *i),
-        // The compiled levels' ids are integers: no string names one.
-        ArgValue::Str(_) => None,
+    let wanted = match arg {
+        ArgValue::Int(i) => i.to_string(),
+        ArgValue::Str(s) => s.clone(),
     };
-    found.ok_or_else(|| {
-        let mut problem = unknown("level", format!("`{}`", arg.show()), sc, &arg.show());
-        problem.label = "no level has this id".into();
-        let same_digits = r
-            .levels
-            .iter()
-            .find(|l| matches!(arg, ArgValue::Str(s) if *s == level_shown(l)));
-        problem.hint = match same_digits {
-            Some(l) => format!(
-                "levels.toml writes this level's id as the number {0}: write {0} without quotes",
-                level_shown(l)
-            ),
-            None => format!(
+    r.levels
+        .iter()
+        .find(|l| level_shown(l) == wanted)
+        .ok_or_else(|| {
+            let mut problem = unknown("level", format!("`{}`", arg.show()), sc, &wanted);
+            problem.hint = format!(
                 "the levels are {}",
                 r.levels
                     .iter()
                     .map(level_shown)
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
-        };
-        problem
-    })
+            );
+            problem
+        })
 }
 
 /// Escapes text so Markdown shows it as written.

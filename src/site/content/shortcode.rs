@@ -25,9 +25,9 @@ impl ArgValue {
     }
 }
 
-/// A level as a chapter names it: as levels.toml writes the level's `id`,
-/// an integer (`level=3`) or a string (`level="significant"`). A string is
-/// never read as a number: see [`super::resolve`].
+/// A level as a chapter names it: an integer (`level=3`) or a string
+/// (`level="3"`, `level="significant"`); both spellings of a number name
+/// the same level (see [`super::resolve`]).
 pub type LevelArg = ArgValue;
 
 /// One shortcode with its typed arguments. Ids are the policy's ids as the
