@@ -91,7 +91,7 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
     let mut within_calls = 0;
     for e in &r.events {
         for l in &r.levels {
-            let has = e.within.contains_key(&l.id.to_string());
+            let has = e.within.contains_key(l.id.to_string().as_str());
             if within_calls < 6 {
                 let spelt = spell(&l.id.to_string()).remove(0);
                 calls.push((format!("within(event={}, level={spelt})", q(&e.id)), has));
@@ -103,7 +103,7 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
         let missing = r
             .levels
             .iter()
-            .find(|l| !e.within.contains_key(&l.id.to_string()))
+            .find(|l| !e.within.contains_key(l.id.to_string().as_str()))
             .expect("a level the event lacks");
         for spelt in spell(&missing.id.to_string()) {
             calls.push((format!("within(event={}, level={spelt})", q(&e.id)), false));

@@ -162,7 +162,7 @@ fn resolve_fact(
         } => {
             let e = event(id)?;
             let level = level(r, l, sc)?;
-            match e.within.get(&level.id.to_string()) {
+            match e.within.get(level_shown(level).as_str()) {
                 Some(w) => md(&w.label_zh()),
                 None => Err(Unresolved {
                     hint: "the event's `within` in policy/deadlines.toml does not list this level; pick a level it has".into(),
