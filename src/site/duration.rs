@@ -11,12 +11,13 @@ const HOUR: i64 = 60;
 const WEEK: i64 = 60 * 24 * 7;
 
 /// The `[duration]` words of a locale, looked up once per build (a missing
-/// key is a located error then), so phrasing a duration cannot fail.
+/// key is a located error then), so phrasing a duration cannot fail. Each
+/// unit has a singular (`hours_one`, for 1) and a form for other counts.
 #[derive(Debug, Clone)]
 pub struct DurationWords {
-    minutes: String,
-    hours: String,
-    weeks: String,
+    minutes: [String; 2],
+    hours: [String; 2],
+    weeks: [String; 2],
     immediately: String,
     unspecified: String,
 }
@@ -24,10 +25,13 @@ pub struct DurationWords {
 impl DurationWords {
     pub fn new(locale: &Locale) -> Result<DurationWords, Box<Diagnostic>> {
         let get = |key: &str| locale.get(key).map(str::to_owned);
+        let unit = |key: &str| -> Result<[String; 2], Box<Diagnostic>> {
+            Ok([get(&format!("{key}_one"))?, get(key)?])
+        };
         Ok(DurationWords {
-            minutes: get("duration.minutes")?,
-            hours: get("duration.hours")?,
-            weeks: get("duration.weeks")?,
+            minutes: unit("duration.minutes")?,
+            hours: unit("duration.hours")?,
+            weeks: unit("duration.weeks")?,
             immediately: get("duration.immediately")?,
             unspecified: get("duration.unspecified")?,
         })
@@ -36,7 +40,9 @@ impl DurationWords {
     /// `w` in words: whole weeks as weeks, whole hours as hours, else
     /// minutes.
     pub fn text(&self, w: Within) -> String {
-        let count = |words: &str, n: i64| words.replace("{n}", &n.to_string());
+        let count = |words: &[String; 2], n: i64| {
+            words[usize::from(n != 1)].replace("{n}", &n.to_string())
+        };
         match w {
             Within::Minutes(m) if m > 0 && m % WEEK == 0 => count(&self.weeks, m / WEEK),
             Within::Minutes(m) if m % HOUR == 0 => count(&self.hours, m / HOUR),
@@ -44,5 +50,33 @@ impl DurationWords {
             Within::Immediately => self.immediately.clone(),
             Within::Unspecified => self.unspecified.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> DurationWords {
+        let w = |s: &str| [format!("{s} one"), format!("{{n}} {s}s")];
+        DurationWords {
+            minutes: w("minute"),
+            hours: w("hour"),
+            weeks: w("week"),
+            immediately: "now".into(),
+            unspecified: "open".into(),
+        }
+    }
+
+    #[test]
+    fn units_and_counts() {
+        let w = words();
+        assert_eq!(w.text(Within::Minutes(60)), "hour one");
+        assert_eq!(w.text(Within::Minutes(36 * 60)), "36 hours");
+        assert_eq!(w.text(Within::Minutes(3 * 24 * 60)), "72 hours");
+        assert_eq!(w.text(Within::Minutes(14 * 24 * 60)), "2 weeks");
+        assert_eq!(w.text(Within::Minutes(30)), "30 minutes");
+        assert_eq!(w.text(Within::Immediately), "now");
+        assert_eq!(w.text(Within::Unspecified), "open");
     }
 }
