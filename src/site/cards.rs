@@ -5,8 +5,8 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
-use super::rfc_text::{escape_text as escape, fold_line};
 use super::locale::Locale;
+use super::rfc_text::{escape_text as escape, fold_line};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::{Contact, Ruleset};
 
