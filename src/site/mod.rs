@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod cards;
 pub mod content;
 pub mod diagrams;
+pub mod duration;
 mod filters;
 pub mod locale;
 pub mod output;

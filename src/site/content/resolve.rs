@@ -163,7 +163,7 @@ fn resolve_fact(
             let e = event(id)?;
             let level = level(r, l, sc)?;
             match e.within.get(level_shown(level).as_str()) {
-                Some(w) => md(&w.label_zh()),
+                Some(w) => md(&words.within(*w)),
                 None => Err(Unresolved {
                     hint: "the event's `within` in policy/deadlines.toml does not list this level; pick a level it has".into(),
                     ..lacks(
@@ -237,7 +237,7 @@ fn resolve_fact(
             let d = drill(id)?;
             match d.report.get(n - 1) {
                 Some(report) => match (&report.within, &report.by) {
-                    (Some(w), _) => md(&words.after_drill(&w.label_zh())),
+                    (Some(w), _) => md(&words.after_drill(*w)),
                     (None, Some(b)) => md(&due(id, b.month, b.day)?),
                     (None, None) => Err(lacks(
                         format!("report number {n} of drill `{id}` has no due time"),

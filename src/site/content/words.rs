@@ -5,15 +5,18 @@
 //! hold a word itself.
 
 use crate::diagnostics::Diagnostic;
+use crate::ruleset::deadlines::Within;
+use crate::site::duration::DurationWords;
 use crate::site::locale::Locale;
 
-/// The `[content]` texts of the handbook's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The `[content]` texts of the handbook's language, and its durations.
+#[derive(Debug, Clone)]
 pub struct Words {
+    durations: DurationWords,
     due_by_day: String,
     due_by_month_end: String,
     after_drill: String,
-    table: String,
+    table_label: String,
     header_separator: String,
     /// January first.
     month_names: Vec<String>,
@@ -36,10 +39,11 @@ impl Words {
             month_names.push(get(&format!("month_names.m{m}"))?);
         }
         Ok(Words {
+            durations: DurationWords::new(locale)?,
             due_by_day: get("due_by_day")?,
             due_by_month_end: get("due_by_month_end")?,
             after_drill: get("after_drill")?,
-            table: get("table")?,
+            table_label: get("table_label")?,
             header_separator: get("header_separator")?,
             month_names,
         })
@@ -67,38 +71,37 @@ impl Words {
         })
     }
 
+    /// A time limit (`1 小時內`).
+    pub fn within(&self, within: Within) -> String {
+        self.durations.text(within)
+    }
+
     /// A report due `within` after the drill.
-    pub fn after_drill(&self, within: &str) -> String {
-        fill(&self.after_drill, &[("within", within)])
+    pub fn after_drill(&self, within: Within) -> String {
+        fill(&self.after_drill, &[("within", &self.within(within))])
     }
 
     /// The accessible name of a wide table, from its column headers.
     pub fn table(&self, headers: &[String]) -> String {
         fill(
-            &self.table,
-            &[("headers", &headers.join(&self.header_separator))],
+            &self.table_label,
+            &[("caption", &headers.join(&self.header_separator))],
         )
     }
 }
 
 #[cfg(test)]
 impl Words {
-    /// The words of the bundled zh-TW locale, for unit tests.
+    /// The words of the bundled theme in the bundled policy's language.
     pub fn for_tests() -> Words {
-        let text: toml::Table =
-            toml::from_str(include_str!("../../../themes/default/locales/zh-TW.toml"))
-                .expect("the bundled locale parses");
-        let content = text["content"].as_table().expect("[content]");
-        let s = |t: &toml::Table, k: &str| t[k].as_str().expect(k).to_owned();
-        let months = content["month_names"].as_table().expect("month names");
-        Words {
-            due_by_day: s(content, "due_by_day"),
-            due_by_month_end: s(content, "due_by_month_end"),
-            after_drill: s(content, "after_drill"),
-            table: s(content, "table"),
-            header_separator: s(content, "header_separator"),
-            month_names: (1..=12).map(|m| s(months, &format!("m{m}"))).collect(),
-        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let loaded = crate::policy::load(root).expect("the bundled policy loads");
+        let mut sources = loaded.sources.clone();
+        let locale = crate::site::locale::load_into(root, &loaded.policy, &mut sources)
+            .ok()
+            .flatten()
+            .expect("the bundled locale loads");
+        Words::from_locale(&locale).unwrap_or_else(|d| panic!("{}", d.message))
     }
 }
 
@@ -113,7 +116,10 @@ mod tests {
         assert_eq!(w.due(4, None).as_deref(), Some("4 月底前"));
         assert_eq!(w.due(13, None), None);
         assert_eq!(w.due(0, None), None);
-        assert_eq!(w.after_drill("2 週內"), "演練完成後 2 週內");
+        assert_eq!(
+            w.after_drill(Within::Minutes(14 * 24 * 60)),
+            "演練完成後 2 週內"
+        );
         assert_eq!(w.table(&["a".into(), "b".into()]), "表格：a、b");
     }
 }
