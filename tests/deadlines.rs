@@ -16,7 +16,7 @@ use incident_handbook::ruleset::deadlines::{DueTime, compute, format_time};
 fn run(r: &Ruleset, level: u8, discovered: &str, support: bool, at: &[&str]) -> Vec<DueTime> {
     let opts = DeadlinesOptions {
         root: ".".into(),
-        level,
+        level: level.to_string().into(),
         discovered: discovered.into(),
         support,
         portal_down: false,
