@@ -161,7 +161,8 @@ fn the_scan_finds_upward_paths_and_ignores_comments() {
             "crate::commands::EXIT_OK"
         ]
     );
-    assert!(upward("site", text).is_empty());
+    assert_eq!(upward("site", text), vec!["crate::commands::EXIT_OK"]);
+    assert!(upward("serve", text).is_empty());
     assert_eq!(
         upward("domain", "pub use crate::policy::Text;"),
         vec!["crate::policy::Text"]
