@@ -83,6 +83,29 @@ macro_rules! string_id {
     };
 }
 
+/// The policy's time zone (an IANA name such as `Asia/Taipei`), known to
+/// exist: serialised and shown as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl TimeZone {
+    pub fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+}
+
+impl fmt::Display for TimeZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.serialize_str(self.0.name())
+    }
+}
+
 string_id!(
     /// The id of an event of `deadlines.toml` (a report, a notification, the
     /// discovery...).

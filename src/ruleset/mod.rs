@@ -107,10 +107,7 @@ impl Ruleset {
 
     /// The time zone all times are read and shown in.
     pub fn zone(&self) -> chrono_tz::Tz {
-        self.meta
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Taipei)
+        self.meta.timezone.tz()
     }
 
     /// Canonical JSON: sorted keys, two-space indent, trailing newline.
