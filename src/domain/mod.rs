@@ -63,6 +63,20 @@ macro_rules! string_id {
             }
         }
 
+        /// Read as the id's text where a `&str` is wanted (a URL, a lookup).
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -72,6 +86,12 @@ macro_rules! string_id {
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
             }
         }
 
@@ -135,7 +155,7 @@ impl Anchor {
     }
 
     /// The anchor of an event's entry on the deadlines page.
-    pub fn event(id: &EventId) -> Self {
+    pub fn event(id: &str) -> Self {
         Self(format!("event-{id}"))
     }
 }

@@ -6,6 +6,7 @@
 use super::deadlines::parse_within;
 use super::*;
 use crate::check::{Checked, Index, specs};
+use crate::domain::EventId;
 use crate::policy::{self, Loaded, Spanned};
 
 /// Why a rule set could not be compiled.
@@ -114,7 +115,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         .iter()
         .zip(&specs)
         .map(|(e, spec)| Event {
-            id: spec.id.clone(),
+            id: EventId::from(spec.id.as_str()),
             name: text(&e.name),
             description: opt_text(&e.description),
             actor: spec.actor.clone(),

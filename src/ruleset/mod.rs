@@ -90,7 +90,7 @@ impl Ruleset {
         self.events
             .iter()
             .map(|e| EventSpec {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 actor: e.actor.clone(),
                 anchor: e.anchor.clone(),
                 within: e.within.clone(),

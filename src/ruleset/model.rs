@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::classify::TreeNode;
 use super::deadlines::{EventKind, Within};
 use super::{edition, roles};
-use crate::domain::{LevelId, TimeZone};
+use crate::domain::{EventId, LevelId, TimeZone};
 
 pub type Text = BTreeMap<String, String>;
 
@@ -106,7 +106,7 @@ pub struct Condition {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
-    pub id: String,
+    pub id: EventId,
     pub name: Text,
     pub description: Option<Text>,
     pub actor: String,

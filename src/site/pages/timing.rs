@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::zh;
 use crate::diagnostics::Diagnostic;
-use crate::domain::{LevelId, Levels};
+use crate::domain::{EventId, LevelId, Levels};
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
 use crate::site::theme::Theme;
@@ -48,7 +48,7 @@ impl Part {
 /// The rendered timing of every event, by part.
 #[derive(Debug, Default)]
 pub struct Timings {
-    texts: BTreeMap<(String, Part), String>,
+    texts: BTreeMap<(EventId, Part), String>,
 }
 
 impl Timings {
@@ -81,7 +81,7 @@ impl Timings {
     }
 
     fn get(&self, event: &str, part: Part) -> Option<String> {
-        self.texts.get(&(event.to_owned(), part)).cloned()
+        self.texts.get(&(EventId::from(event), part)).cloned()
     }
 
     /// What the event counts from and when it arises, without the times.
