@@ -65,7 +65,7 @@ pub struct Sections {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handbook {
-    /// The event of the first report (its level-1 time is quoted on the
+    /// The event of the first report (its time at the least severe level is quoted on the
     /// contacts page).
     pub initial_report: Option<Id>,
     /// The starting event every incident's clock counts from (`--discovered`).

@@ -169,10 +169,10 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
         .events
         .iter()
         .map(|e| {
-            let levels: BTreeMap<String, String> = r
+            let levels: BTreeMap<&LevelId, String> = r
                 .levels
                 .iter()
-                .filter_map(|l| Some((l.id.to_string(), timings.at_level(&e.id, &l.id)?)))
+                .filter_map(|l| Some((&l.id, timings.at_level(&e.id, &l.id)?)))
                 .collect();
             (
                 e.id.as_str(),
@@ -180,12 +180,12 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
             )
         })
         .collect();
-    let steps: BTreeMap<String, Vec<&str>> = r
+    let steps: BTreeMap<&LevelId, Vec<&str>> = r
         .levels
         .iter()
         .map(|l| {
             (
-                l.id.to_string(),
+                &l.id,
                 level_steps(r, &l.id).map(|e| e.id.as_str()).collect(),
             )
         })
