@@ -43,8 +43,11 @@ pub struct Meta {
     #[serde(default)]
     pub handbook: Option<Spanned<Handbook>>,
     /// `[sections]`: how the guideline numbers its sections, so that every
-    /// `source` can be checked against it.
-    pub sections: Sections,
+    /// `source` can be checked against it. Optional in the file so that
+    /// `check` can say what to write (and the rest of policy.toml is still
+    /// checked), rather than serde's bare "missing field".
+    #[serde(default)]
+    pub sections: Option<Sections>,
 }
 
 /// `[sections]` of `policy.toml`: the guideline's section-numbering scheme.
