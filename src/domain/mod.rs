@@ -138,16 +138,6 @@ string_id!(
     Anchor
 );
 
-string_id!(
-    /// The id of a factual question of `levels.toml`.
-    QuestionId
-);
-
-string_id!(
-    /// The id of a classification criterion of `levels.toml`.
-    CriterionId
-);
-
 impl Anchor {
     /// The anchor of a level's entry on the levels page.
     pub fn level(id: &LevelId) -> Self {

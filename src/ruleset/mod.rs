@@ -4,8 +4,10 @@
 //! are gone, references are resolved (agency aliases become agency ids), the
 //! level decision tree is built, durations are parsed. The rule set is plain
 //! data that serialises to canonical JSON (`handbook compile`) with a content
-//! digest. It must never be built from a policy with errors: `compile` trusts
-//! what `check` guarantees and would produce a wrong model otherwise.
+//! digest. It must never be built from a policy with errors, and it never
+//! fills a gap with a guess: a value `check` should have guaranteed and did
+//! not is `NotCompilable::Unchecked`, naming it. The types are in `model.rs`,
+//! `compile` in `compile.rs`.
 
 mod compile;
 pub mod deadlines;
