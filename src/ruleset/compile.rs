@@ -74,6 +74,10 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
     if checked.errors() > 0 {
         return Err(NotCompilable::Errors(checked.errors()));
     }
+    // `check` reports a missing language; without errors it is there.
+    let Some(language) = &meta.value.language else {
+        return Err(unchecked("the policy language"));
+    };
     let ix: &Index = &checked.index;
     let Some(handbook) = meta
         .value
@@ -214,6 +218,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             guideline: text(&meta.value.guideline),
             version: s(&meta.value.version),
             timezone: crate::domain::TimeZone(zone),
+            language: s(language),
             source: s(&meta.value.source),
             edition: edition::compile(&meta.value.edition),
         },

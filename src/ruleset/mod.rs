@@ -12,6 +12,7 @@
 mod compile;
 pub mod deadlines;
 pub mod edition;
+mod language;
 mod model;
 pub mod roles;
 

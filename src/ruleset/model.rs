@@ -55,6 +55,8 @@ pub struct Meta {
     /// An IANA zone (`Asia/Taipei`), checked, so no consumer falls back to
     /// a guessed one; serialised as its name.
     pub timezone: TimeZone,
+    /// The BCP 47 tag every text has (`Ruleset::text_of` reads it).
+    pub language: String,
     pub source: String,
     /// Which text this rule set encodes and the later rules that change it.
     pub edition: edition::Edition,
