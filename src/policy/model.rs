@@ -31,6 +31,9 @@ pub struct Meta {
     pub guideline: Text,
     pub version: Spanned<String>,
     pub timezone: Spanned<String>,
+    /// ISO 3166-1 alpha-2: the country whose national format the phone
+    /// numbers use (others are written with `+`).
+    pub country: Spanned<String>,
     pub source: Spanned<String>,
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.

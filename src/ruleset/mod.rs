@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod deadlines;
 pub mod edition;
+pub mod phone;
 pub mod roles;
 
 use std::collections::BTreeMap;
@@ -816,7 +817,11 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 name: text(&c.name),
                 kind: s(&c.kind),
                 value: s(&c.value),
-                href: contact_href(c.kind.get_ref(), c.value.get_ref()),
+                href: phone::contact_href(
+                    c.kind.get_ref(),
+                    c.value.get_ref(),
+                    meta.value.country.get_ref(),
+                ),
                 owner: s(&c.owner),
                 hours: opt_text(&c.hours),
                 purpose: text(&c.purpose),
@@ -1019,26 +1024,6 @@ fn compile_drill(d: &policy::Drill) -> Drill {
 pub fn parse_share(text: &str) -> Option<(u32, u32)> {
     let (n, d) = text.split_once('/')?;
     Some((n.trim().parse().ok()?, d.trim().parse().ok()?))
-}
-
-/// The link for a contact: `tel:` with digits only, `mailto:`, or the URL.
-pub fn contact_href(kind: &str, value: &str) -> String {
-    match kind {
-        "phone" | "fax" => {
-            let digits: String = value
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect();
-            // A global number (RFC 3966) dials from any phone, including a
-            // foreign SIM: Taiwan's trunk 0 becomes +886.
-            match digits.strip_prefix('0') {
-                Some(rest) if !digits.starts_with('+') => format!("tel:+886{rest}"),
-                _ => format!("tel:{digits}"),
-            }
-        }
-        "email" => format!("mailto:{value}"),
-        _ => value.to_owned(),
-    }
 }
 
 /// Used by tests and `compile` callers that need the classifier to agree
