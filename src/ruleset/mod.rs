@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod deadlines;
 pub mod edition;
+mod language;
 pub mod phone;
 pub mod roles;
 
@@ -85,6 +86,8 @@ pub struct Meta {
     pub guideline: Text,
     pub version: String,
     pub timezone: String,
+    /// The BCP 47 tag every text has (`Ruleset::text_of` reads it).
+    pub language: String,
     pub source: String,
     /// Which text this rule set encodes and the later rules that change it.
     pub edition: edition::Edition,
@@ -615,6 +618,10 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             errors: checked.errors(),
         });
     }
+    // `check` reports a missing language; without errors it is there.
+    let Some(language) = &meta.value.language else {
+        return Err(NotCompilable { errors: 1 });
+    };
     let ix: &Index = &checked.index;
     let Some(handbook) = meta
         .value
@@ -741,6 +748,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             guideline: text(&meta.value.guideline),
             version: s(&meta.value.version),
             timezone: s(&meta.value.timezone),
+            language: s(language),
             source: s(&meta.value.source),
             edition: edition::compile(&meta.value.edition),
         },

@@ -5,7 +5,9 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
+use super::locale::Locale;
 use super::rfc_text::{escape_text as escape, fold_line};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::{Contact, Ruleset};
 
 pub fn vcard_path(owner: &str) -> String {
@@ -17,15 +19,12 @@ pub fn qr_path(c: &Contact) -> Option<String> {
     (c.kind == "phone").then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
-fn zh(t: &crate::ruleset::Text) -> String {
-    t.get("zh-TW").cloned().unwrap_or_default()
-}
-
-/// A vCard 3.0 (the version every phone imports) for one owner.
-pub fn vcard(r: &Ruleset, owner: &str) -> String {
+/// A vCard 3.0 (the version every phone imports) for one owner; `note` is
+/// the locale's `cards.note` (`{name}`, `{purpose}` of each contact).
+pub fn vcard(r: &Ruleset, note: &str, owner: &str) -> String {
     let name = r
         .actor_name(owner)
-        .map(zh)
+        .map(|t| r.text_of(t).to_owned())
         .unwrap_or_else(|| owner.to_owned());
     let parent = r
         .units
@@ -33,7 +32,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
         .find(|u| u.id == owner)
         .and_then(|u| u.parent.as_deref())
         .and_then(|p| r.actor_name(p))
-        .map(zh);
+        .map(|t| r.text_of(t));
     let mut lines = vec![
         "BEGIN:VCARD".to_owned(),
         "VERSION:3.0".to_owned(),
@@ -41,7 +40,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
         format!("N:;{};;;", escape(&name)),
     ];
     if let Some(p) = parent {
-        lines.push(format!("ORG:{}", escape(&p)));
+        lines.push(format!("ORG:{}", escape(p)));
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
@@ -52,7 +51,10 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
             "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
             _ => lines.push(format!("URL:{}", c.value)),
         }
-        notes.push(format!("{}：{}", zh(&c.name), zh(&c.purpose)));
+        notes.push(
+            note.replace("{name}", r.text_of(&c.name))
+                .replace("{purpose}", r.text_of(&c.purpose)),
+        );
     }
     lines.push(format!("NOTE:{}", escape(&notes.join("\n"))));
     lines.push("END:VCARD".to_owned());
@@ -94,23 +96,27 @@ pub fn html_escape(s: &str) -> String {
 }
 
 /// Every vCard and QR code of the site.
-pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
+pub fn files(r: &Ruleset, locale: &Locale) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
+    let note = locale.get("cards.note")?;
     let mut owners: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
     owners.sort_unstable();
     owners.dedup();
     let mut out: Vec<(String, Vec<u8>)> = owners
         .iter()
-        .map(|o| (vcard_path(o), vcard(r, o).into_bytes()))
+        .map(|o| (vcard_path(o), vcard(r, note, o).into_bytes()))
         .collect();
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
             && let Some(svg) = qr_svg(
                 &c.href,
-                &format!("QR code：撥打 {} {}", zh(&c.name), c.value),
+                &locale.fill(
+                    "cards.qr_title",
+                    &[("name", r.text_of(&c.name)), ("value", &c.value)],
+                )?,
             )
         {
             out.push((path, svg.into_bytes()));
         }
     }
-    out
+    Ok(out)
 }

@@ -18,12 +18,15 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
+use super::locale::Locale;
 use super::rfc_text::{escape_text as escape, fold_line as fold};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, format_time};
 use crate::ruleset::{Ruleset, Text};
 
 /// The words a calendar shows, from the `[calendar]` table of the theme's
-/// locale. Each is a template whose `{name}` placeholders [`fill`] replaces.
+/// locale ([`CalendarWords::new`]). Each is a template whose `{name}`
+/// placeholders [`fill`] replaces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarWords {
     /// Summary of a deadline: `{name}`.
@@ -46,34 +49,11 @@ pub struct CalendarWords {
     pub drill_source: String,
 }
 
-/// The keys of `[calendar]`, in the order of [`CalendarWords`]'s fields.
-pub const CALENDAR_KEYS: [&str; 9] = [
-    "deadline",
-    "start",
-    "who",
-    "due_at",
-    "starts_at",
-    "source",
-    "assumed",
-    "drill",
-    "drill_source",
-];
-
 impl CalendarWords {
-    /// The words from a locale's `[calendar]` table; a missing or non-string
-    /// key is an error naming it.
-    pub fn from_table(table: &toml::Table) -> Result<CalendarWords, String> {
-        let calendar = table
-            .get("calendar")
-            .and_then(toml::Value::as_table)
-            .ok_or("the locale has no [calendar] table")?;
-        let word = |key: &str| {
-            calendar
-                .get(key)
-                .and_then(toml::Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| format!("the locale's [calendar] table has no text `{key}`"))
-        };
+    /// The words from the locale's `[calendar]` table; a missing key is the
+    /// locale's located `locale` error naming it.
+    pub fn new(locale: &Locale) -> Result<CalendarWords, Box<Diagnostic>> {
+        let word = |key: &str| locale.get(&format!("calendar.{key}")).map(str::to_owned);
         Ok(CalendarWords {
             deadline: word("deadline")?,
             start: word("start")?,
@@ -86,21 +66,6 @@ impl CalendarWords {
             drill_source: word("drill_source")?,
         })
     }
-}
-
-/// The bundled theme's `[calendar]` words for `language`: the bridge the
-/// CLI and the site use until `site::locale` (the theme's locale with a
-/// project's overrides) hands them over.
-pub fn bundled_words(language: &str) -> Result<CalendarWords, String> {
-    let text = match language {
-        "zh-TW" => include_str!("../../themes/default/locales/zh-TW.toml"),
-        "en" => include_str!("../../themes/default/locales/en.toml"),
-        _ => return Err(format!("the default theme has no locale `{language}`")),
-    };
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| format!("the default theme's locale `{language}` does not parse: {e}"))?;
-    CalendarWords::from_table(&table)
 }
 
 /// `template` with each `{key}` replaced by its value, in one pass, so a
@@ -167,8 +132,8 @@ pub fn deadlines(
     facts: &IncidentFacts,
     due: &[DueTime],
     words: &CalendarWords,
-    language: &str,
 ) -> String {
+    let language = ruleset.meta.language.as_str();
     let zone = facts.zone;
     let zone_name = zone.name();
     let stamp = utc(&facts.discovered);
@@ -231,7 +196,8 @@ fn last_day(year: i32, month: u32) -> Option<u32> {
 
 /// The calendar of one year's drill deadlines: all-day events, a date
 /// without a day falling on the month's last.
-pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords, language: &str) -> String {
+pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords) -> String {
+    let language = r.meta.language.as_str();
     let text = |t: &Text| text_in(Some(t), language);
     let mut s = begin("drills", language);
     let mut n = 0;
@@ -283,15 +249,10 @@ pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords, language: &str) -> 
 }
 
 /// This year's and next year's drill calendars, as site files.
-pub fn drill_files(
-    r: &Ruleset,
-    year: i32,
-    words: &CalendarWords,
-    language: &str,
-) -> Vec<(String, Vec<u8>)> {
+pub fn drill_files(r: &Ruleset, year: i32, words: &CalendarWords) -> Vec<(String, Vec<u8>)> {
     [year, year + 1]
         .iter()
-        .map(|y| (drills_path(*y), drills(r, *y, words, language).into_bytes()))
+        .map(|y| (drills_path(*y), drills(r, *y, words).into_bytes()))
         .collect()
 }
 
@@ -306,28 +267,6 @@ mod tests {
             "{b} and 2, {c}"
         );
         assert_eq!(fill("no { close", &[("close", "x")]), "no { close");
-    }
-
-    #[test]
-    fn words_come_from_both_bundled_locales() {
-        for text in [
-            include_str!("../../themes/default/locales/zh-TW.toml"),
-            include_str!("../../themes/default/locales/en.toml"),
-        ] {
-            let table: toml::Table = text.parse().expect("locale parses");
-            let words = CalendarWords::from_table(&table).expect("[calendar] complete");
-            assert!(words.due_at.contains("{time}") && words.due_at.contains("{zone}"));
-        }
-        let mut table: toml::Table = include_str!("../../themes/default/locales/en.toml")
-            .parse()
-            .expect("parses");
-        if let Some(toml::Value::Table(c)) = table.get_mut("calendar") {
-            c.remove("assumed");
-        }
-        assert_eq!(
-            CalendarWords::from_table(&table),
-            Err("the locale's [calendar] table has no text `assumed`".to_owned())
-        );
     }
 
     #[test]

@@ -4,11 +4,14 @@
 use serde_json::json;
 
 use super::timing::Timings;
-use super::{PageOut, chapter_url, classify_url, root_of, zh};
+use super::{PageOut, chapter_url, classify_url, root_of};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
 use crate::site::cache::{RenderCache, hash_of};
 use crate::site::content::{self, Heading};
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 
 /// A chapter rendered to HTML.
 #[derive(Clone)]
@@ -65,7 +68,13 @@ pub fn render_chapters(
         .collect()
 }
 
-pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    chapters: &[Chapter],
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let durations = DurationWords::new(locale)?;
     let mut out = Vec::new();
     let first_steps: Vec<_> = r
         .handbook
@@ -75,11 +84,11 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         .map(|e| {
             json!({
                 "id": e.id,
-                "name": zh(&e.name),
+                "name": r.text_of(&e.name),
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
-                    "label": e.within.get(&l.id.to_string()).map(|w| w.label_zh()).unwrap_or_default(),
+                    "label": e.within.get(&l.id.to_string()).map(|w| durations.text(*w)).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
                 "source": e.source,
             })
@@ -89,15 +98,15 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",
-        title: zh(&r.meta.title),
+        title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
-            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
+            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
-            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": zh(&t.title), "summary": zh(&t.summary)})).collect::<Vec<_>>(),
+            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),
         }),
     });
     for (i, c) in chapters.iter().enumerate() {
@@ -118,19 +127,19 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
     out.push(PageOut {
         path: "search.html".into(),
         template: "search.html",
-        title: "搜尋".into(),
+        title: locale.get("nav.search")?.to_owned(),
         context: json!({}),
     });
     out.push(PageOut {
         path: "print.html".into(),
         template: "print.html",
-        title: "全文列印版".into(),
+        title: locale.get("nav.print")?.to_owned(),
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
-            "deadline_rows": super::reference::deadline_rows(r, "", timings),
-            "contacts": r.contacts.iter().map(|c| json!({"name": zh(&c.name), "value": c.value, "href": c.href, "purpose": zh(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "deadline_rows": super::reference::deadline_rows(r, "", timings, &durations),
+            "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });
-    out
+    Ok(out)
 }

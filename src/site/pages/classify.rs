@@ -5,9 +5,11 @@
 use serde_json::json;
 
 use super::timing::{Timings, level_steps};
-use super::{PageOut, classify_url, event_url, level_url, zh};
+use super::{PageOut, classify_url, event_url, level_url};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::ruleset::classify::{Outcome, TreeNode};
+use crate::site::locale::Locale;
 
 /// Parent of each node and the answer that leads to it.
 fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
@@ -24,7 +26,13 @@ fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
     parent
 }
 
-pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let first_title = locale.get("nav.classify")?;
+    let step_title = locale.get("classify.step_title")?;
     let tree = &r.level_tree;
     let parent = parents(tree);
     let classifier = r.classifier();
@@ -33,11 +41,11 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         let (q, a) = pair.split_once('=').unwrap_or((pair, ""));
         question(q).map(|q| {
             (
-                zh(&q.text),
+                r.text_of(&q.text),
                 q.answers
                     .iter()
                     .find(|x| x.id == a)
-                    .map(|x| zh(&x.text))
+                    .map(|x| r.text_of(&x.text))
                     .unwrap_or_default(),
             )
         })
@@ -84,12 +92,12 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "node": i,
                     "step": step,
                     "trail": trail,
-                    "question": q.map(|q| zh(&q.text)),
-                    "help": q.and_then(|q| q.help.as_ref()).map(zh),
-                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": zh(&l.name), "url": level_url(l.id)})),
+                    "question": q.map(|q| r.text_of(&q.text)),
+                    "help": q.and_then(|q| q.help.as_ref()).map(|t| r.text_of(t)),
+                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "url": level_url(l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
-                        "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| zh(&a.text)),
+                        "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| r.text_of(&a.text)),
                         "url": classify_url(b.node),
                     })).collect::<Vec<_>>(),
                 })
@@ -107,8 +115,8 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                             .map(|(e, timing)| {
                                 json!({
                                     "id": e.id,
-                                    "name": zh(&e.name),
-                                    "actor": r.actor_name(&e.actor).map(zh),
+                                    "name": r.text_of(&e.name),
+                                    "actor": r.actor_name(&e.actor).map(|t| r.text_of(t)),
                                     "timing": timing,
                                     "url": event_url(&e.id),
                                     "source": e.source,
@@ -125,11 +133,11 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "status": status,
                     "not_an_incident_decision": r.handbook.not_an_incident,
                     "level": level,
-                    "level_name": level.and_then(|l| r.level(l)).map(|l| zh(&l.name)),
-                    "level_summary": level.and_then(|l| r.level(l)).map(|l| zh(&l.summary)),
+                    "level_name": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.name)),
+                    "level_summary": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.summary)),
                     "level_url": level.map(level_url),
                     "criteria": criteria.iter().filter_map(|id| r.criteria.iter().find(|c| &c.id == id)).map(|c| json!({
-                        "text": zh(&c.text),
+                        "text": r.text_of(&c.text),
                         "source": c.source,
                         "decision": c.decision,
                     })).collect::<Vec<_>>(),
@@ -141,12 +149,14 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             path: classify_url(i),
             template: "classify.html",
             title: if i == 0 {
-                "判斷事件等級".into()
+                first_title.to_owned()
             } else {
-                format!("判斷事件等級：第 {step} 步")
+                step_title
+                    .replace("{title}", first_title)
+                    .replace("{step}", &step.to_string())
             },
             context,
         });
     }
-    out
+    Ok(out)
 }

@@ -20,10 +20,11 @@ use serde_json::{Value, json};
 
 use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
+use super::locale::Locale;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
-use crate::ruleset::{Ruleset, Text};
+use crate::ruleset::Ruleset;
 
 /// A page to render: its output path, template and page-specific context.
 pub struct PageOut {
@@ -36,10 +37,6 @@ pub struct PageOut {
 /// The relative prefix from a page at `path` back to the site root.
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
-}
-
-pub fn zh(t: &Text) -> String {
-    t.get("zh-TW").cloned().unwrap_or_default()
 }
 
 // URLs, relative to the site root.
@@ -82,22 +79,22 @@ pub fn agency_url(number: i64) -> String {
     format!("agencies.html#agency-{number}")
 }
 
-/// Fixed pages, with their titles, in navigation order.
+/// Fixed pages, with the locale key of their titles, in navigation order.
 pub const FIXED_PAGES: &[(&str, &str)] = &[
-    ("index.html", "首頁"),
-    ("classify/index.html", "判斷事件等級"),
-    ("deadlines.html", "期限計算"),
-    ("contacts/index.html", "聯絡窗口"),
-    ("levels.html", "影響等級"),
-    ("duties.html", "應辦事項清單"),
-    ("org/index.html", "組織架構"),
-    ("flow.html", "通報應變流程"),
-    ("agencies.html", "主管機關列表"),
-    ("drills.html", "演練"),
-    ("accountability.html", "獎懲及減責"),
-    ("gaps.html", "已知缺漏與編輯決定"),
-    ("search.html", "搜尋"),
-    ("print.html", "全文列印版"),
+    ("index.html", "nav.home"),
+    ("classify/index.html", "nav.classify"),
+    ("deadlines.html", "nav.deadlines"),
+    ("contacts/index.html", "nav.contacts"),
+    ("levels.html", "nav.levels"),
+    ("duties.html", "nav.duties"),
+    ("org/index.html", "nav.org"),
+    ("flow.html", "nav.flow"),
+    ("agencies.html", "nav.agencies"),
+    ("drills.html", "nav.drills"),
+    ("accountability.html", "nav.accountability"),
+    ("gaps.html", "nav.gaps"),
+    ("search.html", "nav.search"),
+    ("print.html", "nav.print"),
 ];
 
 /// Every page path a chapter may link to with `{{ url(path=...) }}`.
@@ -119,15 +116,22 @@ struct SharedContext {
     site: Value,
     nav: Value,
     chapters: Value,
+    /// The interface text (`t` in templates).
+    text: Value,
     hash: String,
 }
 
 impl SharedContext {
-    fn new(r: &Ruleset, chapters: &[(String, String)]) -> SharedContext {
+    fn new(
+        r: &Ruleset,
+        locale: &Locale,
+        chapters: &[(String, String)],
+    ) -> Result<SharedContext, Box<Diagnostic>> {
         let digest = r.digest.trim_start_matches("sha256:");
         let site = json!({
-            "title": zh(&r.meta.title),
-            "guideline": zh(&r.meta.guideline),
+            "title": r.text_of(&r.meta.title),
+            "guideline": r.text_of(&r.meta.guideline),
+            "language": r.language(),
             "version": r.meta.version,
             "digest": r.digest,
             "digest_short": &digest[..digest.len().min(12)],
@@ -135,8 +139,8 @@ impl SharedContext {
         let nav = Value::Array(
             FIXED_PAGES
                 .iter()
-                .map(|(p, t)| json!({"url": p, "title": t}))
-                .collect(),
+                .map(|(p, key)| Ok(json!({"url": p, "title": locale.get(key)?})))
+                .collect::<Result<_, Box<Diagnostic>>>()?,
         );
         let chapters = Value::Array(
             chapters
@@ -144,14 +148,21 @@ impl SharedContext {
                 .map(|(url, title)| json!({"url": url, "title": title}))
                 .collect(),
         );
-        let hash =
-            hash_of(&[&site.to_string(), &nav.to_string(), &chapters.to_string()]).to_string();
-        SharedContext {
+        let text = locale.table().clone();
+        let hash = hash_of(&[
+            &site.to_string(),
+            &nav.to_string(),
+            &chapters.to_string(),
+            &text.to_string(),
+        ])
+        .to_string();
+        Ok(SharedContext {
             site,
             nav,
             chapters,
+            text,
             hash,
-        }
+        })
     }
 
     /// The cache key of a page: equal keys render equal bytes.
@@ -174,6 +185,7 @@ fn base_context(shared: &SharedContext, page: &PageOut) -> tera::Context {
     ctx.insert("site", &shared.site);
     ctx.insert("nav", &shared.nav);
     ctx.insert("chapters", &shared.chapters);
+    ctx.insert("t", &shared.text);
     if let Value::Object(map) = &page.context {
         for (k, v) in map {
             ctx.insert(k.as_str(), v);
@@ -212,16 +224,17 @@ pub fn render_all(
 
     // Every page, the flow diagram and the search index print an event's
     // timing from these same strings.
-    let timings = Timings::render(theme, r)?;
+    let timings = Timings::render(theme, &prepared.locale, r)?;
     let mut pages: Vec<PageOut> = Vec::new();
-    pages.extend(chapters::pages(r, &chapters, &timings));
-    pages.extend(classify::pages(r, &timings));
-    pages.extend(trees::pages(r, &timings));
-    pages.extend(directory::pages(r, &timings));
-    pages.extend(reference::pages(r, year, &timings));
+    let locale = &prepared.locale;
+    pages.extend(chapters::pages(r, locale, &chapters, &timings)?);
+    pages.extend(classify::pages(r, locale, &timings)?);
+    pages.extend(trees::pages(r, locale, &timings)?);
+    pages.extend(directory::pages(r, locale, &timings)?);
+    pages.extend(reference::pages(r, locale, year, &timings)?);
 
     // The full context of each page decides whether it must be rendered.
-    let shared = SharedContext::new(r, &chapter_nav);
+    let shared = SharedContext::new(r, &prepared.locale, &chapter_nav)?;
     let keys: Vec<u64> = if cache.is_some() {
         pages.iter().map(|p| shared.key(p)).collect()
     } else {
@@ -310,28 +323,36 @@ pub fn render_all(
         search_docs.extend(doc);
         files.insert(path, html.into_bytes());
     }
-    search_docs.extend(super::search::entity_docs(r, &timings));
+    search_docs.extend(super::search::entity_docs(r, &prepared.locale, &timings)?);
     files.insert(
         "assets/search-index.js".into(),
         super::search::index_script(&search_docs, cache.map(|c| &mut c.terms)).into_bytes(),
     );
     files.insert(
         "assets/data.js".into(),
-        (data_script(r) + &timing::data_script(r, &timings)).into_bytes(),
+        (data_script(r) + &text_script(&prepared.locale) + &timing::data_script(r, &timings))
+            .into_bytes(),
     );
     for (name, text) in &theme.assets {
         files.insert(format!("assets/{name}"), text.clone().into_bytes());
     }
-    for (path, bytes) in super::cards::files(r) {
+    for (path, bytes) in super::cards::files(r, &prepared.locale)? {
         files.insert(path, bytes);
     }
-    let language = crate::policy::PRIMARY_LANGUAGE;
-    let words = super::ics::bundled_words(language)
-        .map_err(|e| Box::new(Diagnostic::error("template", e)))?;
-    for (path, bytes) in super::ics::drill_files(r, year, &words, language) {
+    let words = super::ics::CalendarWords::new(&prepared.locale)?;
+    for (path, bytes) in super::ics::drill_files(r, year, &words) {
         files.insert(path, bytes);
     }
     Ok((files, stats))
+}
+
+/// The interface text for `handbook.js`, added to the data as `text` (the
+/// same table templates get as `t`).
+pub fn text_script(locale: &Locale) -> String {
+    let json = serde_json::to_string(locale.table())
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+    format!("window.HANDBOOK_DATA.text = {json};\n")
 }
 
 /// The compiled data the scripts read, as a classic script (modules and
@@ -340,8 +361,12 @@ pub fn data_script(r: &Ruleset) -> String {
     let actors: BTreeMap<String, String> = r
         .units
         .iter()
-        .map(|u| (u.id.clone(), zh(&u.name)))
-        .chain(r.roles.iter().map(|x| (x.id.clone(), zh(&x.name))))
+        .map(|u| (u.id.clone(), r.text_of(&u.name).to_owned()))
+        .chain(
+            r.roles
+                .iter()
+                .map(|x| (x.id.clone(), r.text_of(&x.name).to_owned())),
+        )
         .collect();
     let data = json!({
         "version": r.meta.version,

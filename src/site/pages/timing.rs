@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::zh;
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 use crate::site::theme::Theme;
 
 /// The template that phrases one event's timing (plain text, not HTML).
@@ -55,8 +56,9 @@ pub struct Timings {
 
 impl Timings {
     /// Renders every event's timing through the theme.
-    pub fn render(theme: &Theme, r: &Ruleset) -> Result<Timings, Box<Diagnostic>> {
+    pub fn render(theme: &Theme, locale: &Locale, r: &Ruleset) -> Result<Timings, Box<Diagnostic>> {
         let mut texts = BTreeMap::new();
+        let durations = DurationWords::new(locale)?;
         for e in &r.events {
             let parts = [Part::From, Part::All]
                 .into_iter()
@@ -70,7 +72,8 @@ impl Timings {
                 .collect::<Vec<_>>();
             for part in parts {
                 let mut ctx = tera::Context::new();
-                ctx.insert("t", &facts(r, e, part));
+                ctx.insert("timing", &facts(r, &durations, e, part));
+                ctx.insert("t", locale.table());
                 let text = theme
                     .tera
                     .render(TIMING_TEMPLATE, &ctx)
@@ -103,9 +106,9 @@ impl Timings {
 }
 
 /// Levels with equal times grouped, most severe first:
-/// `[{levels: ["4", "3"], within: ...}, ...]`, and whether one time holds
-/// for every level.
-fn groups(e: &Event, part: Part) -> (Vec<Value>, bool) {
+/// `[(["4", "3"], within), ...]`, and whether one time holds for every
+/// level.
+fn groups(e: &Event, part: Part) -> (Vec<(Vec<&'static str>, Within)>, bool) {
     let mut groups: Vec<(Vec<&str>, Within)> = Vec::new();
     for level in LEVELS {
         if let Part::Level(l) = part
@@ -121,23 +124,23 @@ fn groups(e: &Event, part: Part) -> (Vec<Value>, bool) {
         }
     }
     let uniform = groups.len() == 1 && (groups[0].0.len() == LEVELS.len() || part != Part::All);
-    let values = groups
-        .into_iter()
-        .map(|(levels, w)| json!({"levels": levels, "within": w.label_zh(), "immediately": w == Within::Immediately}))
-        .collect();
-    (values, uniform)
+    (groups, uniform)
 }
 
 /// The facts `timing.txt` phrases for one event and part.
-fn facts(r: &Ruleset, e: &Event, part: Part) -> Value {
-    let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| zh(&a.name));
+fn facts(r: &Ruleset, durations: &DurationWords, e: &Event, part: Part) -> Value {
+    let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| r.text_of(&a.name));
     let anchor = e.anchor.as_deref().and_then(|a| r.event(a));
     let (groups, uniform) = groups(e, part);
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(levels, w)| json!({"levels": levels, "within": durations.text(w), "immediately": w == Within::Immediately}))
+        .collect();
     json!({
         "part": part.name(),
         "start": e.anchor.is_none(),
         "discovery": e.id == r.handbook.discovery,
-        "anchor": anchor.map(|a| zh(&a.name)),
+        "anchor": anchor.map(|a| r.text_of(&a.name)),
         "if_anchor_missed": e.if_anchor_missed,
         // The anchor is a start that may be unknown and then stands in for
         // by another event's time (the occurrence, by the discovery).
@@ -145,7 +148,7 @@ fn facts(r: &Ruleset, e: &Event, part: Part) -> Value {
         "not_after": name(e.not_after.as_deref()),
         "counts_as": name(e.counts_as.as_deref()),
         "right": e.kind == EventKind::Right,
-        "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
+        "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| r.text_of(&c.text)),
         "groups": groups,
         "uniform": uniform,
     })
@@ -246,13 +249,13 @@ mod tests {
         let e = event(&[("1", h8), ("2", h8), ("3", h1), ("4", h1)]);
         let (g, uniform) = groups(&e, Part::All);
         assert!(!uniform);
-        assert_eq!(g[0]["levels"], json!(["4", "3"]));
-        assert_eq!(g[1]["levels"], json!(["2", "1"]));
+        assert_eq!(g[0].0, ["4", "3"]);
+        assert_eq!(g[1].0, ["2", "1"]);
         // One level alone is always one time.
         let (g, uniform) = groups(&e, Part::Level(2));
         assert!(uniform);
         assert_eq!(g.len(), 1);
-        assert_eq!(g[0]["levels"], json!(["2"]));
+        assert_eq!(g[0].0, ["2"]);
         // Every level the same: one time; some levels missing: named.
         let all = event(&[("1", h1), ("2", h1), ("3", h1), ("4", h1)]);
         assert!(groups(&all, Part::All).1);
