@@ -126,6 +126,8 @@ pub fn pages(
         title: title("nav.deadlines")?,
         context: json!({
             "rows": deadline_rows(r, "", timings, &durations),
+            // The zone every time on the page is in (the lead names it).
+            "timezone": r.meta.timezone,
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
