@@ -34,8 +34,6 @@ const NOT_POLICY_IDS: &[(&str, &str, &str)] = &[
     ("src/ruleset/mod.rs", "email", "contact kind"),
     ("src/site/cards.rs", "phone", "contact kind"),
     ("src/site/cards.rs", "email", "contact kind"),
-    ("src/site/pages/directory.rs", "phone", "contact kind"),
-    ("src/site/pages/directory.rs", "email", "contact kind"),
     // The classifier's outcome status, documented output of `classify`
     // (docs/ruleset.md) and the page and script that show it. The decision
     // that explains it is the `not_an_incident` role, which the bundled

@@ -47,7 +47,7 @@ fn serves_the_site_safely_with_the_right_types() {
     assert!(status == 200 || status == 404, "{head}");
     let (status, _, body) = get(s.port, "/no-such-page.html");
     assert_eq!(status, 404);
-    assert!(String::from_utf8_lossy(&body).contains("找不到頁面"));
+    assert!(String::from_utf8_lossy(&body).contains("Page not found"));
 
     let secret = "[[level]]";
     for target in [

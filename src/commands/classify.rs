@@ -19,10 +19,6 @@ pub struct ClassifyOptions {
     pub json: bool,
 }
 
-fn zh(t: &crate::ruleset::Text) -> &str {
-    t.get("zh-TW").map(String::as_str).unwrap_or("")
-}
-
 /// Answer indices (one slot per question) from `QUESTION=ANSWER` words.
 pub fn parse_answers(ruleset: &Ruleset, pairs: &[String]) -> Result<Vec<Option<usize>>, String> {
     let mut answers = vec![None; ruleset.questions.len()];
@@ -106,7 +102,10 @@ pub fn classify(opts: &ClassifyOptions, out: &mut dyn Write, err: &mut dyn Write
 fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
     match outcome {
         Outcome::Level { level, criteria } => {
-            let name = ruleset.level(*level).map(|l| zh(&l.name)).unwrap_or("");
+            let name = ruleset
+                .level(*level)
+                .map(|l| ruleset.text_of(&l.name))
+                .unwrap_or("");
             let mut s = format!("level {level}: {name}\n");
             for id in criteria {
                 if let Some(c) = ruleset.criteria.iter().find(|c| &c.id == id) {
@@ -114,7 +113,7 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
                         "  matched {} ({}): {}\n",
                         c.id,
                         c.source,
-                        zh(&c.text)
+                        ruleset.text_of(&c.text)
                     ));
                 }
             }
@@ -131,7 +130,10 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
         } => {
             let mut s = String::from("needs more answers:\n");
             if let Some(l) = at_least {
-                let name = ruleset.level(*l).map(|x| zh(&x.name)).unwrap_or("");
+                let name = ruleset
+                    .level(*l)
+                    .map(|x| ruleset.text_of(&x.name))
+                    .unwrap_or("");
                 s = format!("at least level {l} ({name}) so far; its deadlines apply already\n{s}");
             }
             for id in questions {
@@ -141,7 +143,7 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
                         "  --answer {}=<{}>  {}\n",
                         q.id,
                         answers.join("|"),
-                        zh(&q.text)
+                        ruleset.text_of(&q.text)
                     ));
                 }
             }
@@ -167,9 +169,14 @@ fn list(ruleset: &Ruleset, as_json: bool) -> String {
     }
     let mut s = String::new();
     for q in &ruleset.questions {
-        s.push_str(&format!("{}  {} ({})\n", q.id, zh(&q.text), q.source));
+        s.push_str(&format!(
+            "{}  {} ({})\n",
+            q.id,
+            ruleset.text_of(&q.text),
+            q.source
+        ));
         for a in &q.answers {
-            s.push_str(&format!("    {}  {}\n", a.id, zh(&a.text)));
+            s.push_str(&format!("    {}  {}\n", a.id, ruleset.text_of(&a.text)));
         }
     }
     s

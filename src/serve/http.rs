@@ -246,8 +246,11 @@ impl App {
             ),
             Some(bytes) => full(StatusCode::OK, paths::content_type(&path), bytes.clone()),
             None => {
+                // The dev server's own page, for the editor previewing the
+                // site (like the diagnostics overlay, in English as the CLI
+                // is); a built site has no such page.
                 let body = format!(
-                    "<!DOCTYPE html><html lang=\"zh-Hant-TW\"><head><meta charset=\"utf-8\"><title>找不到頁面</title></head><body><h1>找不到頁面</h1><p>{} 不在手冊裡。<a href=\"/index.html\">回首頁</a></p></body></html>",
+                    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Page not found</title></head><body><h1>Page not found</h1><p>{} is not part of the handbook. <a href=\"/index.html\">Home page</a></p></body></html>",
                     crate::site::cards::html_escape(&path)
                 );
                 full(

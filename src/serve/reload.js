@@ -11,7 +11,9 @@
       overlay.setAttribute("role", "alert");
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;padding:1rem;font:14px/1.5 ui-monospace,monospace";
       var title = document.createElement("p");
-      title.textContent = "手冊建置失敗：仍顯示上一次成功的版本。修正後會自動重新載入。";
+      // For the editor, like the diagnostics below it (which are English,
+      // as the CLI's are): never part of a built site.
+      title.textContent = "The build failed: this is still the last good version. The page reloads once the problem is fixed.";
       title.style.cssText = "font-weight:bold;color:#ffb4a8;margin:0 0 1rem";
       var pre = document.createElement("pre");
       pre.style.cssText = "white-space:pre-wrap;margin:0";

@@ -11,14 +11,15 @@ const HOUR: i64 = 60;
 const WEEK_DAYS: i64 = 7;
 
 /// The `[duration]` words of a locale, looked up once per build (a missing
-/// key is a located error then), so phrasing a duration cannot fail.
+/// key is a located error then), so phrasing a duration cannot fail. Each
+/// unit has a singular (`hours_one`, for 1) and a form for other counts.
 #[derive(Debug, Clone)]
 pub struct DurationWords {
-    minutes: String,
-    hours: String,
-    days: String,
-    weeks: String,
-    months: String,
+    minutes: [String; 2],
+    hours: [String; 2],
+    days: [String; 2],
+    weeks: [String; 2],
+    months: [String; 2],
     immediately: String,
     unspecified: String,
 }
@@ -26,12 +27,15 @@ pub struct DurationWords {
 impl DurationWords {
     pub fn new(locale: &Locale) -> Result<DurationWords, Box<Diagnostic>> {
         let get = |key: &str| locale.get(key).map(str::to_owned);
+        let unit = |key: &str| -> Result<[String; 2], Box<Diagnostic>> {
+            Ok([get(&format!("{key}_one"))?, get(key)?])
+        };
         Ok(DurationWords {
-            minutes: get("duration.minutes")?,
-            hours: get("duration.hours")?,
-            days: get("duration.days")?,
-            weeks: get("duration.weeks")?,
-            months: get("duration.months")?,
+            minutes: unit("duration.minutes")?,
+            hours: unit("duration.hours")?,
+            days: unit("duration.days")?,
+            weeks: unit("duration.weeks")?,
+            months: unit("duration.months")?,
             immediately: get("duration.immediately")?,
             unspecified: get("duration.unspecified")?,
         })
@@ -40,7 +44,8 @@ impl DurationWords {
     /// `w` in words: elapsed time in hours when whole, else minutes;
     /// calendar days in weeks when whole, else days; calendar months.
     pub fn text(&self, w: Within) -> String {
-        let count = |words: &str, n: i64| words.replace("{n}", &n.to_string());
+        let count =
+            |words: &[String; 2], n: i64| words[usize::from(n != 1)].replace("{n}", &n.to_string());
         match w {
             Within::Minutes(m) if m % HOUR == 0 => count(&self.hours, m / HOUR),
             Within::Minutes(m) => count(&self.minutes, m),
@@ -50,5 +55,41 @@ impl DurationWords {
             Within::Immediately => self.immediately.clone(),
             Within::Unspecified => self.unspecified.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> DurationWords {
+        let w = |s: &str| [format!("{s} one"), format!("{{n}} {s}s")];
+        DurationWords {
+            minutes: w("minute"),
+            hours: w("hour"),
+            days: w("day"),
+            weeks: w("week"),
+            months: w("month"),
+            immediately: "now".into(),
+            unspecified: "open".into(),
+        }
+    }
+
+    #[test]
+    fn units_and_counts() {
+        let w = words();
+        assert_eq!(w.text(Within::Minutes(60)), "hour one");
+        assert_eq!(w.text(Within::Minutes(36 * 60)), "36 hours");
+        assert_eq!(w.text(Within::Minutes(3 * 24 * 60)), "72 hours");
+        // Elapsed hours stay hours; calendar days and months are theirs.
+        assert_eq!(w.text(Within::Minutes(14 * 24 * 60)), "336 hours");
+        assert_eq!(w.text(Within::Days(14)), "2 weeks");
+        assert_eq!(w.text(Within::Days(7)), "week one");
+        assert_eq!(w.text(Within::Days(3)), "3 days");
+        assert_eq!(w.text(Within::Months(1)), "month one");
+        assert_eq!(w.text(Within::Months(2)), "2 months");
+        assert_eq!(w.text(Within::Minutes(30)), "30 minutes");
+        assert_eq!(w.text(Within::Immediately), "now");
+        assert_eq!(w.text(Within::Unspecified), "open");
     }
 }

@@ -40,13 +40,15 @@ pub struct CalendarWords {
     /// The time a right starts: `{time}`, `{zone}`.
     pub starts_at: String,
     /// Where the rule comes from: `{source}`.
-    pub source: String,
+    pub basis: String,
     /// Added when the time counts from a deadline, not a given time.
     pub assumed: String,
-    /// Summary of a drill date: `{drill}`, `{text}`.
-    pub drill: String,
+    /// A drill date: `{drill}`, `{text}`.
+    pub entry: String,
+    /// Summary of a drill date: `{summary}` (the entry).
+    pub due: String,
     /// Description of a drill date: `{source}`, `{version}`.
-    pub drill_source: String,
+    pub source: String,
 }
 
 impl CalendarWords {
@@ -60,10 +62,11 @@ impl CalendarWords {
             who: word("who")?,
             due_at: word("due_at")?,
             starts_at: word("starts_at")?,
-            source: word("source")?,
+            basis: word("basis")?,
             assumed: word("assumed")?,
-            drill: word("drill")?,
-            drill_source: word("drill_source")?,
+            entry: word("entry")?,
+            due: word("due")?,
+            source: word("source")?,
         })
     }
 }
@@ -150,7 +153,7 @@ pub fn deadlines(
         let mut desc = [
             fill(&words.who, &[("actor", &actor), ("name", &name)]),
             fill(when, &[("time", &time), ("zone", zone_name)]),
-            fill(&words.source, &[("source", &d.source)]),
+            fill(&words.basis, &[("source", &d.source)]),
         ]
         .join("\n");
         if d.assumed {
@@ -225,9 +228,10 @@ pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords) -> String {
                 continue;
             };
             n += 1;
-            let summary = fill(&words.drill, &[("drill", &drill), ("text", &what)]);
+            let entry = fill(&words.entry, &[("drill", &drill), ("text", &what)]);
+            let summary = fill(&words.due, &[("summary", &entry)]);
             let desc = fill(
-                &words.drill_source,
+                &words.source,
                 &[("source", &source), ("version", &r.meta.version)],
             );
             for line in [

@@ -347,12 +347,14 @@ pub fn render_all(
 }
 
 /// The interface text for `handbook.js`, added to the data as `text` (the
-/// same table templates get as `t`).
+/// same table templates get as `t`), and the handbook's `language`, which
+/// picks the entry of each policy text the script shows.
 pub fn text_script(locale: &Locale) -> String {
     let json = serde_json::to_string(locale.table())
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
-    format!("window.HANDBOOK_DATA.text = {json};\n")
+    let language = serde_json::to_string(locale.language()).unwrap_or_else(|_| "\"\"".into());
+    format!("window.HANDBOOK_DATA.text = {json};\nwindow.HANDBOOK_DATA.language = {language};\n")
 }
 
 /// The compiled data the scripts read, as a classic script (modules and
