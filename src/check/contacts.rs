@@ -93,10 +93,10 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 let country = region.as_ref();
                 let hint = match phone::example(region) {
                     Some(example) => format!(
-                        "write a number of {country} in its national format, such as \"{example}\", or an international one starting with +"
+                        "write the number as dialled within {country} (the `country` of policy.toml), such as \"{example}\", or internationally starting with +"
                     ),
                     None => format!(
-                        "write a number of {country} in its national format, or an international one starting with +"
+                        "write the number as dialled within {country} (the `country` of policy.toml), or internationally starting with +"
                     ),
                 };
                 (valid_phone(region, value), "a phone number", hint)

@@ -270,7 +270,7 @@ mod tests {
             fill("{a} and {b}, {c}", &[("a", "{b}"), ("b", "2")]),
             "{b} and 2, {c}"
         );
-        assert_eq!(fill("no { close", &[("close", "x")]), "no { close");
+        assert_eq!(fill("no { brace", &[("brace", "x")]), "no { brace");
     }
 
     #[test]
