@@ -305,7 +305,11 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 name: text(&c.name),
                 kind: s(&c.kind),
                 value: s(&c.value),
-                href: contact_href(c.kind.get_ref(), c.value.get_ref()),
+                href: super::phone::contact_href(
+                    c.kind.get_ref(),
+                    c.value.get_ref(),
+                    meta.value.country.get_ref(),
+                ),
                 owner: s(&c.owner),
                 hours: opt_text(&c.hours),
                 purpose: text(&c.purpose),

@@ -340,7 +340,8 @@ pub fn render_all(
     for (path, bytes) in super::cards::files(r, &prepared.locale)? {
         files.insert(path, bytes);
     }
-    for (path, bytes) in super::calendar::files(r, year) {
+    let words = super::ics::CalendarWords::new(&prepared.locale)?;
+    for (path, bytes) in super::ics::drill_files(r, year, &words) {
         files.insert(path, bytes);
     }
     Ok((files, stats))
@@ -374,7 +375,6 @@ pub fn data_script(r: &Ruleset) -> String {
         "version": r.meta.version,
         "digest": r.digest,
         "timezone": r.meta.timezone,
-        "utcOffsetMinutes": 480,
         "levels": r.levels,
         "questions": r.questions,
         "criteria": r.criteria,

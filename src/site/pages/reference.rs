@@ -128,6 +128,8 @@ pub fn pages(
         title: title("nav.deadlines")?,
         context: json!({
             "rows": deadline_rows(r, "", timings, &durations),
+            // The zone every time on the page is in (the lead names it).
+            "timezone": r.meta.timezone,
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
@@ -195,7 +197,7 @@ pub fn pages(
                 "approval": d.approval.as_ref().map(|t| r.text_of(t)),
                 "source": d.source,
             })).collect::<Vec<_>>(),
-            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::calendar::drills_path(*y)})).collect::<Vec<_>>()),
+            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::ics::drills_path(*y)})).collect::<Vec<_>>()),
         }),
     });
     let provisions = |v: &[crate::ruleset::Provision]| {
