@@ -316,6 +316,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(c.file, &contact.purpose, out);
             opt_text(c.file, &contact.hours, out);
             source(c.file, &contact.source, out);
+            // A `value_from` that is not a page is a section (`contact-source`
+            // checks pages).
+            if let Some(from) = &contact.value_from
+                && !from.get_ref().trim().starts_with("http")
+            {
+                source(c.file, from, out);
+            }
             one_of(
                 c.file,
                 "contact kind",

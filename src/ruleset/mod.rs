@@ -196,8 +196,13 @@ pub struct Contact {
     pub name: Text,
     pub kind: String,
     pub value: String,
-    /// `tel:`, `mailto:` or the URL itself.
-    pub href: String,
+    /// `tel:`, `mailto:` or the URL itself; `None` for a placeholder, which
+    /// is never offered as a link.
+    pub href: Option<String>,
+    /// The value is a stand-in to replace (`placeholder = true`).
+    pub placeholder: bool,
+    /// Where the value comes from: a page or a guideline section.
+    pub value_from: Option<String>,
     pub owner: String,
     pub hours: Option<Text>,
     pub purpose: Text,
@@ -816,7 +821,9 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 name: text(&c.name),
                 kind: s(&c.kind),
                 value: s(&c.value),
-                href: contact_href(c.kind.get_ref(), c.value.get_ref()),
+                href: (!is_placeholder(c)).then(|| contact_href(c.kind.get_ref(), c.value.get_ref())),
+                placeholder: is_placeholder(c),
+                value_from: c.value_from.as_ref().map(s),
                 owner: s(&c.owner),
                 hours: opt_text(&c.hours),
                 purpose: text(&c.purpose),
@@ -1019,6 +1026,11 @@ fn compile_drill(d: &policy::Drill) -> Drill {
 pub fn parse_share(text: &str) -> Option<(u32, u32)> {
     let (n, d) = text.split_once('/')?;
     Some((n.trim().parse().ok()?, d.trim().parse().ok()?))
+}
+
+/// Whether a contact is a stand-in (`placeholder = true`).
+fn is_placeholder(c: &crate::policy::Contact) -> bool {
+    c.placeholder.as_ref().is_some_and(|p| *p.get_ref())
 }
 
 /// The link for a contact: `tel:` with digits only, `mailto:`, or the URL.

@@ -14,7 +14,8 @@ pub fn vcard_path(owner: &str) -> String {
 
 /// The QR code's path, for phone contacts only.
 pub fn qr_path(c: &Contact) -> Option<String> {
-    (c.kind == "phone").then(|| format!("contacts/{}-qr.svg", c.id))
+    // A placeholder has no number to dial.
+    (c.kind == "phone" && c.href.is_some()).then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
 fn zh(t: &crate::ruleset::Text) -> String {
@@ -45,7 +46,11 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
-        let tel = c.href.trim_start_matches("tel:");
+        // A placeholder is never a property a phone would dial or mail.
+        let Some(href) = &c.href else {
+            continue;
+        };
+        let tel = href.trim_start_matches("tel:");
         match c.kind.as_str() {
             "phone" => lines.push(format!("TEL;TYPE=WORK,VOICE:{tel}")),
             "fax" => lines.push(format!("TEL;TYPE=WORK,FAX:{tel}")),
@@ -104,8 +109,9 @@ pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
         .collect();
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
+            && let Some(href) = &c.href
             && let Some(svg) = qr_svg(
-                &c.href,
+                href,
                 &format!("QR code：撥打 {} {}", zh(&c.name), c.value),
             )
         {

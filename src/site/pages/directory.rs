@@ -16,6 +16,7 @@ fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
         "kind_label": match c.kind.as_str() { "phone" => "電話", "fax" => "傳真", "email" => "電子郵件", _ => "網站" },
         "value": c.value,
         "href": c.href,
+        "placeholder": c.placeholder,
         "hours": c.hours.as_ref().map(zh),
         "purpose": zh(&c.purpose),
         "owner": r.actor_name(&c.owner).map(zh),

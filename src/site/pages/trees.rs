@@ -88,7 +88,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": "聯絡", "text": format!("{}：{}", zh(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "source": c.source})
+                    json!({"kind": "聯絡", "text": format!("{}：{}", zh(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
                 }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
                     json!({"kind": "應辦事項", "text": zh(&d.text), "url": duty_url(&d.id), "source": d.source})
