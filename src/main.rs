@@ -77,7 +77,7 @@ enum Command {
         /// Impact level, 1 (least severe) to 4 (most severe).
         #[arg(long)]
         level: u8,
-        /// When the incident was discovered: RFC 3339 or local YYYY-MM-DDTHH:MM (Asia/Taipei).
+        /// When the incident was discovered: RFC 3339 or local YYYY-MM-DDTHH:MM in the policy's timezone.
         #[arg(long, value_name = "TIME")]
         discovered: String,
         /// The competent authority requested technical support.

@@ -117,7 +117,9 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     format!("unknown time zone `{}`", v.timezone.get_ref()),
                 )
                 .at(span_of(f, &v.timezone), "not an IANA time zone")
-                .hint("the guideline's times are Taiwan's: \"Asia/Taipei\""),
+                .hint(
+                    "write an IANA time zone name, such as \"Asia/Taipei\" or \"Europe/Brussels\"",
+                ),
             );
         }
         if v.version.get_ref().trim().is_empty() {

@@ -7,12 +7,14 @@ use std::path::PathBuf;
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
+use super::{EXIT_OK, EXIT_USAGE, ruleset_or_exit};
+use crate::policy::PRIMARY_LANGUAGE;
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
     Conflict, Contradiction, DueTime, EventKind, EventSpec, IncidentFacts, StartTime, compute,
     conflicts, format_time, parse_time, start_times,
 };
+use crate::site::ics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeadlineFormat {
@@ -195,7 +197,13 @@ pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Wri
     let text = match opts.format {
         DeadlineFormat::Json => json_output(&ruleset, &facts, &starts, &due),
         DeadlineFormat::Table => table(&ruleset, &facts, &starts, &due),
-        DeadlineFormat::Ics => ics::calendar(&ruleset, &facts, &due),
+        DeadlineFormat::Ics => match ics::bundled_words(PRIMARY_LANGUAGE) {
+            Ok(words) => ics::deadlines(&ruleset, &facts, &due, &words, PRIMARY_LANGUAGE),
+            Err(msg) => {
+                let _ = writeln!(err, "error: {msg}");
+                return EXIT_USAGE;
+            }
+        },
     };
     let _ = out.write_all(text.as_bytes());
     EXIT_OK
@@ -257,7 +265,7 @@ fn table(
     };
     let mut rows: Vec<[String; 6]> = vec![[
         "EVENT".into(),
-        "DUE (UTC+8)".into(),
+        format!("DUE ({})", zone.name()),
         "WITHIN".into(),
         "FROM".into(),
         "ACTOR".into(),

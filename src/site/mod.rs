@@ -10,11 +10,11 @@
 //! emit a non-ASCII file name.
 
 pub mod cache;
-pub mod calendar;
 pub mod cards;
 pub mod content;
 pub mod diagrams;
 mod filters;
+pub mod ics;
 pub mod output;
 pub mod pages;
 pub mod rfc_text;

@@ -325,7 +325,10 @@ pub fn render_all(
     for (path, bytes) in super::cards::files(r) {
         files.insert(path, bytes);
     }
-    for (path, bytes) in super::calendar::files(r, year) {
+    let language = crate::policy::PRIMARY_LANGUAGE;
+    let words = super::ics::bundled_words(language)
+        .map_err(|e| Box::new(Diagnostic::error("template", e)))?;
+    for (path, bytes) in super::ics::drill_files(r, year, &words, language) {
         files.insert(path, bytes);
     }
     Ok((files, stats))
@@ -344,7 +347,6 @@ pub fn data_script(r: &Ruleset) -> String {
         "version": r.meta.version,
         "digest": r.digest,
         "timezone": r.meta.timezone,
-        "utcOffsetMinutes": 480,
         "levels": r.levels,
         "questions": r.questions,
         "criteria": r.criteria,

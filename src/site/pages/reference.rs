@@ -164,7 +164,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                 "approval": d.approval.as_ref().map(zh),
                 "source": d.source,
             })).collect::<Vec<_>>(),
-            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::calendar::drills_path(*y)})).collect::<Vec<_>>()),
+            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::ics::drills_path(*y)})).collect::<Vec<_>>()),
         }),
     });
     let provisions = |v: &[crate::ruleset::Provision]| {

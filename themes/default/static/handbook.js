@@ -19,7 +19,9 @@
   if (typeof document === "undefined" || typeof window === "undefined") return;
 
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var OFFSET_MS = 480 * 60000; // Asia/Taipei, UTC+8, no daylight saving.
+  // Every time is shown in the policy's zone (data.js `timezone`), with its
+  // daylight saving, through logic.js (Intl).
+  var ZONE = (window.HANDBOOK_DATA || {}).timezone;
 
   // ---- small helpers --------------------------------------------------
 
@@ -136,6 +138,10 @@
   /** Within (data.events[].within[level]) in words, like Within::label_zh. */
   function withinZh(w) {
     if (w === "immediately") return "立即";
+    if (w && typeof w === "object" && typeof w.days === "number" && w.days % 7 === 0) return w.days / 7 + " 週內";
+    if (w && typeof w === "object" && (typeof w.days === "number" || typeof w.months === "number")) {
+      return window.HandbookLogic.withinLabel(w);
+    }
     if (w && typeof w === "object" && typeof w.minutes === "number") {
       var m = w.minutes;
       if (m > 0 && m % (60 * 24 * 7) === 0) return m / (60 * 24 * 7) + " 週內";
@@ -145,16 +151,14 @@
     return "未訂時限";
   }
 
-  /** Epoch ms to "YYYY-MM-DD HH:MM" in Taiwan time. */
+  /** Epoch ms to "YYYY-MM-DD HH:MM" in the policy's zone. */
   function localText(ms) {
-    var t = new Date(ms + OFFSET_MS);
-    return t.getUTCFullYear() + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) + " " +
-      pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
+    return inputValue(ms).replace("T", " ");
   }
 
-  /** Epoch ms to the value of an <input type="datetime-local"> in Taiwan time. */
+  /** Epoch ms to the value of an <input type="datetime-local"> in the policy's zone. */
   function inputValue(ms) {
-    return localText(ms).replace(" ", "T");
+    return window.HandbookLogic.localInput(ms, ZONE);
   }
 
   function shortText(ms) {
@@ -582,12 +586,12 @@
     });
     var actors = data.actors || {};
 
-    // Defaults: now (Taiwan time, to the minute), level from ?level=N.
+    // Defaults: now (in the policy's zone, to the minute), level from ?level=N.
     function nowValue() {
       return inputValue(Math.floor(Date.now() / 60000) * 60000);
     }
     var fromUrl = queryParam("discovered");
-    discovered.value = fromUrl && logic.parseTime(fromUrl) !== null ? inputValue(logic.parseTime(fromUrl)) : nowValue();
+    discovered.value = fromUrl && logic.parseTime(fromUrl, ZONE) !== null ? inputValue(logic.parseTime(fromUrl, ZONE)) : nowValue();
     var wanted = queryParam("level");
     if (wanted) {
       for (var i = 0; i < levelSelect.options.length; i++) {
@@ -657,7 +661,7 @@
     }
 
     function readFacts() {
-      var at = logic.parseTime(discovered.value);
+      var at = logic.parseTime(discovered.value, ZONE);
       if (at === null) return null;
       var conditions = [];
       var boxes = form.querySelectorAll('input[type="checkbox"][name="condition"]');
@@ -665,7 +669,7 @@
       var actual = {};
       var inputs = form.querySelectorAll("input[data-event]");
       for (var j = 0; j < inputs.length; j++) {
-        var t = logic.parseTime(inputs[j].value);
+        var t = logic.parseTime(inputs[j].value, ZONE);
         if (t !== null) actual[inputs[j].getAttribute("data-event")] = t;
       }
       return { level: parseInt(levelSelect.value, 10), discovered: at, conditions: conditions, actual: actual };
@@ -750,7 +754,7 @@
             text: "（" + eventName(r.anchor) + "後 " + withinZh(w) + "；" + eventName(r.anchor) + "未訂時限，無法推算）"
           }));
         }
-        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: "已填完成時間：" + localText(logic.parseTime(r.actual)) }));
+        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: "已填完成時間：" + localText(logic.parseTime(r.actual, ZONE)) }));
         tbody.appendChild(el("tr", {
           role: "row",
           "data-event": r.event,
@@ -788,7 +792,7 @@
         var state = "";
         var text;
         if (r.actual) {
-          var doneAt = logic.parseTime(r.actual);
+          var doneAt = logic.parseTime(r.actual, ZONE);
           state = "done";
           text = r.dueMs !== null && doneAt > r.dueMs ? "已完成（晚了 " + duration(doneAt - r.dueMs) + "）" : "已完成";
         } else if (r.dueMs === null || r.dueMs === undefined) {
@@ -899,7 +903,7 @@
       timelineWrap.appendChild(chart);
     }
 
-    // ---- iCalendar (mirrors src/commands/ics.rs; escaping and folding
+    // ---- iCalendar (mirrors src/site/ics.rs; escaping and folding
     // mirror src/site/rfc_text.rs) ----
     function icsUtc(ms) {
       var t = new Date(ms);
@@ -949,7 +953,7 @@
         var name = eventName(r.event);
         var actor = actors[r.actor] || r.actor;
         var prefix = r.kind === "right" ? "起始：" : "期限：";
-        var desc = actor + "：" + name + "\n" + prefix + logic.formatTime(r.dueMs) + "（UTC+8）\n依據：綱要 " + r.source;
+        var desc = actor + "：" + name + "\n" + prefix + logic.formatTime(r.dueMs, ZONE) + "（" + ZONE + "）\n依據：綱要 " + r.source;
         if (r.assumed) desc += "\n此時間由前一事件的期限推算（實際時間未提供）。";
         [
           "BEGIN:VEVENT",
