@@ -1,7 +1,7 @@
 //! `schema` for `[edition]` in `policy.toml`: the encoded text is either
 //! dated (`date = "YYYY-MM-DD"`, a real calendar date) or says it is undated,
 //! never both or neither; a later rule's `since` is a year or a date; every
-//! text has its zh-TW version. It only reads the policy.
+//! text has the declared language. It only reads the policy.
 
 use chrono::NaiveDate;
 
@@ -13,8 +13,9 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let Some(meta) = &policy.meta else { return };
     let f = meta.file;
     let e = &meta.value.edition;
-    super::schema::text(f, &e.title, out);
-    super::schema::text(f, &e.note, out);
+    let lang = super::language::declared(policy);
+    super::schema::text(f, lang, &e.title, out);
+    super::schema::text(f, lang, &e.note, out);
     match (&e.date, &e.undated) {
         (Some(date), Some(_)) => out.push(
             Diagnostic::error("schema", "`[edition]` has both `date` and `undated`")
@@ -38,11 +39,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(u) = &e.undated {
-        super::schema::text(f, u, out);
+        super::schema::text(f, lang, u, out);
     }
     for l in &e.later {
-        super::schema::text(f, &l.name, out);
-        super::schema::text(f, &l.note, out);
+        super::schema::text(f, lang, &l.name, out);
+        super::schema::text(f, lang, &l.note, out);
         let since = l.since.get_ref();
         let year = since.len() == 4 && since.chars().all(|c| c.is_ascii_digit());
         if !year && NaiveDate::parse_from_str(since, "%Y-%m-%d").is_err() {

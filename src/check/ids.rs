@@ -204,13 +204,20 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             } else {
                 numbers.insert(*agency.number.get_ref(), span);
             }
-            let full = agency
-                .name
-                .get_ref()
-                .get(crate::policy::PRIMARY_LANGUAGE)
-                .cloned()
-                .unwrap_or_default();
-            let mut all: Vec<(String, Span)> = vec![(full, span_of(f, &agency.name))];
+            // The full name in the declared language; when policy.toml
+            // declares none (reported by `language::check`) or did not load,
+            // every language's name, so references to the agency by name
+            // do not fail in a cascade.
+            let names_of = agency.name.get_ref();
+            let full: Vec<&String> = match super::language::declared(policy) {
+                Some(lang) => names_of.get(lang).into_iter().collect(),
+                None => names_of.values().collect(),
+            };
+            let mut all: Vec<(String, Span)> = full
+                .into_iter()
+                .map(|n| (n.clone(), span_of(f, &agency.name)))
+                .collect();
+            all.dedup_by(|a, b| a.0 == b.0);
             all.extend(
                 agency
                     .aliases

@@ -15,6 +15,7 @@ mod deadlines;
 mod edition;
 mod event_timing;
 mod ids;
+pub mod language;
 mod notes;
 mod org;
 mod references;
@@ -59,6 +60,7 @@ pub fn run(loaded: &Loaded) -> Checked {
     let mut out = loaded.diagnostics.clone();
     let index = ids::build(&loaded.policy, &mut out);
     schema::check(&loaded.policy, &mut out);
+    language::check(&loaded.policy, &mut out);
     references::check(&loaded.policy, &index, &mut out);
     roles::check(&loaded.policy, &index, &mut out);
     // The graph and classification rules need every reference they follow to

@@ -3,13 +3,13 @@
 //! serde already rejected unknown keys, wrong types and missing fields while
 //! loading. This rule checks what types cannot say: enumerated words, level
 //! numbers, duration syntax, the time zone, section references, and that
-//! every text has its zh-TW version.
+//! every text has the declared language (`language.rs` checks that key).
 
 use toml::Spanned;
 
 use super::span_of;
 use crate::diagnostics::Diagnostic;
-use crate::policy::{FileId, PRIMARY_LANGUAGE, Policy, Text, Within};
+use crate::policy::{FileId, Policy, Text, Within};
 use crate::ruleset::deadlines::parse_within;
 
 fn one_of(
@@ -51,45 +51,40 @@ fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub(super) fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
+/// Checks a text: it has the policy's declared language `lang` (`None`
+/// when that is missing or invalid, which `language::check` reports once),
+/// no translation is empty, and every key is a language tag.
+pub(super) fn text(file: FileId, lang: Option<&str>, value: &Text, out: &mut Vec<Diagnostic>) {
     let map = value.get_ref();
     let text_span = span_of(file, value);
-    match map.get(PRIMARY_LANGUAGE) {
-        Some(t) if !t.trim().is_empty() => {}
-        Some(_) => out.push(
-            Diagnostic::error("schema", "text is empty")
-                .at(span_of(file, value), "empty zh-TW text")
-                .hint("write the text, or remove the optional key"),
-        ),
-        None => out.push(
-            Diagnostic::error(
-                "schema",
-                format!("text has no `{PRIMARY_LANGUAGE}` version"),
-            )
-            .at(span_of(file, value), "zh-TW missing")
-            .hint(format!(
-                "write it as {{ {PRIMARY_LANGUAGE} = \"...\" }}; other languages go beside it"
-            )),
-        ),
+    if let Some(lang) = lang {
+        match map.get(lang) {
+            Some(t) if !t.trim().is_empty() => {}
+            Some(_) => out.push(
+                Diagnostic::error("schema", "text is empty")
+                    .at(span_of(file, value), format!("empty {lang} text"))
+                    .hint("write the text, or remove the optional key"),
+            ),
+            None => out.push(
+                Diagnostic::error("schema", format!("text has no `{lang}` version"))
+                    .at(span_of(file, value), format!("{lang} missing"))
+                    .hint(format!(
+                        "write it as {{ {lang} = \"...\" }} (the policy's `language`); other languages go beside it"
+                    )),
+            ),
+        }
     }
-    for (lang, value) in map {
-        if lang != PRIMARY_LANGUAGE && value.trim().is_empty() {
+    for (tag, value) in map {
+        if Some(tag.as_str()) != lang && value.trim().is_empty() {
             out.push(
-                Diagnostic::error("schema", format!("`{lang}` text is empty"))
+                Diagnostic::error("schema", format!("`{tag}` text is empty"))
                     .at(text_span.clone(), "empty translation")
                     .hint("write the translation, or leave the language out until it exists"),
             );
         }
-        let valid = lang.split('-').enumerate().all(|(i, part)| {
-            !part.is_empty()
-                && part.chars().all(|c| c.is_ascii_alphanumeric())
-                && (i > 0
-                    || (2..=3).contains(&part.len())
-                        && part.chars().all(|c| c.is_ascii_lowercase()))
-        });
-        if !valid {
+        if !super::language::is_language_tag(tag) {
             out.push(
-                Diagnostic::error("schema", format!("`{lang}` is not a language tag"))
+                Diagnostic::error("schema", format!("`{tag}` is not a language tag"))
                     .at(text_span.clone(), "bad language key")
                     .hint("use a BCP 47 tag such as zh-TW or en"),
             );
@@ -97,18 +92,19 @@ pub(super) fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn opt_text(file: FileId, value: &Option<Text>, out: &mut Vec<Diagnostic>) {
+fn opt_text(file: FileId, lang: Option<&str>, value: &Option<Text>, out: &mut Vec<Diagnostic>) {
     if let Some(t) = value {
-        text(file, t, out);
+        text(file, lang, t, out);
     }
 }
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let lang = super::language::declared(policy);
     if let Some(m) = &policy.meta {
         let f = m.file;
         let v = &m.value;
-        text(f, &v.title, out);
-        text(f, &v.guideline, out);
+        text(f, lang, &v.title, out);
+        text(f, lang, &v.guideline, out);
         source(f, &v.source, out);
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
@@ -144,8 +140,8 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     .hint("the guideline has four levels, 1 (least severe) to 4 (most severe)"),
                 );
             }
-            text(f, &level.name, out);
-            text(f, &level.summary, out);
+            text(f, lang, &level.name, out);
+            text(f, lang, &level.summary, out);
             source(f, &level.source, out);
         }
         for id in 1..=4 {
@@ -158,8 +154,8 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
         for q in &v.question {
-            text(f, &q.text, out);
-            opt_text(f, &q.help, out);
+            text(f, lang, &q.text, out);
+            opt_text(f, lang, &q.help, out);
             source(f, &q.source, out);
             if q.answer.len() < 2 {
                 out.push(
@@ -172,11 +168,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 );
             }
             for a in &q.answer {
-                text(f, &a.text, out);
+                text(f, lang, &a.text, out);
             }
         }
         for c in &v.criterion {
-            text(f, &c.text, out);
+            text(f, lang, &c.text, out);
             source(f, &c.source, out);
             if c.when.is_empty() {
                 out.push(
@@ -193,12 +189,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if let Some(d) = &policy.deadlines {
         let f = d.file;
         for c in &d.value.condition {
-            text(f, &c.text, out);
+            text(f, lang, &c.text, out);
             source(f, &c.source, out);
         }
         for e in &d.value.event {
-            text(f, &e.name, out);
-            opt_text(f, &e.description, out);
+            text(f, lang, &e.name, out);
+            opt_text(f, lang, &e.description, out);
             source(f, &e.source, out);
             if let Some(kind) = &e.kind {
                 one_of(f, "event kind", kind, &["deadline", "right"], out);
@@ -269,11 +265,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             .map(|k| k.id.get_ref().as_str())
             .collect();
         for u in &o.value.unit {
-            text(f, &u.name, out);
-            opt_text(f, &u.short, out);
-            opt_text(f, &u.lead_note, out);
-            opt_text(f, &u.jurisdiction, out);
-            opt_text(f, &u.remit, out);
+            text(f, lang, &u.name, out);
+            opt_text(f, lang, &u.short, out);
+            opt_text(f, lang, &u.lead_note, out);
+            opt_text(f, lang, &u.jurisdiction, out);
+            opt_text(f, lang, &u.remit, out);
             source(f, &u.source, out);
             if kinds.is_empty() {
                 // Once: every unit lacks the same declaration.
@@ -291,8 +287,8 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
         for r in &o.value.role {
-            text(f, &r.name, out);
-            opt_text(f, &r.remit, out);
+            text(f, lang, &r.name, out);
+            opt_text(f, lang, &r.remit, out);
             source(f, &r.source, out);
         }
     }
@@ -308,15 +304,15 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     .hint("agencies are numbered as in the annex, from 1"),
                 );
             }
-            text(a.file, &agency.name, out);
+            text(a.file, lang, &agency.name, out);
             source(a.file, &agency.source, out);
         }
     }
     if let Some(c) = &policy.contacts {
         for contact in &c.value.contact {
-            text(c.file, &contact.name, out);
-            text(c.file, &contact.purpose, out);
-            opt_text(c.file, &contact.hours, out);
+            text(c.file, lang, &contact.name, out);
+            text(c.file, lang, &contact.purpose, out);
+            opt_text(c.file, lang, &contact.hours, out);
             source(c.file, &contact.source, out);
             // A `value_from` that is not a page is a section (`contact-source`
             // checks pages).
@@ -337,26 +333,26 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if let Some(d) = &policy.duties {
         let f = d.file;
         for phase in &d.value.phase {
-            text(f, &phase.title, out);
+            text(f, lang, &phase.title, out);
         }
         for duty in &d.value.duty {
-            text(f, &duty.text, out);
+            text(f, lang, &duty.text, out);
             source(f, &duty.source, out);
         }
         for i in &d.value.indicator {
-            text(f, &i.name, out);
-            text(f, &i.question, out);
+            text(f, lang, &i.name, out);
+            text(f, lang, &i.question, out);
             source(f, &i.source, out);
         }
     }
     if let Some(d) = &policy.drills {
         let f = d.file;
         for drill in &d.value.drill {
-            text(f, &drill.name, out);
-            opt_text(f, &drill.description, out);
-            opt_text(f, &drill.approval, out);
+            text(f, lang, &drill.name, out);
+            opt_text(f, lang, &drill.description, out);
+            opt_text(f, lang, &drill.approval, out);
             for p in &drill.purpose {
-                text(f, p, out);
+                text(f, lang, p, out);
             }
             source(f, &drill.source, out);
             one_of(
@@ -367,11 +363,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 out,
             );
             for due in &drill.due {
-                text(f, &due.text, out);
+                text(f, lang, &due.text, out);
                 source(f, &due.source, out);
             }
             for r in &drill.report {
-                text(f, &r.text, out);
+                text(f, lang, &r.text, out);
                 source(f, &r.source, out);
                 if let Some(w) = &r.within
                     && let Err(msg) = parse_within(w.get_ref())
@@ -384,7 +380,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 }
             }
             for p in &drill.participation {
-                text(f, &p.of, out);
+                text(f, lang, &p.of, out);
                 source(f, &p.source, out);
             }
             if let Some(s) = &drill.scenarios {
@@ -395,27 +391,27 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if let Some(a) = &policy.accountability {
         let v = &a.value;
         for p in v.reward.iter().chain(&v.penalty).chain(&v.mitigation) {
-            text(a.file, &p.text, out);
+            text(a.file, lang, &p.text, out);
             source(a.file, &p.source, out);
         }
     }
     if let Some(t) = &policy.trees {
         let f = t.file;
         for tree in &t.value.tree {
-            text(f, &tree.title, out);
-            text(f, &tree.summary, out);
+            text(f, lang, &tree.title, out);
+            text(f, lang, &tree.summary, out);
             source(f, &tree.source, out);
             for n in &tree.node {
-                text(f, &n.question, out);
-                opt_text(f, &n.help, out);
+                text(f, lang, &n.question, out);
+                opt_text(f, lang, &n.help, out);
                 source(f, &n.source, out);
                 for a in &n.answer {
-                    text(f, &a.text, out);
+                    text(f, lang, &a.text, out);
                 }
             }
             for o in &tree.outcome {
-                text(f, &o.title, out);
-                text(f, &o.text, out);
+                text(f, lang, &o.title, out);
+                text(f, lang, &o.text, out);
                 source(f, &o.source, out);
             }
         }
@@ -423,16 +419,16 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     if let Some(n) = &policy.notes {
         let f = n.file;
         for d in &n.value.decision {
-            text(f, &d.title, out);
-            text(f, &d.text, out);
+            text(f, lang, &d.title, out);
+            text(f, lang, &d.text, out);
             source(f, &d.source, out);
         }
         for i in &n.value.inconsistency {
-            text(f, &i.title, out);
-            text(f, &i.reason, out);
+            text(f, lang, &i.title, out);
+            text(f, lang, &i.reason, out);
             source(f, &i.source, out);
             for r in &i.reading {
-                text(f, &r.text, out);
+                text(f, lang, &r.text, out);
                 source(f, &r.source, out);
             }
             if let Some(ack) = &i.acknowledges {

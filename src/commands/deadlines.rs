@@ -8,7 +8,6 @@ use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
 use super::{EXIT_OK, EXIT_USAGE, ruleset_or_exit};
-use crate::policy::PRIMARY_LANGUAGE;
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
     Conflict, Contradiction, DueTime, EventKind, EventSpec, IncidentFacts, StartTime, compute,
@@ -197,8 +196,8 @@ pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Wri
     let text = match opts.format {
         DeadlineFormat::Json => json_output(&ruleset, &facts, &starts, &due),
         DeadlineFormat::Table => table(&ruleset, &facts, &starts, &due),
-        DeadlineFormat::Ics => match ics::bundled_words(PRIMARY_LANGUAGE) {
-            Ok(words) => ics::deadlines(&ruleset, &facts, &due, &words, PRIMARY_LANGUAGE),
+        DeadlineFormat::Ics => match ics::bundled_words(ruleset.language()) {
+            Ok(words) => ics::deadlines(&ruleset, &facts, &due, &words, ruleset.language()),
             Err(msg) => {
                 let _ = writeln!(err, "error: {msg}");
                 return EXIT_USAGE;

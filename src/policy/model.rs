@@ -12,14 +12,13 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// Text a person reads, keyed by language tag (`zh-TW` now, `en` later).
+/// Text a person reads, keyed by language tag. Every text has the policy's
+/// declared `language` (`zh-TW` for the bundled policy); translations may
+/// stand beside it.
 ///
 /// A table rather than a bare string so that a translation can be added beside
 /// the original without changing any file's structure.
 pub type Text = Spanned<BTreeMap<String, String>>;
-
-/// The language every user-facing text must have.
-pub const PRIMARY_LANGUAGE: &str = "zh-TW";
 
 pub type Id = Spanned<String>;
 
@@ -31,6 +30,11 @@ pub struct Meta {
     pub guideline: Text,
     pub version: Spanned<String>,
     pub timezone: Spanned<String>,
+    /// BCP 47 tag of the language the handbook is written in: every text
+    /// has it, and it selects the theme's `locales/<language>.toml`.
+    /// Optional in the file so that `check` can say where to declare it.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
     pub source: Spanned<String>,
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.

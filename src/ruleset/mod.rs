@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod deadlines;
 pub mod edition;
+mod language;
 pub mod roles;
 
 use std::collections::BTreeMap;
@@ -84,6 +85,8 @@ pub struct Meta {
     pub guideline: Text,
     pub version: String,
     pub timezone: String,
+    /// The BCP 47 tag every text has (`Ruleset::text_of` reads it).
+    pub language: String,
     pub source: String,
     /// Which text this rule set encodes and the later rules that change it.
     pub edition: edition::Edition,
@@ -619,6 +622,10 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             errors: checked.errors(),
         });
     }
+    // `check` reports a missing language; without errors it is there.
+    let Some(language) = &meta.value.language else {
+        return Err(NotCompilable { errors: 1 });
+    };
     let ix: &Index = &checked.index;
     let Some(handbook) = meta
         .value
@@ -745,6 +752,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             guideline: text(&meta.value.guideline),
             version: s(&meta.value.version),
             timezone: s(&meta.value.timezone),
+            language: s(language),
             source: s(&meta.value.source),
             edition: edition::compile(&meta.value.edition),
         },

@@ -41,23 +41,27 @@ pub enum ChangeKind {
     Static,
     /// `themes/`: the theme itself.
     Themes,
+    /// `locales/`: the project's interface-text overrides.
+    Locales,
 }
 
 impl ChangeKind {
     /// The top-level folders a build reads, with their kind.
-    pub const FOLDERS: [(&'static str, ChangeKind); 5] = [
+    pub const FOLDERS: [(&'static str, ChangeKind); 6] = [
         ("policy", ChangeKind::Policy),
         ("content", ChangeKind::Content),
         ("templates", ChangeKind::Templates),
         ("static", ChangeKind::Static),
         ("themes", ChangeKind::Themes),
+        ("locales", ChangeKind::Locales),
     ];
 
-    /// Whether the theme (templates and static files) must be reloaded.
+    /// Whether the theme (templates, static files, interface text) must be
+    /// reloaded.
     pub fn touches_theme(self) -> bool {
         matches!(
             self,
-            ChangeKind::Templates | ChangeKind::Static | ChangeKind::Themes
+            ChangeKind::Templates | ChangeKind::Static | ChangeKind::Themes | ChangeKind::Locales
         )
     }
 }

@@ -18,15 +18,11 @@ pub fn qr_path(c: &Contact) -> Option<String> {
     (c.kind == "phone" && c.href.is_some()).then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
-fn zh(t: &crate::ruleset::Text) -> String {
-    t.get("zh-TW").cloned().unwrap_or_default()
-}
-
 /// A vCard 3.0 (the version every phone imports) for one owner.
 pub fn vcard(r: &Ruleset, owner: &str) -> String {
     let name = r
         .actor_name(owner)
-        .map(zh)
+        .map(|t| r.text_of(t).to_owned())
         .unwrap_or_else(|| owner.to_owned());
     let parent = r
         .units
@@ -34,7 +30,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
         .find(|u| u.id == owner)
         .and_then(|u| u.parent.as_deref())
         .and_then(|p| r.actor_name(p))
-        .map(zh);
+        .map(|t| r.text_of(t));
     let mut lines = vec![
         "BEGIN:VCARD".to_owned(),
         "VERSION:3.0".to_owned(),
@@ -42,7 +38,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
         format!("N:;{};;;", escape(&name)),
     ];
     if let Some(p) = parent {
-        lines.push(format!("ORG:{}", escape(&p)));
+        lines.push(format!("ORG:{}", escape(p)));
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
@@ -57,7 +53,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
             "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
             _ => lines.push(format!("URL:{}", c.value)),
         }
-        notes.push(format!("{}：{}", zh(&c.name), zh(&c.purpose)));
+        notes.push(format!("{}：{}", r.text_of(&c.name), r.text_of(&c.purpose)));
     }
     lines.push(format!("NOTE:{}", escape(&notes.join("\n"))));
     lines.push("END:VCARD".to_owned());
@@ -112,7 +108,7 @@ pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
             && let Some(href) = &c.href
             && let Some(svg) = qr_svg(
                 href,
-                &format!("QR code：撥打 {} {}", zh(&c.name), c.value),
+                &format!("QR code：撥打 {} {}", r.text_of(&c.name), c.value),
             )
         {
             out.push((path, svg.into_bytes()));

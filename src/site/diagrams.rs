@@ -10,7 +10,7 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::cards::html_escape;
-use super::pages::{actor_url, event_url, zh};
+use super::pages::{actor_url, event_url};
 use crate::ruleset::Ruleset;
 
 /// A box of the diagram.
@@ -125,12 +125,17 @@ pub fn org_chart(r: &Ruleset, root: &str) -> String {
         .iter()
         .filter_map(|id| r.units.iter().find(|u| &u.id == id))
         .map(|u| {
-            let mut lines = vec![zh(&u.name)];
+            let mut lines = vec![r.text_of(&u.name).to_owned()];
             let leads: Vec<String> = u
                 .lead
                 .iter()
                 .filter_map(|a| r.agencies.iter().find(|x| &x.id == a))
-                .map(|a| a.aliases.first().cloned().unwrap_or_else(|| zh(&a.name)))
+                .map(|a| {
+                    a.aliases
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| r.text_of(&a.name).to_owned())
+                })
                 .collect();
             if !leads.is_empty() {
                 lines.push(format!("主責：{}", leads.join("、")));
@@ -176,8 +181,13 @@ pub fn process_flow(r: &Ruleset, root: &str, timings: &super::pages::Timings) ->
         .iter()
         .filter_map(|id| r.event(id))
         .map(|e| {
-            let mut lines = vec![zh(&e.name)];
-            lines.push(r.actor_name(&e.actor).map(zh).unwrap_or_default());
+            let mut lines = vec![r.text_of(&e.name).to_owned()];
+            lines.push(
+                r.actor_name(&e.actor)
+                    .map(|t| r.text_of(t))
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
             // The timing on a line of its own: it says what the event
             // counts from and when it arises, which is too long to share.
             lines.extend(timings.all(&e.id));

@@ -15,6 +15,7 @@ pub mod content;
 pub mod diagrams;
 mod filters;
 pub mod ics;
+pub mod locale;
 pub mod output;
 pub mod pages;
 pub mod rfc_text;
@@ -33,8 +34,15 @@ pub use output::Files;
 
 /// The folders under the root a build reads: `policy/` (`policy::load`),
 /// `content/` (`content::load`), `templates/`, `static/` and `themes/`
-/// (`theme::load`). The output may not be, contain or lie inside any of them.
-pub const INPUT_FOLDERS: &[&str] = &["policy", "content", "templates", "static", "themes"];
+/// (`theme::load`), `locales/` (`locale::load_into`). The output may not be, contain or lie inside any of them.
+pub const INPUT_FOLDERS: &[&str] = &[
+    "policy",
+    "content",
+    "templates",
+    "static",
+    "themes",
+    "locales",
+];
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -89,6 +97,8 @@ pub struct Prepared {
     /// The theme [`check_project`] loaded and scanned: `render` uses this
     /// one, so it is the theme that was checked.
     pub theme: theme::Theme,
+    /// The interface text of the policy's language.
+    pub locale: locale::Locale,
     /// Policy, chapters and template texts: warnings and render errors point
     /// into it.
     pub sources: SourceMap,
@@ -106,13 +116,17 @@ pub struct ProjectCheck {
     /// The theme, when it loaded; `None` when it has errors, which are in
     /// `diagnostics`.
     pub theme: Option<theme::Theme>,
+    /// The interface text, when the policy declares a language and its
+    /// locale files load; otherwise the reason is in `diagnostics`.
+    pub locale: Option<locale::Locale>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Checks the chapters against a checked policy, and loads the theme (the
 /// static scan of the templates and Tera's parse; `theme::load_into` adds
-/// the template texts to the sources, so its errors show their snippet).
+/// the template texts to the sources, so its errors show their snippet) and
+/// the interface text of the policy's language (`locale::load_into`).
 /// The theme does not depend on the policy, so its problems are reported
 /// even when the policy has errors; nothing is rendered here, so a broken
 /// policy cannot set off render errors in the templates.
@@ -136,10 +150,18 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
             None
         }
     };
+    let locale = match locale::load_into(root, &loaded.policy, &mut sources) {
+        Ok(locale) => locale,
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    };
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
         theme,
+        locale,
         sources,
         diagnostics,
     }
@@ -154,12 +176,14 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     let ProjectCheck {
         pages,
         theme,
+        locale,
         sources,
         diagnostics,
     } = check_project(root, &loaded, &checked);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // A theme that did not load always left an error in `diagnostics`.
-    let (false, Some(theme)) = (failed, theme) else {
+    // A theme or locale that did not load always left an error in
+    // `diagnostics` (a policy without a language is a `schema` error).
+    let (false, Some(mut theme), Some(locale)) = (failed, theme, locale) else {
         return Err(BuildError::Diagnostics {
             diagnostics,
             sources,
@@ -169,10 +193,12 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
         diagnostics: diagnostics.clone(),
         sources: sources.clone(),
     })?;
+    theme.use_language(&ruleset.meta.language);
     Ok(Prepared {
         ruleset,
         pages,
         theme,
+        locale,
         sources,
         warnings: diagnostics,
     })

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
-use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url, zh};
+use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url};
 use crate::ruleset::Ruleset;
 
 /// A searchable document: a page or an entity on a page.
@@ -129,17 +129,20 @@ pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
     for l in &r.levels {
         docs.push(Doc {
             url: level_url(l.id),
-            title: zh(&l.name),
-            text: zh(&l.summary),
+            title: r.text_of(&l.name).to_owned(),
+            text: r.text_of(&l.summary).to_owned(),
         });
     }
     for e in r.events.iter().filter(|e| e.anchor.is_some()) {
         docs.push(Doc {
             url: event_url(&e.id),
-            title: zh(&e.name),
+            title: r.text_of(&e.name).to_owned(),
             text: format!(
                 "{} {}",
-                e.description.as_ref().map(zh).unwrap_or_default(),
+                e.description
+                    .as_ref()
+                    .map(|t| r.text_of(t))
+                    .unwrap_or_default(),
                 timings.all(&e.id).unwrap_or_default()
             ),
         });
@@ -147,34 +150,39 @@ pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
     for c in &r.contacts {
         docs.push(Doc {
             url: contact_url(&c.id),
-            title: zh(&c.name),
-            text: format!("{} {}", c.value, zh(&c.purpose)),
+            title: r.text_of(&c.name).to_owned(),
+            text: format!("{} {}", c.value, r.text_of(&c.purpose)),
         });
     }
     for u in &r.units {
         let text = [u.short.as_ref(), u.remit.as_ref(), u.jurisdiction.as_ref()]
             .iter()
             .flatten()
-            .map(|t| zh(t))
+            .map(|t| r.text_of(t))
             .collect::<Vec<_>>()
             .join(" ");
         docs.push(Doc {
             url: actor_url(&u.id),
-            title: zh(&u.name),
+            title: r.text_of(&u.name).to_owned(),
             text,
         });
     }
     for x in &r.roles {
         docs.push(Doc {
             url: actor_url(&x.id),
-            title: zh(&x.name),
-            text: x.remit.as_ref().map(zh).unwrap_or_default(),
+            title: r.text_of(&x.name).to_owned(),
+            text: x
+                .remit
+                .as_ref()
+                .map(|t| r.text_of(t))
+                .unwrap_or_default()
+                .to_owned(),
         });
     }
     for a in &r.agencies {
         docs.push(Doc {
             url: agency_url(a.number),
-            title: zh(&a.name),
+            title: r.text_of(&a.name).to_owned(),
             text: format!("編號 {} {}", a.number, a.aliases.join(" ")),
         });
     }
@@ -182,7 +190,7 @@ pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
         docs.push(Doc {
             url: duty_url(&d.id),
             title: format!("應辦事項 {}", d.source),
-            text: zh(&d.text),
+            text: r.text_of(&d.text).to_owned(),
         });
     }
     docs

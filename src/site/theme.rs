@@ -79,6 +79,14 @@ pub struct Theme {
     in_caller: BTreeMap<String, FileId>,
 }
 
+impl Theme {
+    /// Sets up the filters that depend on the handbook's language (the
+    /// policy's, known only once it is compiled).
+    pub fn use_language(&mut self, language: &str) {
+        super::filters::register(&mut self.tera, language);
+    }
+}
+
 /// Problems that stopped loading, with the template texts they point into.
 struct ThemeErrors {
     diagnostics: Vec<Diagnostic>,
@@ -114,17 +122,31 @@ fn refuse_environment(
     ))
 }
 
-/// Reads project files for the theme, refusing what lies outside the
-/// project.
-struct Reader {
+/// Reads project files for the theme (templates, static files, locales),
+/// refusing what lies outside the project.
+pub(super) struct Reader {
     root: PathBuf,
     canonical_root: PathBuf,
 }
 
 impl Reader {
+    /// A reader for the project at `root`, which must resolve.
+    pub(super) fn new(root: &Path) -> Result<Reader, Box<Diagnostic>> {
+        let canonical_root = std::fs::canonicalize(root).map_err(|e| {
+            Box::new(Diagnostic::error(
+                "io",
+                format!("cannot resolve the project folder {}: {e}", root.display()),
+            ))
+        })?;
+        Ok(Reader {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
+    }
+
     /// The first of `dirs/name` that exists, as (path relative to the root,
     /// text).
-    fn find(
+    pub(super) fn find(
         &self,
         dirs: &[&str],
         name: &str,
@@ -226,7 +248,7 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
         });
     }
     let parsed = parse(&texts);
-    let mut tera = match parsed {
+    let tera = match parsed {
         Ok(Ok(tera)) => tera,
         Ok(Err(e)) => {
             let d = load_error(&e, &files, &sources);
@@ -244,7 +266,6 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
             sources,
         });
     }
-    super::filters::register(&mut tera);
     let mut assets = BTreeMap::new();
     for (name, bundled) in STATIC {
         let text = match reader.find(&["static", "themes/default/static"], name) {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::timing::Timings;
-use super::{PageOut, chapter_url, classify_url, root_of, zh};
+use super::{PageOut, chapter_url, classify_url, root_of};
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
 use crate::site::cache::{RenderCache, hash_of};
@@ -75,7 +75,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         .map(|e| {
             json!({
                 "id": e.id,
-                "name": zh(&e.name),
+                "name": r.text_of(&e.name),
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
@@ -89,15 +89,15 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",
-        title: zh(&r.meta.title),
+        title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
-            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": zh(&c.name), "hours": c.hours.as_ref().map(zh), "source": c.source})),
+            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
-            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": zh(&t.title), "summary": zh(&t.summary)})).collect::<Vec<_>>(),
+            "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),
         }),
     });
     for (i, c) in chapters.iter().enumerate() {
@@ -127,9 +127,9 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
         title: "全文列印版".into(),
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name), "summary": zh(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "deadline_rows": super::reference::deadline_rows(r, "", timings),
-            "contacts": r.contacts.iter().map(|c| json!({"name": zh(&c.name), "value": c.value, "href": c.href, "purpose": zh(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
+            "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });
     out

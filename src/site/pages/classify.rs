@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::timing::{Timings, level_steps};
-use super::{PageOut, classify_url, event_url, level_url, zh};
+use super::{PageOut, classify_url, event_url, level_url};
 use crate::ruleset::Ruleset;
 use crate::ruleset::classify::{Outcome, TreeNode};
 
@@ -33,11 +33,11 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         let (q, a) = pair.split_once('=').unwrap_or((pair, ""));
         question(q).map(|q| {
             (
-                zh(&q.text),
+                r.text_of(&q.text),
                 q.answers
                     .iter()
                     .find(|x| x.id == a)
-                    .map(|x| zh(&x.text))
+                    .map(|x| r.text_of(&x.text))
                     .unwrap_or_default(),
             )
         })
@@ -84,12 +84,12 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "node": i,
                     "step": step,
                     "trail": trail,
-                    "question": q.map(|q| zh(&q.text)),
-                    "help": q.and_then(|q| q.help.as_ref()).map(zh),
-                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": zh(&l.name), "url": level_url(l.id)})),
+                    "question": q.map(|q| r.text_of(&q.text)),
+                    "help": q.and_then(|q| q.help.as_ref()).map(|t| r.text_of(t)),
+                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "url": level_url(l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
-                        "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| zh(&a.text)),
+                        "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| r.text_of(&a.text)),
                         "url": classify_url(b.node),
                     })).collect::<Vec<_>>(),
                 })
@@ -107,8 +107,8 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                             .map(|(e, timing)| {
                                 json!({
                                     "id": e.id,
-                                    "name": zh(&e.name),
-                                    "actor": r.actor_name(&e.actor).map(zh),
+                                    "name": r.text_of(&e.name),
+                                    "actor": r.actor_name(&e.actor).map(|t| r.text_of(t)),
                                     "timing": timing,
                                     "url": event_url(&e.id),
                                     "source": e.source,
@@ -125,11 +125,11 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "status": status,
                     "not_an_incident_decision": r.handbook.not_an_incident,
                     "level": level,
-                    "level_name": level.and_then(|l| r.level(l)).map(|l| zh(&l.name)),
-                    "level_summary": level.and_then(|l| r.level(l)).map(|l| zh(&l.summary)),
+                    "level_name": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.name)),
+                    "level_summary": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.summary)),
                     "level_url": level.map(level_url),
                     "criteria": criteria.iter().filter_map(|id| r.criteria.iter().find(|c| &c.id == id)).map(|c| json!({
-                        "text": zh(&c.text),
+                        "text": r.text_of(&c.text),
                         "source": c.source,
                         "decision": c.decision,
                     })).collect::<Vec<_>>(),

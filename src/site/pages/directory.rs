@@ -4,22 +4,22 @@
 use serde_json::{Value, json};
 
 use super::timing::Timings;
-use super::{PageOut, actor_url, agency_url, contact_url, duty_url, event_url, zh};
+use super::{PageOut, actor_url, agency_url, contact_url, duty_url, event_url};
 use crate::ruleset::Ruleset;
 use crate::site::{cards, diagrams};
 
 fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
     json!({
         "id": c.id,
-        "name": zh(&c.name),
+        "name": r.text_of(&c.name),
         "kind": c.kind,
         "kind_label": match c.kind.as_str() { "phone" => "電話", "fax" => "傳真", "email" => "電子郵件", _ => "網站" },
         "value": c.value,
         "href": c.href,
         "placeholder": c.placeholder,
-        "hours": c.hours.as_ref().map(zh),
-        "purpose": zh(&c.purpose),
-        "owner": r.actor_name(&c.owner).map(zh),
+        "hours": c.hours.as_ref().map(|t| r.text_of(t)),
+        "purpose": r.text_of(&c.purpose),
+        "owner": r.actor_name(&c.owner).map(|t| r.text_of(t)),
         "owner_url": actor_url(&c.owner),
         "qr": cards::qr_path(c),
         "source": c.source,
@@ -42,7 +42,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get("1")).map(|w| w.label_zh()).unwrap_or_default(),
             "contacts": r.contacts.iter().map(|c| contact_card(r, c)).collect::<Vec<_>>(),
             "owners": owners.iter().map(|id| json!({
-                "name": r.actor_name(id).map(zh),
+                "name": r.actor_name(id).map(|t| r.text_of(t)),
                 "url": actor_url(id),
                 "vcf": cards::vcard_path(id),
             })).collect::<Vec<_>>(),
@@ -58,15 +58,15 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                 u.id.clone(),
                 json!({
                     "is_unit": true,
-                    "name": zh(&u.name),
-                    "short": u.short.as_ref().map(zh),
+                    "name": r.text_of(&u.name),
+                    "short": u.short.as_ref().map(|t| r.text_of(t)),
                     "kind": u.kind,
-                    "parent": u.parent.as_ref().map(|p| json!({"name": r.actor_name(p).map(zh), "url": actor_url(p)})),
-                    "children": u.children.iter().map(|c| json!({"name": r.actor_name(c).map(zh), "url": actor_url(c)})).collect::<Vec<_>>(),
-                    "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| json!({"name": zh(&a.name), "url": agency_url(a.number)})).collect::<Vec<_>>(),
-                    "lead_note": u.lead_note.as_ref().map(zh),
-                    "jurisdiction": u.jurisdiction.as_ref().map(zh),
-                    "remit": u.remit.as_ref().map(zh),
+                    "parent": u.parent.as_ref().map(|p| json!({"name": r.actor_name(p).map(|t| r.text_of(t)), "url": actor_url(p)})),
+                    "children": u.children.iter().map(|c| json!({"name": r.actor_name(c).map(|t| r.text_of(t)), "url": actor_url(c)})).collect::<Vec<_>>(),
+                    "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| json!({"name": r.text_of(&a.name), "url": agency_url(a.number)})).collect::<Vec<_>>(),
+                    "lead_note": u.lead_note.as_ref().map(|t| r.text_of(t)),
+                    "jurisdiction": u.jurisdiction.as_ref().map(|t| r.text_of(t)),
+                    "remit": u.remit.as_ref().map(|t| r.text_of(t)),
                     "source": u.source,
                 }),
             )
@@ -76,10 +76,10 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                 x.id.clone(),
                 json!({
                     "is_unit": false,
-                    "name": zh(&x.name),
-                    "parent": x.part_of.as_ref().map(|p| json!({"name": r.actor_name(p).map(zh), "url": actor_url(p)})),
-                    "children": r.roles.iter().filter(|c| c.part_of.as_deref() == Some(&x.id)).map(|c| json!({"name": zh(&c.name), "url": actor_url(&c.id)})).collect::<Vec<_>>(),
-                    "remit": x.remit.as_ref().map(zh),
+                    "name": r.text_of(&x.name),
+                    "parent": x.part_of.as_ref().map(|p| json!({"name": r.actor_name(p).map(|t| r.text_of(t)), "url": actor_url(p)})),
+                    "children": r.roles.iter().filter(|c| c.part_of.as_deref() == Some(&x.id)).map(|c| json!({"name": r.text_of(&c.name), "url": actor_url(&c.id)})).collect::<Vec<_>>(),
+                    "remit": x.remit.as_ref().map(|t| r.text_of(t)),
                     "source": x.source,
                 }),
             )
@@ -90,7 +90,9 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             .duties
             .iter()
             .filter(|d| d.actor == id)
-            .map(|d| json!({"text": zh(&d.text), "url": duty_url(&d.id), "source": d.source}))
+            .map(
+                |d| json!({"text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source}),
+            )
             .collect();
         let deadlines: Vec<_> = r
             .events
@@ -98,7 +100,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             .filter(|e| e.actor == id && e.anchor.is_some())
             .map(|e| {
                 json!({
-                    "name": zh(&e.name),
+                    "name": r.text_of(&e.name),
                     "url": event_url(&e.id),
                     "id": e.id,
                     "timing": timings.all(&e.id),
@@ -130,7 +132,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                         .chain(&r.penalties)
                         .chain(&r.mitigations)
                         .filter(|p| p.applies_to.contains(&id))
-                        .map(|p| json!({"text": zh(&p.text), "source": p.source}))
+                        .map(|p| json!({"text": r.text_of(&p.text), "source": p.source}))
                         .collect::<Vec<_>>()
                 ),
             );
@@ -156,7 +158,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         context: json!({
             "svg": chart,
             "outline": outline(r, r.units.iter().find(|u| u.parent.is_none()).map(|u| u.id.as_str())),
-            "roles": r.roles.iter().map(|x| json!({"name": zh(&x.name), "url": actor_url(&x.id), "part_of": x.part_of.as_ref().and_then(|p| r.actor_name(p)).map(zh)})).collect::<Vec<_>>(),
+            "roles": r.roles.iter().map(|x| json!({"name": r.text_of(&x.name), "url": actor_url(&x.id), "part_of": x.part_of.as_ref().and_then(|p| r.actor_name(p)).map(|t| r.text_of(t))})).collect::<Vec<_>>(),
         }),
     });
 
@@ -177,9 +179,9 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         context: json!({
             "agencies": r.agencies.iter().map(|a| json!({
                 "number": a.number,
-                "name": zh(&a.name),
+                "name": r.text_of(&a.name),
                 "aliases": a.aliases,
-                "groups": a.leads.iter().map(|u| json!({"name": r.actor_name(u).map(zh), "url": actor_url(u)})).collect::<Vec<_>>(),
+                "groups": a.leads.iter().map(|u| json!({"name": r.actor_name(u).map(|t| r.text_of(t)), "url": actor_url(u)})).collect::<Vec<_>>(),
                 "source": a.source,
             })).collect::<Vec<_>>(),
         }),
@@ -210,9 +212,9 @@ fn outline(r: &Ruleset, id: Option<&str>) -> Value {
             .filter(|c| r.units.iter().any(|u| u.id == *c))
             .collect();
         rows.push(json!({
-            "name": zh(&u.name),
+            "name": r.text_of(&u.name),
             "url": actor_url(&u.id),
-            "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| zh(&a.name)).collect::<Vec<_>>(),
+            "lead": u.lead.iter().filter_map(|a| r.agencies.iter().find(|x| &x.id == a)).map(|a| r.text_of(&a.name)).collect::<Vec<_>>(),
             "depth": depth,
             "opens": !children.is_empty(),
             "closes": 0,

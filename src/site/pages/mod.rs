@@ -20,10 +20,11 @@ use serde_json::{Value, json};
 
 use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
+use super::locale::Locale;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
 use crate::policy::Policy;
-use crate::ruleset::{Ruleset, Text};
+use crate::ruleset::Ruleset;
 
 /// A page to render: its output path, template and page-specific context.
 pub struct PageOut {
@@ -36,10 +37,6 @@ pub struct PageOut {
 /// The relative prefix from a page at `path` back to the site root.
 pub fn root_of(path: &str) -> String {
     "../".repeat(path.matches('/').count())
-}
-
-pub fn zh(t: &Text) -> String {
-    t.get("zh-TW").cloned().unwrap_or_default()
 }
 
 // URLs, relative to the site root.
@@ -119,15 +116,18 @@ struct SharedContext {
     site: Value,
     nav: Value,
     chapters: Value,
+    /// The interface text (`t` in templates).
+    text: Value,
     hash: String,
 }
 
 impl SharedContext {
-    fn new(r: &Ruleset, chapters: &[(String, String)]) -> SharedContext {
+    fn new(r: &Ruleset, locale: &Locale, chapters: &[(String, String)]) -> SharedContext {
         let digest = r.digest.trim_start_matches("sha256:");
         let site = json!({
-            "title": zh(&r.meta.title),
-            "guideline": zh(&r.meta.guideline),
+            "title": r.text_of(&r.meta.title),
+            "guideline": r.text_of(&r.meta.guideline),
+            "language": r.language(),
             "version": r.meta.version,
             "digest": r.digest,
             "digest_short": &digest[..digest.len().min(12)],
@@ -144,12 +144,19 @@ impl SharedContext {
                 .map(|(url, title)| json!({"url": url, "title": title}))
                 .collect(),
         );
-        let hash =
-            hash_of(&[&site.to_string(), &nav.to_string(), &chapters.to_string()]).to_string();
+        let text = locale.table().clone();
+        let hash = hash_of(&[
+            &site.to_string(),
+            &nav.to_string(),
+            &chapters.to_string(),
+            &text.to_string(),
+        ])
+        .to_string();
         SharedContext {
             site,
             nav,
             chapters,
+            text,
             hash,
         }
     }
@@ -174,6 +181,7 @@ fn base_context(shared: &SharedContext, page: &PageOut) -> tera::Context {
     ctx.insert("site", &shared.site);
     ctx.insert("nav", &shared.nav);
     ctx.insert("chapters", &shared.chapters);
+    ctx.insert("t", &shared.text);
     if let Value::Object(map) = &page.context {
         for (k, v) in map {
             ctx.insert(k.as_str(), v);
@@ -221,7 +229,7 @@ pub fn render_all(
     pages.extend(reference::pages(r, year, &timings));
 
     // The full context of each page decides whether it must be rendered.
-    let shared = SharedContext::new(r, &chapter_nav);
+    let shared = SharedContext::new(r, &prepared.locale, &chapter_nav);
     let keys: Vec<u64> = if cache.is_some() {
         pages.iter().map(|p| shared.key(p)).collect()
     } else {
@@ -317,7 +325,8 @@ pub fn render_all(
     );
     files.insert(
         "assets/data.js".into(),
-        (data_script(r) + &timing::data_script(r, &timings)).into_bytes(),
+        (data_script(r) + &text_script(&prepared.locale) + &timing::data_script(r, &timings))
+            .into_bytes(),
     );
     for (name, text) in &theme.assets {
         files.insert(format!("assets/{name}"), text.clone().into_bytes());
@@ -325,7 +334,7 @@ pub fn render_all(
     for (path, bytes) in super::cards::files(r) {
         files.insert(path, bytes);
     }
-    let language = crate::policy::PRIMARY_LANGUAGE;
+    let language = r.language();
     let words = super::ics::bundled_words(language)
         .map_err(|e| Box::new(Diagnostic::error("template", e)))?;
     for (path, bytes) in super::ics::drill_files(r, year, &words, language) {
@@ -334,14 +343,27 @@ pub fn render_all(
     Ok((files, stats))
 }
 
+/// The interface text for `handbook.js`, added to the data as `text` (the
+/// same table templates get as `t`).
+pub fn text_script(locale: &Locale) -> String {
+    let json = serde_json::to_string(locale.table())
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+    format!("window.HANDBOOK_DATA.text = {json};\n")
+}
+
 /// The compiled data the scripts read, as a classic script (modules and
 /// `fetch` do not work from `file://`).
 pub fn data_script(r: &Ruleset) -> String {
     let actors: BTreeMap<String, String> = r
         .units
         .iter()
-        .map(|u| (u.id.clone(), zh(&u.name)))
-        .chain(r.roles.iter().map(|x| (x.id.clone(), zh(&x.name))))
+        .map(|u| (u.id.clone(), r.text_of(&u.name).to_owned()))
+        .chain(
+            r.roles
+                .iter()
+                .map(|x| (x.id.clone(), r.text_of(&x.name).to_owned())),
+        )
         .collect();
     let data = json!({
         "version": r.meta.version,

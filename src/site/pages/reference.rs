@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::timing::{Timings, in_every_incident};
-use super::{PageOut, actor_url, classify_url, duty_url, event_url, tree_node_url, zh};
+use super::{PageOut, actor_url, classify_url, duty_url, event_url, tree_node_url};
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{EventKind, Within};
 
@@ -17,16 +17,16 @@ pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
             let start = e.anchor.is_none();
             json!({
                 "id": e.id,
-                "name": zh(&e.name),
-                "description": e.description.as_ref().map(zh),
-                "actor": r.actor_name(&e.actor).map(zh),
+                "name": r.text_of(&e.name),
+                "description": e.description.as_ref().map(|t| r.text_of(t)),
+                "actor": r.actor_name(&e.actor).map(|t| r.text_of(t)),
                 "actor_url": format!("{root}{}", actor_url(&e.actor)),
-                "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
+                "anchor": e.anchor.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
                 "right": e.kind == EventKind::Right,
                 "if_anchor_missed": e.if_anchor_missed,
-                "counts_as": e.counts_as.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
-                "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
-                "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
+                "counts_as": e.counts_as.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
+                "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
+                "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| r.text_of(&c.text)),
                 "levels": (["4", "3", "2", "1"].iter().map(|l| if start { "起點".to_owned() } else { e.within.get(*l).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
                 "from": timings.from(&e.id),
                 "timing": timings.all(&e.id),
@@ -41,11 +41,11 @@ pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
 pub fn edition_context(r: &Ruleset) -> Value {
     let e = &r.meta.edition;
     json!({
-        "title": zh(&e.title),
+        "title": r.text_of(&e.title),
         "date": e.date,
-        "undated": e.undated.as_ref().map(zh),
-        "note": zh(&e.note),
-        "later": e.later.iter().map(|l| json!({"name": zh(&l.name), "since": l.since, "note": zh(&l.note)})).collect::<Vec<_>>(),
+        "undated": e.undated.as_ref().map(|t| r.text_of(t)),
+        "note": r.text_of(&e.note),
+        "later": e.later.iter().map(|l| json!({"name": r.text_of(&l.name), "since": l.since, "note": r.text_of(&l.note)})).collect::<Vec<_>>(),
     })
 }
 
@@ -65,11 +65,11 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         context: json!({
             "levels": r.levels.iter().map(|l| json!({
                 "id": l.id,
-                "name": zh(&l.name),
-                "summary": zh(&l.summary),
+                "name": r.text_of(&l.name),
+                "summary": r.text_of(&l.summary),
                 "source": l.source,
                 "criteria": r.criteria.iter().filter(|c| c.level == l.id).map(|c| json!({
-                    "text": zh(&c.text),
+                    "text": r.text_of(&c.text),
                     "source": c.source,
                     "decision": c.decision,
                 })).collect::<Vec<_>>(),
@@ -79,13 +79,13 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                     .filter(|e| e.anchor.is_some() && in_every_incident(r, &e.id, r.events.len()))
                     .filter(|e| e.within.get(&l.id.to_string()).is_some_and(|w| *w != Within::Unspecified))
                     .filter_map(|e| timings.at_level(&e.id, l.id).map(|timing| json!({
-                        "id": e.id, "name": zh(&e.name), "timing": timing, "url": event_url(&e.id), "source": e.source,
+                        "id": e.id, "name": r.text_of(&e.name), "timing": timing, "url": event_url(&e.id), "source": e.source,
                     })))
                     .collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "questions": r.questions.iter().map(|q| json!({
-                "text": zh(&q.text),
-                "answers": q.answers.iter().map(|a| zh(&a.text)).collect::<Vec<_>>(),
+                "text": r.text_of(&q.text),
+                "answers": q.answers.iter().map(|a| r.text_of(&a.text)).collect::<Vec<_>>(),
                 "source": q.source,
             })).collect::<Vec<_>>(),
             "classify_url": classify_url(0),
@@ -97,15 +97,15 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         title: "期限計算".into(),
         context: json!({
             "rows": deadline_rows(r, "", timings),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": zh(&l.name)})).collect::<Vec<_>>(),
-            "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": zh(&c.text), "source": c.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
+            "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
             // event (the occurrence) sits beside it, since it is usually
             // known (or not) at the outset.
-            "events": r.events.iter().filter(|e| e.id != r.handbook.discovery && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": zh(&e.name)})).collect::<Vec<_>>(),
+            "events": r.events.iter().filter(|e| e.id != r.handbook.discovery && e.not_after.is_none()).map(|e| json!({"id": e.id, "name": r.text_of(&e.name)})).collect::<Vec<_>>(),
             "bounded_starts": r.events.iter().filter_map(|e| {
                 let limit = r.event(e.not_after.as_deref()?)?;
-                Some(json!({"id": e.id, "name": zh(&e.name), "limit": zh(&limit.name)}))
+                Some(json!({"id": e.id, "name": r.text_of(&e.name), "limit": r.text_of(&limit.name)}))
             }).collect::<Vec<_>>(),
         }),
     });
@@ -116,18 +116,18 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         context: json!({
             "phases": r.phases.iter().map(|p| json!({
                 "id": p.id,
-                "title": zh(&p.title),
+                "title": r.text_of(&p.title),
                 "duties": r.duties.iter().filter(|d| d.phase == p.id).map(|d| json!({
                     "id": d.id,
-                    "text": zh(&d.text),
-                    "actor": r.actor_name(&d.actor).map(zh),
+                    "text": r.text_of(&d.text),
+                    "actor": r.actor_name(&d.actor).map(|t| r.text_of(t)),
                     "actor_url": actor_url(&d.actor),
-                    "events": d.events.iter().filter_map(|e| r.event(e)).map(|e| json!({"id": e.id, "name": zh(&e.name), "url": event_url(&e.id), "timing": timings.all(&e.id)})).collect::<Vec<_>>(),
+                    "events": d.events.iter().filter_map(|e| r.event(e)).map(|e| json!({"id": e.id, "name": r.text_of(&e.name), "url": event_url(&e.id), "timing": timings.all(&e.id)})).collect::<Vec<_>>(),
                     "source": d.source,
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "indicators_tree_url": r.handbook.indicators_tree.as_deref().and_then(|id| r.trees.iter().find(|t| t.id == id)).map(|t| tree_node_url(&t.id, &t.start, &t.start)),
-            "indicators": r.indicators.iter().map(|i| json!({"name": zh(&i.name), "question": zh(&i.question), "source": i.source})).collect::<Vec<_>>(),
+            "indicators": r.indicators.iter().map(|i| json!({"name": r.text_of(&i.name), "question": r.text_of(&i.question), "source": i.source})).collect::<Vec<_>>(),
         }),
     });
     out.push(PageOut {
@@ -137,31 +137,31 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         context: json!({
             "drills": r.drills.iter().map(|d| json!({
                 "id": d.id,
-                "name": zh(&d.name),
-                "organiser": r.actor_name(&d.organiser).map(zh),
+                "name": r.text_of(&d.name),
+                "organiser": r.actor_name(&d.organiser).map(|t| r.text_of(t)),
                 "organiser_url": actor_url(&d.organiser),
                 "cadence": match d.cadence.as_str() {
                     "yearly" => match d.times_per_year { Some(n) if n > 1 => format!("每年至少 {n} 次"), _ => "每年 1 次".into() },
                     "irregular" => "不定期".into(),
                     _ => "依本會報年度計畫".into(),
                 },
-                "purpose": d.purpose.iter().map(zh).collect::<Vec<_>>(),
-                "description": d.description.as_ref().map(zh),
-                "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": zh(&x.text), "source": x.source})).collect::<Vec<_>>(),
+                "purpose": d.purpose.iter().map(|t| r.text_of(t)).collect::<Vec<_>>(),
+                "description": d.description.as_ref().map(|t| r.text_of(t)),
+                "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": r.text_of(&x.text), "source": x.source})).collect::<Vec<_>>(),
                 "reports": d.report.iter().map(|x| json!({
                     "when": match (&x.within, &x.by) {
                         (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
                         (None, Some(b)) => month_day(b.month, b.day),
                         _ => String::new(),
                     },
-                    "to": r.actor_name(&x.to).map(zh),
+                    "to": r.actor_name(&x.to).map(|t| r.text_of(t)),
                     "to_url": actor_url(&x.to),
-                    "text": zh(&x.text),
+                    "text": r.text_of(&x.text),
                     "source": x.source,
                 })).collect::<Vec<_>>(),
-                "participation": d.participation.iter().map(|p| json!({"share": p.share, "of": zh(&p.of), "source": p.source})).collect::<Vec<_>>(),
+                "participation": d.participation.iter().map(|p| json!({"share": p.share, "of": r.text_of(&p.of), "source": p.source})).collect::<Vec<_>>(),
                 "scenarios": d.scenarios.as_ref().map(|s| json!({"min": s.min, "levels": s.levels, "source": s.source})),
-                "approval": d.approval.as_ref().map(zh),
+                "approval": d.approval.as_ref().map(|t| r.text_of(t)),
                 "source": d.source,
             })).collect::<Vec<_>>(),
             "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::ics::drills_path(*y)})).collect::<Vec<_>>()),
@@ -171,8 +171,8 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         v.iter()
             .map(|p| json!({
                 "id": p.id,
-                "text": zh(&p.text),
-                "applies_to": p.applies_to.iter().map(|a| json!({"name": r.actor_name(a).map(zh), "url": actor_url(a)})).collect::<Vec<_>>(),
+                "text": r.text_of(&p.text),
+                "applies_to": p.applies_to.iter().map(|a| json!({"name": r.actor_name(a).map(|t| r.text_of(t)), "url": actor_url(a)})).collect::<Vec<_>>(),
                 "source": p.source,
             }))
             .collect::<Vec<_>>()
@@ -195,16 +195,16 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
             "edition": edition_context(r),
             "decisions": r.decisions.iter().map(|d| json!({
                 "id": d.id,
-                "title": zh(&d.title),
-                "text": zh(&d.text),
+                "title": r.text_of(&d.title),
+                "text": r.text_of(&d.text),
                 "source": d.source,
-                "criteria": r.criteria.iter().filter(|c| c.decision.as_deref() == Some(&d.id)).map(|c| zh(&c.text)).collect::<Vec<_>>(),
+                "criteria": r.criteria.iter().filter(|c| c.decision.as_deref() == Some(&d.id)).map(|c| r.text_of(&c.text)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "inconsistencies": r.inconsistencies.iter().map(|i| json!({
                 "id": i.id,
-                "title": zh(&i.title),
-                "reason": zh(&i.reason),
-                "readings": i.readings.iter().map(|x| json!({"source": x.source, "text": zh(&x.text)})).collect::<Vec<_>>(),
+                "title": r.text_of(&i.title),
+                "reason": r.text_of(&i.reason),
+                "readings": i.readings.iter().map(|x| json!({"source": x.source, "text": r.text_of(&x.text)})).collect::<Vec<_>>(),
                 "rule": i.rule,
                 "detected": i.detected,
                 "source": i.source,

@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::zh;
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
@@ -130,14 +129,14 @@ fn groups(e: &Event, part: Part) -> (Vec<Value>, bool) {
 
 /// The facts `timing.txt` phrases for one event and part.
 fn facts(r: &Ruleset, e: &Event, part: Part) -> Value {
-    let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| zh(&a.name));
+    let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| r.text_of(&a.name));
     let anchor = e.anchor.as_deref().and_then(|a| r.event(a));
     let (groups, uniform) = groups(e, part);
     json!({
         "part": part.name(),
         "start": e.anchor.is_none(),
         "discovery": e.id == r.handbook.discovery,
-        "anchor": anchor.map(|a| zh(&a.name)),
+        "anchor": anchor.map(|a| r.text_of(&a.name)),
         "if_anchor_missed": e.if_anchor_missed,
         // The anchor is a start that may be unknown and then stands in for
         // by another event's time (the occurrence, by the discovery).
@@ -145,7 +144,7 @@ fn facts(r: &Ruleset, e: &Event, part: Part) -> Value {
         "not_after": name(e.not_after.as_deref()),
         "counts_as": name(e.counts_as.as_deref()),
         "right": e.kind == EventKind::Right,
-        "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
+        "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| r.text_of(&c.text)),
         "groups": groups,
         "uniform": uniform,
     })

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::timing::Timings;
 use super::{
     PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url,
-    tree_outcome_url, zh,
+    tree_outcome_url,
 };
 use crate::ruleset::Ruleset;
 
@@ -23,7 +23,9 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     .clone()
                     .or_else(|| a.outcome.as_ref().map(|o| format!("outcome:{o}")));
                 if let Some(t) = target {
-                    parent.entry(t).or_insert((n.id.clone(), zh(&a.text)));
+                    parent
+                        .entry(t)
+                        .or_insert((n.id.clone(), r.text_of(&a.text).to_owned()));
                 }
             }
         }
@@ -34,7 +36,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             while let Some((p, answer)) = parent.get(&at) {
                 let q = tree.nodes.iter().find(|n| &n.id == p);
                 steps.push(json!({
-                    "question": q.map(|q| zh(&q.question)),
+                    "question": q.map(|q| r.text_of(&q.question)),
                     "answer": answer,
                     "url": tree_node_url(&tree.id, p, &tree.start),
                 }));
@@ -49,8 +51,8 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         };
         let tree_info = json!({
             "id": tree.id,
-            "title": zh(&tree.title),
-            "summary": zh(&tree.summary),
+            "title": r.text_of(&tree.title),
+            "summary": r.text_of(&tree.summary),
             "source": tree.source,
             "start_url": tree_node_url(&tree.id, &tree.start, &tree.start),
         });
@@ -58,17 +60,17 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             out.push(PageOut {
                 path: tree_node_url(&tree.id, &n.id, &tree.start),
                 template: "tree.html",
-                title: zh(&tree.title),
+                title: r.text_of(&tree.title).to_owned(),
                 context: json!({
                     "tree": tree_info,
                     "kind": "question",
                     "node_id": n.id,
                     "trail": trail(&n.id),
-                    "question": zh(&n.question),
-                    "help": n.help.as_ref().map(zh),
+                    "question": r.text_of(&n.question),
+                    "help": n.help.as_ref().map(|t| r.text_of(t)),
                     "source": n.source,
                     "answers": n.answers.iter().map(|a| json!({
-                        "text": zh(&a.text),
+                        "text": r.text_of(&a.text),
                         "url": match (&a.next, &a.outcome) {
                             (Some(next), _) => tree_node_url(&tree.id, next, &tree.start),
                             (None, Some(o)) => tree_outcome_url(&tree.id, o),
@@ -83,34 +85,34 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                 .levels
                 .iter()
                 .filter_map(|l| u8::try_from(*l).ok().and_then(|l| r.level(l)))
-                .map(|l| json!({"kind": "影響等級", "text": zh(&l.name), "url": level_url(l.id)}))
+                .map(|l| json!({"kind": "影響等級", "text": r.text_of(&l.name), "url": level_url(l.id)}))
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
-                    json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
+                    json!({"kind": "期限", "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": "聯絡", "text": format!("{}：{}", zh(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
+                    json!({"kind": "聯絡", "text": format!("{}：{}", r.text_of(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
                 }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
-                    json!({"kind": "應辦事項", "text": zh(&d.text), "url": duty_url(&d.id), "source": d.source})
+                    json!({"kind": "應辦事項", "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})
                 }))
                 .chain(o.units.iter().filter_map(|id| r.actor_name(id).map(|n| (id, n))).map(|(id, n)| {
-                    json!({"kind": "單位", "text": zh(n), "url": actor_url(id)})
+                    json!({"kind": "單位", "text": r.text_of(n), "url": actor_url(id)})
                 }))
                 .chain(o.trees.iter().filter_map(|id| r.trees.iter().find(|t| &t.id == id)).map(|t| {
-                    json!({"kind": "下一步判斷", "text": zh(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
+                    json!({"kind": "下一步判斷", "text": r.text_of(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
                 }))
                 .collect();
             out.push(PageOut {
                 path: tree_outcome_url(&tree.id, &o.id),
                 template: "tree.html",
-                title: format!("{}：{}", zh(&tree.title), zh(&o.title)),
+                title: format!("{}：{}", r.text_of(&tree.title), r.text_of(&o.title)),
                 context: json!({
                     "tree": tree_info,
                     "kind": "outcome",
                     "node_id": format!("outcome:{}", o.id),
                     "trail": trail(&format!("outcome:{}", o.id)),
-                    "outcome_title": zh(&o.title),
-                    "outcome_text": zh(&o.text),
+                    "outcome_title": r.text_of(&o.title),
+                    "outcome_text": r.text_of(&o.text),
                     "source": o.source,
                     "links": links,
                 }),
