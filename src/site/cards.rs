@@ -5,7 +5,9 @@
 use qrcode::QrCode;
 use qrcode::render::svg;
 
+use super::locale::Locale;
 use super::rfc_text::{escape_text as escape, fold_line};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::{Contact, Ruleset};
 
 pub fn vcard_path(owner: &str) -> String {
@@ -19,7 +21,11 @@ pub fn qr_path(c: &Contact) -> Option<String> {
 }
 
 /// A vCard 3.0 (the version every phone imports) for one owner.
-pub fn vcard(r: &Ruleset, owner: &str) -> String {
+///
+/// A placeholder contact is never a property a phone would dial, mail or
+/// open: it appears only in the note, in the words of the locale's
+/// `contacts.placeholder_note`.
+pub fn vcard(r: &Ruleset, owner: &str, locale: &Locale) -> Result<String, Box<Diagnostic>> {
     let name = r
         .actor_name(owner)
         .map(|t| r.text_of(t).to_owned())
@@ -42,8 +48,15 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
-        // A placeholder is never a property a phone would dial or mail.
         let Some(href) = &c.href else {
+            notes.push(locale.fill(
+                "contacts.placeholder_note",
+                &[
+                    ("name", r.text_of(&c.name)),
+                    ("value", &c.value),
+                    ("purpose", r.text_of(&c.purpose)),
+                ],
+            )?);
             continue;
         };
         let tel = href.trim_start_matches("tel:");
@@ -61,7 +74,7 @@ pub fn vcard(r: &Ruleset, owner: &str) -> String {
     for line in lines {
         out.push_str(&fold_line(&line));
     }
-    out
+    Ok(out)
 }
 
 /// A QR code that dials `href` when scanned, as standalone SVG.
@@ -95,14 +108,14 @@ pub fn html_escape(s: &str) -> String {
 }
 
 /// Every vCard and QR code of the site.
-pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
+pub fn files(r: &Ruleset, locale: &Locale) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
     let mut owners: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
     owners.sort_unstable();
     owners.dedup();
-    let mut out: Vec<(String, Vec<u8>)> = owners
-        .iter()
-        .map(|o| (vcard_path(o), vcard(r, o).into_bytes()))
-        .collect();
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for o in owners {
+        out.push((vcard_path(o), vcard(r, o, locale)?.into_bytes()));
+    }
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
             && let Some(href) = &c.href
@@ -114,5 +127,5 @@ pub fn files(r: &Ruleset) -> Vec<(String, Vec<u8>)> {
             out.push((path, svg.into_bytes()));
         }
     }
-    out
+    Ok(out)
 }

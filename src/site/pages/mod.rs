@@ -331,7 +331,7 @@ pub fn render_all(
     for (name, text) in &theme.assets {
         files.insert(format!("assets/{name}"), text.clone().into_bytes());
     }
-    for (path, bytes) in super::cards::files(r) {
+    for (path, bytes) in super::cards::files(r, &prepared.locale)? {
         files.insert(path, bytes);
     }
     let language = r.language();
