@@ -23,7 +23,7 @@
 //   * search finds the early warning's words.
 
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PUBLIC, REPO, htmlPages, launch, levelPath, loadData, pageUrl, requireSite } from './lib.mjs';
 import {
   cliJson,
@@ -45,7 +45,7 @@ const DISCOVERED = '2026-10-25T01:30'; // CEST; clocks go back at 03:00 that nig
 const ruleset = cliJson(['compile', '--root', ROOT]);
 // The policy's language, as its editor wrote it.
 const language = /^language\s*=\s*"([^"]+)"/m.exec(
-  readFileSync(join(REPO, ROOT, 'policy', 'policy.toml'), 'utf8'),
+  readFileSync(resolve(REPO, ROOT, 'policy', 'policy.toml'), 'utf8'),
 )?.[1];
 const text = (t) => (t && typeof t === 'object' ? (t[language] ?? Object.values(t)[0]) : t);
 const data = loadData();
