@@ -21,6 +21,7 @@ mod org;
 mod references;
 mod roles;
 mod schema;
+pub mod specs;
 mod trees;
 
 pub use ids::Index;
