@@ -37,6 +37,9 @@ pub struct Meta {
     /// Optional in the file so that `check` can say where to declare it.
     #[serde(default)]
     pub language: Option<Spanned<String>>,
+    /// ISO 3166-1 alpha-2: the country whose national format the phone
+    /// numbers use (others are written with `+`).
+    pub country: Spanned<String>,
     pub source: Spanned<String>,
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.

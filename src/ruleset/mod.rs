@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod edition;
 mod language;
 mod model;
+pub mod phone;
 pub mod roles;
 
 /// The classifier is pure domain logic (below `check`, which uses it too);
@@ -151,26 +152,6 @@ impl Ruleset {
             .find(|u| u.id == id)
             .map(|u| &u.name)
             .or_else(|| self.roles.iter().find(|r| r.id == id).map(|r| &r.name))
-    }
-}
-
-/// The link for a contact: `tel:` with digits only, `mailto:`, or the URL.
-pub fn contact_href(kind: &str, value: &str) -> String {
-    match kind {
-        "phone" | "fax" => {
-            let digits: String = value
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect();
-            // A global number (RFC 3966) dials from any phone, including a
-            // foreign SIM: Taiwan's trunk 0 becomes +886.
-            match digits.strip_prefix('0') {
-                Some(rest) if !digits.starts_with('+') => format!("tel:+886{rest}"),
-                _ => format!("tel:{digits}"),
-            }
-        }
-        "email" => format!("mailto:{value}"),
-        _ => value.to_owned(),
     }
 }
 
