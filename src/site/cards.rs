@@ -20,12 +20,14 @@ pub fn qr_path(c: &Contact) -> Option<String> {
     (c.kind == "phone" && c.href.is_some()).then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
-/// A vCard 3.0 (the version every phone imports) for one owner.
+/// A vCard 3.0 (the version every phone imports) for one owner; each
+/// contact's note is the locale's `cards.note` (`{name}`, `{purpose}`).
 ///
 /// A placeholder contact is never a property a phone would dial, mail or
 /// open: it appears only in the note, in the words of the locale's
 /// `contacts.placeholder_note`.
-pub fn vcard(r: &Ruleset, owner: &str, locale: &Locale) -> Result<String, Box<Diagnostic>> {
+pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Diagnostic>> {
+    let note = locale.get("cards.note")?;
     let name = r
         .actor_name(owner)
         .map(|t| r.text_of(t).to_owned())
@@ -66,7 +68,10 @@ pub fn vcard(r: &Ruleset, owner: &str, locale: &Locale) -> Result<String, Box<Di
             "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
             _ => lines.push(format!("URL:{}", c.value)),
         }
-        notes.push(format!("{}：{}", r.text_of(&c.name), r.text_of(&c.purpose)));
+        notes.push(
+            note.replace("{name}", r.text_of(&c.name))
+                .replace("{purpose}", r.text_of(&c.purpose)),
+        );
     }
     lines.push(format!("NOTE:{}", escape(&notes.join("\n"))));
     lines.push("END:VCARD".to_owned());
@@ -114,14 +119,17 @@ pub fn files(r: &Ruleset, locale: &Locale) -> Result<Vec<(String, Vec<u8>)>, Box
     owners.dedup();
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for o in owners {
-        out.push((vcard_path(o), vcard(r, o, locale)?.into_bytes()));
+        out.push((vcard_path(o), vcard(r, locale, o)?.into_bytes()));
     }
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
             && let Some(href) = &c.href
             && let Some(svg) = qr_svg(
                 href,
-                &format!("QR code：撥打 {} {}", r.text_of(&c.name), c.value),
+                &locale.fill(
+                    "cards.qr_title",
+                    &[("name", r.text_of(&c.name)), ("value", &c.value)],
+                )?,
             )
         {
             out.push((path, svg.into_bytes()));

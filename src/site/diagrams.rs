@@ -11,6 +11,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::cards::html_escape;
 use super::pages::{actor_url, event_url};
+use super::locale::Locale;
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 
 /// A box of the diagram.
@@ -105,7 +107,9 @@ pub fn tree_svg(nodes: &[DiagramNode], id: &str, title: &str, desc: &str) -> Str
 
 /// The organisation tree, each box linking to its unit card. `root` is the
 /// relative path from the page showing it to the site root.
-pub fn org_chart(r: &Ruleset, root: &str) -> String {
+pub fn org_chart(r: &Ruleset, locale: &Locale, root: &str) -> Result<String, Box<Diagnostic>> {
+    let lead_words = locale.get("diagrams.lead")?;
+    let list_sep = locale.get("common.list_sep")?;
     let mut order: Vec<&str> = Vec::new();
     fn visit<'a>(r: &'a Ruleset, id: &'a str, order: &mut Vec<&'a str>) {
         if order.contains(&id) {
@@ -138,7 +142,7 @@ pub fn org_chart(r: &Ruleset, root: &str) -> String {
                 })
                 .collect();
             if !leads.is_empty() {
-                lines.push(format!("主責：{}", leads.join("、")));
+                lines.push(lead_words.replace("{agencies}", &leads.join(list_sep)));
             }
             DiagramNode {
                 parent: u
@@ -150,17 +154,22 @@ pub fn org_chart(r: &Ruleset, root: &str) -> String {
             }
         })
         .collect();
-    tree_svg(
+    Ok(tree_svg(
         &nodes,
         "org-chart",
-        "行政院國家資通安全會報組織架構圖",
-        "由本會報往下：資安辦、網際防護體系及其分組與技術服務中心、網際犯罪偵防體系及其分組、本會報資通安全組、國家資通安全辦公室。下方有完整的文字版。",
-    )
+        locale.get("diagrams.org_title")?,
+        locale.get("diagrams.org_description")?,
+    ))
 }
 
 /// The event graph: each event under the event it is timed from, with who
 /// acts and the time per level.
-pub fn process_flow(r: &Ruleset, root: &str, timings: &super::pages::Timings) -> String {
+pub fn process_flow(
+    r: &Ruleset,
+    locale: &Locale,
+    root: &str,
+    timings: &super::pages::Timings,
+) -> Result<String, Box<Diagnostic>> {
     let order: Vec<&str> = {
         let mut o = Vec::new();
         fn visit<'a>(r: &'a Ruleset, id: &'a str, o: &mut Vec<&'a str>) {
@@ -201,10 +210,10 @@ pub fn process_flow(r: &Ruleset, root: &str, timings: &super::pages::Timings) ->
             }
         })
         .collect();
-    tree_svg(
+    Ok(tree_svg(
         &nodes,
         "process-flow",
-        "資安事件通報與應變流程圖",
-        "每個方框是一個事件，接在它起算的事件下方，並註明負責單位與各等級的時限。下方的表格是同一流程的文字版。",
-    )
+        locale.get("diagrams.flow_title")?,
+        locale.get("diagrams.flow_description")?,
+    ))
 }

@@ -472,6 +472,30 @@ mod bundled {
         }
     }
 
+    /// Every `T("key")` of the browser script names a key of every bundled
+    /// language (the script would otherwise show the key itself).
+    #[test]
+    fn every_key_the_script_reads_exists() {
+        let (_, script) = crate::site::theme::STATIC
+            .iter()
+            .find(|(n, _)| *n == "handbook.js")
+            .unwrap();
+        let used: Vec<&str> = script
+            .split("T(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(key, _)| key))
+            .collect();
+        assert!(used.len() > 50, "{}", used.len());
+        for (name, text) in LOCALES {
+            let have = keys(text);
+            let missing: Vec<&&str> = used
+                .iter()
+                .filter(|k| !have.iter().any(|h| h == *k) && !k.ends_with('.'))
+                .collect();
+            assert!(missing.is_empty(), "{name} lacks {missing:?}");
+        }
+    }
+
     #[test]
     fn no_bundled_text_is_empty() {
         for (name, text) in LOCALES {

@@ -13,6 +13,7 @@ pub mod cache;
 pub mod cards;
 pub mod content;
 pub mod diagrams;
+pub mod duration;
 mod filters;
 pub mod ics;
 pub mod locale;

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::json;
 
+use super::locale::Locale;
+use crate::diagnostics::Diagnostic;
 use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url};
 use crate::ruleset::Ruleset;
 
@@ -124,7 +126,13 @@ pub fn strip_tags(html: &str) -> String {
 }
 
 /// Every policy entity as its own document, pointing at its anchor.
-pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
+pub fn entity_docs(
+    r: &Ruleset,
+    locale: &Locale,
+    timings: &super::pages::Timings,
+) -> Result<Vec<Doc>, Box<Diagnostic>> {
+    let agency_text = locale.get("search.agency_text")?;
+    let duty_title = locale.get("search.duty_title")?;
     let mut docs = Vec::new();
     for l in &r.levels {
         docs.push(Doc {
@@ -183,17 +191,19 @@ pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
         docs.push(Doc {
             url: agency_url(a.number),
             title: r.text_of(&a.name).to_owned(),
-            text: format!("編號 {} {}", a.number, a.aliases.join(" ")),
+            text: agency_text
+                .replace("{number}", &a.number.to_string())
+                .replace("{aliases}", &a.aliases.join(" ")),
         });
     }
     for d in &r.duties {
         docs.push(Doc {
             url: duty_url(&d.id),
-            title: format!("應辦事項 {}", d.source),
+            title: duty_title.replace("{source}", &d.source),
             text: r.text_of(&d.text).to_owned(),
         });
     }
-    docs
+    Ok(docs)
 }
 
 /// `window.HANDBOOK_SEARCH = {docs: [[url, title, text]], terms: {token:

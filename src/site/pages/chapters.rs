@@ -5,8 +5,11 @@ use serde_json::json;
 
 use super::timing::Timings;
 use super::{PageOut, chapter_url, classify_url, root_of};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 use crate::site::cache::{RenderCache, hash_of};
 use crate::site::content::{self, Heading};
 
@@ -65,7 +68,13 @@ pub fn render_chapters(
         .collect()
 }
 
-pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    chapters: &[Chapter],
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let durations = DurationWords::new(locale)?;
     let mut out = Vec::new();
     let first_steps: Vec<_> = r
         .handbook
@@ -79,7 +88,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
-                    "label": e.within.get(&l.id).map(|w| w.label_zh()).unwrap_or_default(),
+                    "label": e.within.get(&l.id).map(|w| durations.text(*w)).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
                 "source": e.source,
             })
@@ -118,19 +127,19 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
     out.push(PageOut {
         path: "search.html".into(),
         template: "search.html",
-        title: "搜尋".into(),
+        title: locale.get("nav.search")?.to_owned(),
         context: json!({}),
     });
     out.push(PageOut {
         path: "print.html".into(),
         template: "print.html",
-        title: "全文列印版".into(),
+        title: locale.get("nav.print")?.to_owned(),
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
-            "deadline_rows": super::reference::deadline_rows(r, "", timings),
+            "deadline_rows": super::reference::deadline_rows(r, "", timings, &durations),
             "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });
-    out
+    Ok(out)
 }

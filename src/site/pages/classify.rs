@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::timing::{Timings, level_steps};
 use super::{PageOut, classify_url, event_url, level_url};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
+use crate::site::locale::Locale;
 use crate::ruleset::classify::{Outcome, TreeNode};
 
 /// Parent of each node and the answer that leads to it.
@@ -24,7 +26,13 @@ fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {
     parent
 }
 
-pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let first_title = locale.get("nav.classify")?;
+    let step_title = locale.get("classify.step_title")?;
     let tree = &r.level_tree;
     let parent = parents(tree);
     let classifier = r.classifier();
@@ -141,12 +149,14 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             path: classify_url(i),
             template: "classify.html",
             title: if i == 0 {
-                "判斷事件等級".into()
+                first_title.to_owned()
             } else {
-                format!("判斷事件等級：第 {step} 步")
+                step_title
+                    .replace("{title}", first_title)
+                    .replace("{step}", &step.to_string())
             },
             context,
         });
     }
-    out
+    Ok(out)
 }

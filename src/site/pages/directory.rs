@@ -5,15 +5,18 @@ use serde_json::{Value, json};
 
 use super::timing::Timings;
 use super::{PageOut, actor_url, agency_url, contact_url, duty_url, event_url};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 use crate::site::{cards, diagrams};
 
-fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
-    json!({
+fn contact_card(r: &Ruleset, locale: &Locale, c: &crate::ruleset::Contact) -> Result<Value, Box<Diagnostic>> {
+    Ok(json!({
         "id": c.id,
         "name": r.text_of(&c.name),
         "kind": c.kind,
-        "kind_label": match c.kind.as_str() { "phone" => "電話", "fax" => "傳真", "email" => "電子郵件", _ => "網站" },
+        "kind_label": locale.get(&format!("contact_kind.{}", c.kind))?,
         "value": c.value,
         "href": c.href,
         "placeholder": c.placeholder,
@@ -23,10 +26,21 @@ fn contact_card(r: &Ruleset, c: &crate::ruleset::Contact) -> Value {
         "owner_url": actor_url(&c.owner),
         "qr": cards::qr_path(c),
         "source": c.source,
-    })
+    }))
 }
 
-pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let durations = DurationWords::new(locale)?;
+    let title = |key: &str| locale.get(key).map(str::to_owned);
+    let cards: Vec<Value> = r
+        .contacts
+        .iter()
+        .map(|c| contact_card(r, locale, c))
+        .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
     let owners: Vec<&str> = {
         let mut o: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
@@ -37,12 +51,12 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "contacts/index.html".into(),
         template: "contacts.html",
-        title: "聯絡窗口".into(),
+        title: title("nav.contacts")?,
         context: json!({
             // The initial report's time at the least severe level (the last
             // listed): the time every incident has at the latest.
-            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| w.label_zh()).unwrap_or_default(),
-            "contacts": r.contacts.iter().map(|c| contact_card(r, c)).collect::<Vec<_>>(),
+            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| durations.text(*w)).unwrap_or_default(),
+            "contacts": cards,
             "owners": owners.iter().map(|id| json!({
                 "name": r.actor_name(id).map(|t| r.text_of(t)),
                 "url": actor_url(id),
@@ -114,8 +128,8 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             .contacts
             .iter()
             .filter(|c| c.owner == id)
-            .map(|c| contact_card(r, c))
-            .collect();
+            .map(|c| contact_card(r, locale, c))
+            .collect::<Result<_, _>>()?;
         let has_contacts = !contacts.is_empty();
         if let Value::Object(map) = &mut card {
             map.insert("id".into(), json!(id));
@@ -152,11 +166,11 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         });
     }
 
-    let chart = diagrams::org_chart(r, "../");
+    let chart = diagrams::org_chart(r, locale, "../")?;
     out.push(PageOut {
         path: "org/index.html".into(),
         template: "org.html",
-        title: "組織架構".into(),
+        title: title("nav.org")?,
         context: json!({
             "svg": chart,
             "outline": outline(r, r.units.iter().find(|u| u.parent.is_none()).map(|u| u.id.as_str())),
@@ -167,17 +181,17 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "flow.html".into(),
         template: "flow.html",
-        title: "通報應變流程".into(),
+        title: title("nav.flow")?,
         context: json!({
-            "svg": diagrams::process_flow(r, "", timings),
-            "rows": super::reference::deadline_rows(r, "", timings),
+            "svg": diagrams::process_flow(r, locale, "", timings)?,
+            "rows": super::reference::deadline_rows(r, "", timings, &durations),
         }),
     });
 
     out.push(PageOut {
         path: "agencies.html".into(),
         template: "agencies.html",
-        title: "主管機關列表".into(),
+        title: title("nav.agencies")?,
         context: json!({
             "agencies": r.agencies.iter().map(|a| json!({
                 "number": a.number,
@@ -189,7 +203,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         }),
     });
     let _ = contact_url;
-    out
+    Ok(out)
 }
 
 /// The org tree as a flat list in document order, for the text alternative

@@ -80,22 +80,22 @@ pub fn agency_url(number: i64) -> String {
     format!("agencies.html#agency-{number}")
 }
 
-/// Fixed pages, with their titles, in navigation order.
+/// Fixed pages, with the locale key of their titles, in navigation order.
 pub const FIXED_PAGES: &[(&str, &str)] = &[
-    ("index.html", "首頁"),
-    ("classify/index.html", "判斷事件等級"),
-    ("deadlines.html", "期限計算"),
-    ("contacts/index.html", "聯絡窗口"),
-    ("levels.html", "影響等級"),
-    ("duties.html", "應辦事項清單"),
-    ("org/index.html", "組織架構"),
-    ("flow.html", "通報應變流程"),
-    ("agencies.html", "主管機關列表"),
-    ("drills.html", "演練"),
-    ("accountability.html", "獎懲及減責"),
-    ("gaps.html", "已知缺漏與編輯決定"),
-    ("search.html", "搜尋"),
-    ("print.html", "全文列印版"),
+    ("index.html", "nav.home"),
+    ("classify/index.html", "nav.classify"),
+    ("deadlines.html", "nav.deadlines"),
+    ("contacts/index.html", "nav.contacts"),
+    ("levels.html", "nav.levels"),
+    ("duties.html", "nav.duties"),
+    ("org/index.html", "nav.org"),
+    ("flow.html", "nav.flow"),
+    ("agencies.html", "nav.agencies"),
+    ("drills.html", "nav.drills"),
+    ("accountability.html", "nav.accountability"),
+    ("gaps.html", "nav.gaps"),
+    ("search.html", "nav.search"),
+    ("print.html", "nav.print"),
 ];
 
 /// Every page path a chapter may link to with `{{ url(path=...) }}`.
@@ -123,7 +123,11 @@ struct SharedContext {
 }
 
 impl SharedContext {
-    fn new(r: &Ruleset, locale: &Locale, chapters: &[(String, String)]) -> SharedContext {
+    fn new(
+        r: &Ruleset,
+        locale: &Locale,
+        chapters: &[(String, String)],
+    ) -> Result<SharedContext, Box<Diagnostic>> {
         let digest = r.digest.trim_start_matches("sha256:");
         let site = json!({
             "title": r.text_of(&r.meta.title),
@@ -136,8 +140,8 @@ impl SharedContext {
         let nav = Value::Array(
             FIXED_PAGES
                 .iter()
-                .map(|(p, t)| json!({"url": p, "title": t}))
-                .collect(),
+                .map(|(p, key)| Ok(json!({"url": p, "title": locale.get(key)?})))
+                .collect::<Result<_, Box<Diagnostic>>>()?,
         );
         let chapters = Value::Array(
             chapters
@@ -153,13 +157,13 @@ impl SharedContext {
             &text.to_string(),
         ])
         .to_string();
-        SharedContext {
+        Ok(SharedContext {
             site,
             nav,
             chapters,
             text,
             hash,
-        }
+        })
     }
 
     /// The cache key of a page: equal keys render equal bytes.
@@ -221,16 +225,17 @@ pub fn render_all(
 
     // Every page, the flow diagram and the search index print an event's
     // timing from these same strings.
-    let timings = Timings::render(theme, r)?;
+    let timings = Timings::render(theme, &prepared.locale, r)?;
     let mut pages: Vec<PageOut> = Vec::new();
-    pages.extend(chapters::pages(r, &chapters, &timings));
-    pages.extend(classify::pages(r, &timings));
-    pages.extend(trees::pages(r, &timings));
-    pages.extend(directory::pages(r, &timings));
-    pages.extend(reference::pages(r, year, &timings));
+    let locale = &prepared.locale;
+    pages.extend(chapters::pages(r, locale, &chapters, &timings)?);
+    pages.extend(classify::pages(r, locale, &timings)?);
+    pages.extend(trees::pages(r, locale, &timings)?);
+    pages.extend(directory::pages(r, locale, &timings)?);
+    pages.extend(reference::pages(r, locale, year, &timings)?);
 
     // The full context of each page decides whether it must be rendered.
-    let shared = SharedContext::new(r, &prepared.locale, &chapter_nav);
+    let shared = SharedContext::new(r, &prepared.locale, &chapter_nav)?;
     let keys: Vec<u64> = if cache.is_some() {
         pages.iter().map(|p| shared.key(p)).collect()
     } else {
@@ -319,7 +324,7 @@ pub fn render_all(
         search_docs.extend(doc);
         files.insert(path, html.into_bytes());
     }
-    search_docs.extend(super::search::entity_docs(r, &timings));
+    search_docs.extend(super::search::entity_docs(r, &prepared.locale, &timings)?);
     files.insert(
         "assets/search-index.js".into(),
         super::search::index_script(&search_docs, cache.map(|c| &mut c.terms)).into_bytes(),
@@ -345,12 +350,14 @@ pub fn render_all(
 }
 
 /// The interface text for `handbook.js`, added to the data as `text` (the
-/// same table templates get as `t`).
+/// same table templates get as `t`), and the handbook's `language`, which
+/// picks the entry of each policy text the script shows.
 pub fn text_script(locale: &Locale) -> String {
     let json = serde_json::to_string(locale.table())
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
-    format!("window.HANDBOOK_DATA.text = {json};\n")
+    let language = serde_json::to_string(locale.language()).unwrap_or_else(|_| "\"\"".into());
+    format!("window.HANDBOOK_DATA.text = {json};\nwindow.HANDBOOK_DATA.language = {language};\n")
 }
 
 /// The compiled data the scripts read, as a classic script (modules and

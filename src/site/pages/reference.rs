@@ -5,12 +5,22 @@ use serde_json::{Value, json};
 
 use super::timing::{Timings, in_every_incident};
 use super::{PageOut, actor_url, classify_url, duty_url, event_url, tree_node_url};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{EventKind, Within};
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 
 /// One row per timed event, with the time for each level; `root` prefixes
 /// links for pages not at the top.
-pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
+/// A level without the event is `null`, which templates show as "not
+/// applicable"; a starting event's cells say so with `start`.
+pub fn deadline_rows(
+    r: &Ruleset,
+    root: &str,
+    timings: &Timings,
+    durations: &DurationWords,
+) -> Vec<Value> {
     r.events
         .iter()
         .map(|e| {
@@ -27,9 +37,10 @@ pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
                 "counts_as": e.counts_as.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
                 "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
                 "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| r.text_of(&c.text)),
+                "start": start,
                 // One cell per declared level, in the policy's order (most
                 // severe first), as the table's header lists them.
-                "levels": (r.levels.iter().map(|l| if start { "起點".to_owned() } else { e.within.get(&l.id).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
+                "levels": (r.levels.iter().map(|l| if start { None } else { e.within.get(&l.id).map(|w| durations.text(*w)) }).collect::<Vec<_>>()),
                 "from": timings.from(&e.id),
                 "timing": timings.all(&e.id),
                 "source": e.source,
@@ -51,19 +62,33 @@ pub fn edition_context(r: &Ruleset) -> Value {
     })
 }
 
-fn month_day(month: u32, day: Option<u32>) -> String {
-    match day {
-        Some(d) => format!("每年 {month} 月 {d} 日前"),
-        None => format!("每年 {month} 月底前"),
-    }
-}
 
-pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    year: i32,
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    let durations = DurationWords::new(locale)?;
+    let title = |key: &str| locale.get(key).map(str::to_owned);
+    // The drill words, looked up once so the page below cannot fail halfway.
+    let (by_day, by_month_end) = (title("drills.yearly_by_day")?, title("drills.yearly_by_month_end")?);
+    let month_day = |month: u32, day: Option<u32>| match day {
+        Some(d) => by_day.replace("{month}", &month.to_string()).replace("{day}", &d.to_string()),
+        None => by_month_end.replace("{month}", &month.to_string()),
+    };
+    let cadence_words = [
+        title("drills.yearly_times")?,
+        title("drills.yearly_once")?,
+        title("drills.irregular")?,
+        title("drills.per_plan")?,
+    ];
+    let report_after = title("drills.report_after")?;
     let mut out = Vec::new();
     out.push(PageOut {
         path: "levels.html".into(),
         template: "levels.html",
-        title: "影響等級".into(),
+        title: title("nav.levels")?,
         context: json!({
             "levels": r.levels.iter().map(|l| json!({
                 "id": l.id,
@@ -96,9 +121,9 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "deadlines.html".into(),
         template: "deadlines.html",
-        title: "期限計算".into(),
+        title: title("nav.deadlines")?,
         context: json!({
-            "rows": deadline_rows(r, "", timings),
+            "rows": deadline_rows(r, "", timings, &durations),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
@@ -114,7 +139,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "duties.html".into(),
         template: "duties.html",
-        title: "應辦事項清單".into(),
+        title: title("nav.duties")?,
         context: json!({
             "phases": r.phases.iter().map(|p| json!({
                 "id": p.id,
@@ -135,7 +160,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "drills.html".into(),
         template: "drills.html",
-        title: "演練".into(),
+        title: title("nav.drills")?,
         context: json!({
             "drills": r.drills.iter().map(|d| json!({
                 "id": d.id,
@@ -143,16 +168,16 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                 "organiser": r.actor_name(&d.organiser).map(|t| r.text_of(t)),
                 "organiser_url": actor_url(&d.organiser),
                 "cadence": match d.cadence.as_str() {
-                    "yearly" => match d.times_per_year { Some(n) if n > 1 => format!("每年至少 {n} 次"), _ => "每年 1 次".into() },
-                    "irregular" => "不定期".into(),
-                    _ => "依本會報年度計畫".into(),
+                    "yearly" => match d.times_per_year { Some(n) if n > 1 => cadence_words[0].replace("{n}", &n.to_string()), _ => cadence_words[1].clone() },
+                    "irregular" => cadence_words[2].clone(),
+                    _ => cadence_words[3].clone(),
                 },
                 "purpose": d.purpose.iter().map(|t| r.text_of(t)).collect::<Vec<_>>(),
                 "description": d.description.as_ref().map(|t| r.text_of(t)),
                 "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": r.text_of(&x.text), "source": x.source})).collect::<Vec<_>>(),
                 "reports": d.report.iter().map(|x| json!({
                     "when": match (&x.within, &x.by) {
-                        (Some(w), _) => format!("演練完成後 {}", w.label_zh()),
+                        (Some(w), _) => report_after.replace("{within}", &durations.text(*w)),
                         (None, Some(b)) => month_day(b.month, b.day),
                         _ => String::new(),
                     },
@@ -182,7 +207,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "accountability.html".into(),
         template: "accountability.html",
-        title: "獎懲及減責".into(),
+        title: title("nav.accountability")?,
         context: json!({
             "rewards": provisions(&r.rewards),
             "penalties": provisions(&r.penalties),
@@ -192,7 +217,7 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
     out.push(PageOut {
         path: "gaps.html".into(),
         template: "gaps.html",
-        title: "已知缺漏與編輯決定".into(),
+        title: title("nav.gaps")?,
         context: json!({
             "edition": edition_context(r),
             "decisions": r.decisions.iter().map(|d| json!({
@@ -214,5 +239,5 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
         }),
     });
     let _ = duty_url;
-    out
+    Ok(out)
 }

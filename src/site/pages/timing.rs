@@ -17,6 +17,8 @@ use crate::diagnostics::Diagnostic;
 use crate::domain::{LevelId, Levels};
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 use crate::site::theme::Theme;
 
 /// The template that phrases one event's timing (plain text, not HTML).
@@ -52,9 +54,10 @@ pub struct Timings {
 
 impl Timings {
     /// Renders every event's timing through the theme.
-    pub fn render(theme: &Theme, r: &Ruleset) -> Result<Timings, Box<Diagnostic>> {
+    pub fn render(theme: &Theme, locale: &Locale, r: &Ruleset) -> Result<Timings, Box<Diagnostic>> {
         let mut texts = BTreeMap::new();
         let levels = r.level_order();
+        let durations = DurationWords::new(locale)?;
         for e in &r.events {
             let parts = [Part::From, Part::All]
                 .into_iter()
@@ -68,7 +71,8 @@ impl Timings {
                 .collect::<Vec<_>>();
             for part in parts {
                 let mut ctx = tera::Context::new();
-                ctx.insert("t", &facts(r, &levels, e, &part));
+                ctx.insert("timing", &facts(r, &levels, &durations, e, &part));
+                ctx.insert("t", locale.table());
                 let text = theme
                     .tera
                     .render(TIMING_TEMPLATE, &ctx)
@@ -101,9 +105,9 @@ impl Timings {
 }
 
 /// Levels with equal times grouped, most severe first:
-/// `[{levels: ["4", "3"], within: ...}, ...]`, and whether one time holds
-/// for every level.
-fn groups<'a>(levels: &'a Levels, e: &Event, part: &Part) -> (Vec<Value>, bool) {
+/// `[(["4", "3"], within), ...]`, and whether one time holds for every
+/// level.
+fn groups<'a>(levels: &'a Levels, e: &Event, part: &Part) -> (Vec<(Vec<&'a LevelId>, Within)>, bool) {
     let mut groups: Vec<(Vec<&'a LevelId>, Within)> = Vec::new();
     for level in levels.iter() {
         if let Part::Level(l) = part
@@ -119,18 +123,18 @@ fn groups<'a>(levels: &'a Levels, e: &Event, part: &Part) -> (Vec<Value>, bool) 
         }
     }
     let uniform = groups.len() == 1 && (groups[0].0.len() == levels.len() || *part != Part::All);
-    let values = groups
-        .into_iter()
-        .map(|(levels, w)| json!({"levels": levels, "within": w.label_zh(), "immediately": w == Within::Immediately}))
-        .collect();
-    (values, uniform)
+    (groups, uniform)
 }
 
 /// The facts `timing.txt` phrases for one event and part.
-fn facts(r: &Ruleset, levels: &Levels, e: &Event, part: &Part) -> Value {
+fn facts(r: &Ruleset, levels: &Levels, durations: &DurationWords, e: &Event, part: &Part) -> Value {
     let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| r.text_of(&a.name));
     let anchor = e.anchor.as_deref().and_then(|a| r.event(a));
     let (groups, uniform) = groups(levels, e, part);
+    let groups: Vec<Value> = groups
+        .into_iter()
+        .map(|(levels, w)| json!({"levels": levels, "within": durations.text(w), "immediately": w == Within::Immediately}))
+        .collect();
     json!({
         "part": part.name(),
         "start": e.anchor.is_none(),
@@ -248,13 +252,13 @@ mod tests {
         let levels = Levels::new(["4", "3", "2", "1"].map(LevelId::from).to_vec());
         let (g, uniform) = groups(&levels, &e, &Part::All);
         assert!(!uniform);
-        assert_eq!(g[0]["levels"], json!(["4", "3"]));
-        assert_eq!(g[1]["levels"], json!(["2", "1"]));
+        assert_eq!(g[0].0, ["4", "3"]);
+        assert_eq!(g[1].0, ["2", "1"]);
         // One level alone is always one time.
         let (g, uniform) = groups(&levels, &e, &Part::Level("2".into()));
         assert!(uniform);
         assert_eq!(g.len(), 1);
-        assert_eq!(g[0]["levels"], json!(["2"]));
+        assert_eq!(g[0].0, ["2"]);
         // Every level the same: one time; some levels missing: named.
         let all = event(&[("1", h1), ("2", h1), ("3", h1), ("4", h1)]);
         assert!(groups(&levels, &all, &Part::All).1);

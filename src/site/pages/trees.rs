@@ -9,9 +9,27 @@ use super::{
     PageOut, actor_url, contact_url, duty_url, event_url, level_url, tree_node_url,
     tree_outcome_url,
 };
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
+use crate::site::locale::Locale;
 
-pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    timings: &Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+    // What each related link of an outcome is, in the theme's words.
+    let kind = |key: &str| locale.get(key).map(str::to_owned);
+    let (k_level, k_deadline, k_contact, k_duty, k_unit, k_tree) = (
+        kind("tree.kind_level")?,
+        kind("tree.kind_deadline")?,
+        kind("tree.kind_contact")?,
+        kind("tree.kind_duty")?,
+        kind("tree.kind_unit")?,
+        kind("tree.kind_tree")?,
+    );
+    let contact_text = kind("tree.contact")?;
+    let outcome_title = kind("tree.outcome_title")?;
     let mut out = Vec::new();
     for tree in &r.trees {
         // Parent links for the "answers so far" trail.
@@ -85,27 +103,29 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                 .levels
                 .iter()
                 .filter_map(|l| r.level(l))
-                .map(|l| json!({"kind": "影響等級", "text": r.text_of(&l.name), "url": level_url(&l.id)}))
+                .map(|l| json!({"kind": k_level, "text": r.text_of(&l.name), "url": level_url(&l.id)}))
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
-                    json!({"kind": "期限", "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
+                    json!({"kind": k_deadline, "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": "聯絡", "text": format!("{}：{}", r.text_of(&c.name), c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
+                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
                 }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
-                    json!({"kind": "應辦事項", "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})
+                    json!({"kind": k_duty, "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})
                 }))
                 .chain(o.units.iter().filter_map(|id| r.actor_name(id).map(|n| (id, n))).map(|(id, n)| {
-                    json!({"kind": "單位", "text": r.text_of(n), "url": actor_url(id)})
+                    json!({"kind": k_unit, "text": r.text_of(n), "url": actor_url(id)})
                 }))
                 .chain(o.trees.iter().filter_map(|id| r.trees.iter().find(|t| &t.id == id)).map(|t| {
-                    json!({"kind": "下一步判斷", "text": r.text_of(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
+                    json!({"kind": k_tree, "text": r.text_of(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
                 }))
                 .collect();
             out.push(PageOut {
                 path: tree_outcome_url(&tree.id, &o.id),
                 template: "tree.html",
-                title: format!("{}：{}", r.text_of(&tree.title), r.text_of(&o.title)),
+                title: outcome_title
+                    .replace("{tree}", r.text_of(&tree.title))
+                    .replace("{outcome}", r.text_of(&o.title)),
                 context: json!({
                     "tree": tree_info,
                     "kind": "outcome",
@@ -119,5 +139,5 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             });
         }
     }
-    out
+    Ok(out)
 }

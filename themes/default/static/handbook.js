@@ -68,14 +68,32 @@
     while (node.firstChild) node.removeChild(node.firstChild);
   }
 
+  /** A policy text ({"zh-TW": ...}) in the handbook's language. */
   function zh(text) {
     if (text === null || text === undefined) return "";
     if (typeof text === "string") return text;
-    return text["zh-TW"] || "";
+    return text[(window.HANDBOOK_DATA || {}).language] || "";
+  }
+
+  /**
+   * Interface text: the theme's locale (assets/data.js `text`) at a dotted
+   * key, each {name} replaced by values[name]. A key the locale lacks shows
+   * as the key itself, so a missing word is visible, never silently blank.
+   */
+  function T(key, values) {
+    var node = (window.HANDBOOK_DATA || {}).text;
+    key.split(".").forEach(function (k) {
+      node = node && typeof node === "object" ? node[k] : undefined;
+    });
+    var s = typeof node === "string" ? node : key;
+    Object.keys(values || {}).forEach(function (name) {
+      s = s.split("{" + name + "}").join(String(values[name]));
+    });
+    return s;
   }
 
   function src(source) {
-    return source ? el("span", { className: "src", text: "綱要 " + source }) : null;
+    return source ? el("span", { className: "src", text: T("common.source", { section: source }) }) : null;
   }
 
   function pad(n) {
@@ -137,18 +155,25 @@
 
   /** Within (data.events[].within[level]) in words, like Within::label_zh. */
   function withinZh(w) {
-    if (w === "immediately") return "立即";
-    if (w && typeof w === "object" && typeof w.days === "number" && w.days % 7 === 0) return w.days / 7 + " 週內";
-    if (w && typeof w === "object" && (typeof w.days === "number" || typeof w.months === "number")) {
-      return window.HandbookLogic.withinLabel(w);
+    if (w === "immediately") return T("duration.immediately");
+    if (w && typeof w === "object" && typeof w.days === "number") {
+      // Calendar steps, as Rust's DurationWords: whole weeks of days as weeks.
+      if (w.days > 0 && w.days % 7 === 0) return T("duration.weeks" + (w.days === 7 ? "_one" : ""), { n: w.days / 7 });
+      return T("duration.days" + (w.days === 1 ? "_one" : ""), { n: w.days });
+    }
+    if (w && typeof w === "object" && typeof w.months === "number") {
+      return T("duration.months" + (w.months === 1 ? "_one" : ""), { n: w.months });
     }
     if (w && typeof w === "object" && typeof w.minutes === "number") {
       var m = w.minutes;
-      if (m > 0 && m % (60 * 24 * 7) === 0) return m / (60 * 24 * 7) + " 週內";
-      if (m % 60 === 0) return m / 60 + " 小時內";
-      return m + " 分鐘內";
+      var count = function (unit, n) {
+        return T("duration." + unit + (n === 1 ? "_one" : ""), { n: n });
+      };
+      if (m > 0 && m % (60 * 24 * 7) === 0) return count("weeks", m / (60 * 24 * 7));
+      if (m % 60 === 0) return count("hours", m / 60);
+      return count("minutes", m);
     }
-    return "未訂時限";
+    return T("duration.unspecified");
   }
 
   /** Epoch ms to "YYYY-MM-DD HH:MM" in the policy's zone. */
@@ -165,17 +190,17 @@
     return localText(ms).slice(5);
   }
 
-  /** "2 天 3 小時 20 分", "45 分", "不到 1 分鐘". */
+  /** An elapsed time in the locale's words: days, hours and minutes, or "under a minute". */
   function duration(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000);
-    if (minutes < 1) return "不到 1 分鐘";
+    if (minutes < 1) return T("script.under_a_minute");
     var d = Math.floor(minutes / 1440);
     var h = Math.floor((minutes % 1440) / 60);
     var m = minutes % 60;
     var parts = [];
-    if (d) parts.push(d + " 天");
-    if (h) parts.push(h + " 小時");
-    if (m) parts.push(m + " 分");
+    if (d) parts.push(T("script.days", { n: d }));
+    if (h) parts.push(T("script.hours", { n: h }));
+    if (m) parts.push(T("script.minutes", { n: m }));
     return parts.join(" ");
   }
 
@@ -219,7 +244,7 @@
       return {
         text: zh(q.text),
         help: zh(q.help),
-        note: info ? "到目前為止至少是" + zh(info.name) + "：先照這個等級的時限行動，再回答下面的問題看是否更嚴重。" : "",
+        note: info ? T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after") : "",
         source: q.source,
         answers: n.branches.map(function (b) {
           var a = findBy(q.answers, "id", b.answer);
@@ -261,11 +286,11 @@
     section.appendChild(title);
     if (status === "level") {
       var info = findBy(data.levels, "id", level) || {};
-      var levelName = zh(info.name) || level + " 級事件";
-      title.textContent = "結果：" + levelName;
+      var levelName = zh(info.name) || T("script.level_event", { level: level });
+      title.textContent = T("classify.result", { result: levelName });
       section.appendChild(el("p", { className: "lead" }, [zh(info.summary), " ", src(info.source)]));
 
-      section.appendChild(el("h3", { text: "符合的情形" }));
+      section.appendChild(el("h3", { text: T("classify.criteria") }));
       var ul = el("ul", { className: "tree-criteria" });
       (outcome.criteria || []).forEach(function (id) {
         var c = findBy(data.criteria, "id", id);
@@ -273,12 +298,12 @@
         ul.appendChild(el("li", { "data-criterion": id }, [
           zh(c.text), " ", src(c.source),
           c.decision ? " " : null,
-          c.decision ? el("a", { className: "decision", href: root + "gaps.html#decision-" + c.decision, text: "編輯決定" }) : null
+          c.decision ? el("a", { className: "decision", href: root + "gaps.html#decision-" + c.decision, text: T("common.decision") }) : null
         ]));
       });
       section.appendChild(ul);
 
-      section.appendChild(el("h3", { text: "接下來的時限" }));
+      section.appendChild(el("h3", { text: T("classify.next_deadlines") }));
       var next = el("ul", { className: "tree-next" });
       // Which events and what timing text: the build decided both
       // (site/pages/timing.rs), so this list reads like the static page.
@@ -289,31 +314,31 @@
         var actor = data.actors && data.actors[e.actor];
         next.appendChild(el("li", { "data-event": e.id }, [
           el("a", { href: root + "deadlines.html#event-" + e.id, text: zh(e.name) }),
-          "：",
+          T("common.colon"),
           el("span", { className: "timing", "data-event": e.id, text: timing[String(level)] }),
-          actor ? el("small", { text: "（負責：" + actor + "）" }) : null,
+          actor ? el("small", { text: T("script.step_actor", { actor: actor }) }) : null,
           " ",
           src(e.source)
         ]));
       });
       section.appendChild(next);
       section.appendChild(el("p", { className: "tree-actions" }, [
-        el("a", { className: "button", href: root + "deadlines.html?level=" + level, text: "用發現時間算出實際期限" }),
+        el("a", { className: "button", href: root + "deadlines.html?level=" + level, text: T("classify.calculate") }),
         " ",
-        el("a", { href: root + "levels.html#level-" + level, text: "看" + levelName + "的完整說明" })
+        el("a", { href: root + "levels.html#level-" + level, text: T("classify.level_details", { level: levelName }) })
       ]));
     } else if (status === "not-an-incident") {
-      title.textContent = "結果：不需分級";
+      title.textContent = T("classify.result", { result: T("classify.not_an_incident") });
       section.appendChild(el("p", { className: "lead" }, [
-        "沒有資料外洩、沒有遭竄改、業務也沒有受影響，不屬於需要分級的資安事件。仍請依機關內部程序記錄及上報。",
-        el("a", { href: root + "gaps.html#decision-" + data.notAnIncidentDecision, text: "為什麼？" })
+        T("classify.not_an_incident_text"),
+        el("a", { href: root + "gaps.html#decision-" + data.notAnIncidentDecision, text: T("classify.why") })
       ]));
     } else {
-      title.textContent = "結果：規則沒有涵蓋這個組合";
+      title.textContent = T("classify.result", { result: T("classify.uncovered") });
       section.appendChild(el("p", { className: "lead" }, [
-        "請以較高的等級處理，並",
-        el("a", { href: root + "contacts/index.html", text: "聯絡主管機關" }),
-        "確認。"
+        T("script.uncovered_before"),
+        el("a", { href: root + "contacts/index.html", text: T("script.uncovered_link") }),
+        T("script.uncovered_after")
       ]));
     }
     return section;
@@ -385,7 +410,7 @@
         if (staticLinks) {
           // This page is the outcome's own page: reuse its server-rendered
           // list, which also has the contacts' numbers and the duties.
-          section.appendChild(el("h3", { text: "相關的期限、聯絡窗口與應辦事項" }));
+          section.appendChild(el("h3", { text: T("tree.links_title") }));
           var copy = staticLinks.cloneNode(true);
           copy.classList.add("tree-links");
           section.appendChild(copy);
@@ -394,27 +419,27 @@
         var items = [];
         (o.levels || []).forEach(function (l) {
           var info = findBy(data.levels, "id", l);
-          items.push(["影響等級", zh(info && info.name) || l + " 級事件", root + "levels.html#level-" + l, null]);
+          items.push([T("tree.kind_level"), zh(info && info.name) || T("script.level_event", { level: l }), root + "levels.html#level-" + l, null]);
         });
         (o.events || []).forEach(function (id) {
           var e = findBy(data.events, "id", id);
-          if (e) items.push(["期限", zh(e.name), root + "deadlines.html#event-" + id, e.source, ((data.timings || {})[id] || {}).all, id]);
+          if (e) items.push([T("tree.kind_deadline"), zh(e.name), root + "deadlines.html#event-" + id, e.source, ((data.timings || {})[id] || {}).all, id]);
         });
         (o.units || []).forEach(function (id) {
-          if (data.actors && data.actors[id]) items.push(["單位", data.actors[id], root + "org/" + id + ".html", null]);
+          if (data.actors && data.actors[id]) items.push([T("tree.kind_unit"), data.actors[id], root + "org/" + id + ".html", null]);
         });
         (o.trees || []).forEach(function (id) {
           var t = findBy(data.trees, "id", id);
-          if (t) items.push(["下一步判斷", zh(t.title), root + "trees/" + id + "/index.html", null]);
+          if (t) items.push([T("tree.kind_tree"), zh(t.title), root + "trees/" + id + "/index.html", null]);
         });
         if (items.length) {
-          section.appendChild(el("h3", { text: "相關的期限與單位" }));
+          section.appendChild(el("h3", { text: T("script.links_title_short") }));
           var ul = el("ul", { className: "links tree-links" });
           items.forEach(function (it) {
             ul.appendChild(el("li", null, [
               el("span", { className: "kind", text: it[0] }), " ",
               el("a", { href: it[2], text: it[1] }),
-              it[4] ? "：" : null,
+              it[4] ? T("common.colon") : null,
               it[4] ? el("span", { className: "timing", "data-event": it[5], text: it[4] }) : null,
               it[3] ? " " : null, src(it[3])
             ]));
@@ -426,7 +451,7 @@
           el("a", {
             className: "button tree-outcome-link",
             href: fullPage,
-            text: more ? "開啟完整結果：聯絡方式與應辦事項" : "開啟這個結果的頁面"
+            text: more ? T("script.open_full_outcome") : T("script.open_outcome")
           })
         ]));
         return section;
@@ -463,8 +488,8 @@
     var view = el("div", { className: "tree-view" });
     app.appendChild(view);
     var nav = el("div", { className: "tree-nav" }, [
-      el("button", { type: "button", className: "tree-back secondary", text: "上一步" }),
-      el("button", { type: "button", className: "tree-restart secondary", text: "重新開始" })
+      el("button", { type: "button", className: "tree-back secondary", text: T("script.back") }),
+      el("button", { type: "button", className: "tree-restart secondary", text: T("common.restart") })
     ]);
     app.appendChild(nav);
     var back = nav.querySelector(".tree-back");
@@ -499,13 +524,13 @@
               type: "button",
               className: "tree-goto secondary",
               "data-step": i,
-              "aria-label": "改答：" + q.text,
-              text: "改答這題"
+              "aria-label": T("script.change_answer_label", { question: q.text }),
+              text: T("macros.change_answer")
             })
           ]));
         }
         view.appendChild(el("details", { className: "trail" }, [
-          el("summary", { text: "目前的回答（" + (stack.length - 1) + "）" }),
+          el("summary", { text: T("macros.trail", { count: stack.length - 1 }) }),
           trail
         ]));
       }
@@ -527,7 +552,7 @@
           })));
         });
         view.appendChild(el("section", { className: "question tree-step", "aria-labelledby": "tree-q-title" }, [
-          el("p", { className: "step tree-progress", text: "第 " + stack.length + " 題" }),
+          el("p", { className: "step tree-progress", text: T("classify.step", { step: stack.length }) }),
           heading,
           question.note ? el("p", { className: "at-least", text: question.note }) : null,
           question.help ? el("p", { className: "help", text: question.help }) : null,
@@ -544,7 +569,7 @@
       render(true);
       syncUrl();
       var here = stack[stack.length - 1];
-      live.say(message + (model.isLeaf(here) ? "已得出結果。" : "現在是第 " + stack.length + " 題。"));
+      live.say(message + (model.isLeaf(here) ? T("script.said_result") : T("script.said_step", { step: stack.length })));
     }
 
     app.addEventListener("click", function (ev) {
@@ -555,15 +580,15 @@
         var q = model.question(here);
         var a = q.answers[+button.getAttribute("data-answer")];
         if (!a || a.next === null) return;
-        go(stack.concat([a.next]), "已選擇「" + a.text + "」。");
+        go(stack.concat([a.next]), T("script.said_chosen", { answer: a.text }));
       } else if (button.classList.contains("tree-back")) {
-        if (stack.length > 1) go(stack.slice(0, -1), "已回到上一題。");
-        else live.say("已經是第一題。");
+        if (stack.length > 1) go(stack.slice(0, -1), T("script.said_back"));
+        else live.say(T("script.said_first"));
       } else if (button.classList.contains("tree-restart")) {
-        go([stack[0]], "已重新開始。");
+        go([stack[0]], T("script.said_restart"));
       } else if (button.classList.contains("tree-goto")) {
         var step = +button.getAttribute("data-step");
-        if (step >= 0 && step < stack.length) go(stack.slice(0, step + 1), "已回到第 " + (step + 1) + " 題。");
+        if (step >= 0 && step < stack.length) go(stack.slice(0, step + 1), T("script.said_back_to", { step: step + 1 }));
       }
     });
 
@@ -604,15 +629,15 @@
     // The result area: a summary (announced), then details that change
     // every 30 seconds and therefore are not announced.
     clear(result);
-    var title = el("h2", { id: "calc-title", text: "你的期限" });
+    var title = el("h2", { id: "calc-title", text: T("script.calc_title") });
     var summary = el("p", { id: "calc-summary", className: "calc-summary" });
     var nextLine = el("p", { id: "calc-next", className: "calc-next", "aria-live": "off" });
     var detail = el("div", { className: "calc-detail", "aria-live": "off" });
     var tableWrap = el("div", { className: "table-wrap" });
     var timelineWrap = el("div", { className: "timeline-wrap" });
-    var ics = el("a", { id: "calc-ics", className: "button", href: "#", download: "incident-deadlines.ics", text: "下載行事曆檔（.ics）" });
+    var ics = el("a", { id: "calc-ics", className: "button", href: "#", download: "incident-deadlines.ics", text: T("script.calc_ics") });
     var actions = el("div", { className: "calc-actions" }, [ics]);
-    var icsHelp = el("p", { className: "help", text: "行事曆檔可匯入手機或 Outlook，每個期限前 15 分鐘提醒。時間以臺灣時間（UTC+8）顯示。" });
+    var icsHelp = el("p", { className: "help", text: T("script.calc_ics_help") });
     detail.appendChild(tableWrap);
     detail.appendChild(timelineWrap);
     result.setAttribute("aria-labelledby", "calc-title");
@@ -683,7 +708,7 @@
 
     function levelName(level) {
       var l = findBy(data.levels, "id", level);
-      return l ? zh(l.name) : level + " 級事件";
+      return l ? zh(l.name) : T("script.level_event", { level: level });
     }
 
     function update() {
@@ -693,7 +718,7 @@
         last = null;
         showConflicts([]);
         startNote.hidden = true;
-        summary.textContent = "請輸入發現事件的時間（例如 2026-03-01 09:00）。";
+        summary.textContent = T("script.calc_enter_time");
         nextLine.hidden = true;
         detail.hidden = true;
         actions.hidden = true;
@@ -724,8 +749,12 @@
       var timed = rows.filter(function (r) {
         return r.dueMs !== null && r.dueMs !== undefined;
       });
-      summary.textContent = levelName(facts.level) + "，" + localText(facts.discovered) + " 發現：共 " + rows.length +
-        " 個事項，其中 " + timed.length + " 個有明確期限。";
+      summary.textContent = T("script.calc_summary", {
+        level: levelName(facts.level),
+        discovered: localText(facts.discovered),
+        count: rows.length,
+        timed: timed.length
+      });
       renderTable(rows, facts);
       renderCalendar(rows, facts);
       refresh();
@@ -738,25 +767,25 @@
       var tbody = el("tbody", { role: "rowgroup" });
       rows.forEach(function (r) {
         var e = events[r.event] || {};
-        // td.due holds only the time (or 未訂時限); notes go under the name.
+        // td.due holds only the time (or "no set time"); notes go under the name.
         var dueCell = el("td", {
           className: "due",
           role: "cell",
-          "data-label": "期限",
-          text: r.due ? localText(r.dueMs) : "未訂時限"
+          "data-label": T("common.deadline"),
+          text: r.due ? localText(r.dueMs) : T("duration.unspecified")
         });
         var nameCell = el("th", { scope: "row", role: "rowheader" }, [el("a", { href: "#event-" + r.event, text: eventName(r.event) })]);
-        if (r.kind === "right") nameCell.appendChild(el("small", { className: "note", text: "（從此時起可以執行）" }));
+        if (r.kind === "right") nameCell.appendChild(el("small", { className: "note", text: T("deadlines.right") }));
         if (r.if_anchor_missed) nameCell.appendChild(el("small", { className: "note missed", text: phrase("missed", { anchor: eventName(r.anchor) }) }));
-        if (r.due && r.assumed) nameCell.appendChild(el("small", { className: "assumed", text: "依前一事項的期限推算" }));
+        if (r.due && r.assumed) nameCell.appendChild(el("small", { className: "assumed", text: T("script.assumed") }));
         var w = e.within ? e.within[String(facts.level)] : undefined;
         if (!r.due && w && w !== "unspecified") {
           nameCell.appendChild(el("small", {
             className: "note",
-            text: "（" + eventName(r.anchor) + "後 " + withinZh(w) + "；" + eventName(r.anchor) + "未訂時限，無法推算）"
+            text: T("script.anchor_untimed", { anchor: eventName(r.anchor), within: withinZh(w) })
           }));
         }
-        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: "已填完成時間：" + localText(logic.parseTime(r.actual, ZONE)) }));
+        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: T("script.done_at", { time: localText(logic.parseTime(r.actual, ZONE)) }) }));
         tbody.appendChild(el("tr", {
           role: "row",
           "data-event": r.event,
@@ -764,15 +793,17 @@
           "data-kind": r.kind
         }, [
           nameCell,
-          el("td", { className: "actor", role: "cell", "data-label": "負責", text: actors[r.actor] || r.actor }),
+          el("td", { className: "actor", role: "cell", "data-label": T("common.actor"), text: actors[r.actor] || r.actor }),
           dueCell,
-          el("td", { className: "remaining", role: "cell", "data-label": "剩餘時間" }),
-          el("td", { className: "source", role: "cell", "data-label": "依據" }, src(r.source))
+          el("td", { className: "remaining", role: "cell", "data-label": T("script.remaining") }),
+          el("td", { className: "source", role: "cell", "data-label": T("common.basis") }, src(r.source))
         ]));
       });
       var table = el("table", { id: "calc-table", className: "calc-table", role: "table" }, [
-        el("caption", { text: levelName(facts.level) + "：各事項的期限（臺灣時間）" }),
-        el("thead", { role: "rowgroup" }, el("tr", { role: "row" }, ["事項", "負責", "期限", "剩餘時間", "依據"].map(function (h) {
+        el("caption", { text: T("script.calc_caption", { level: levelName(facts.level) }) }),
+        el("thead", { role: "rowgroup" }, el("tr", { role: "row" }, [
+          T("common.item"), T("common.actor"), T("common.deadline"), T("script.remaining"), T("common.basis")
+        ].map(function (h) {
           return el("th", { scope: "col", role: "columnheader", text: h });
         }))),
         tbody
@@ -796,17 +827,17 @@
         if (r.actual) {
           var doneAt = logic.parseTime(r.actual, ZONE);
           state = "done";
-          text = r.dueMs !== null && doneAt > r.dueMs ? "已完成（晚了 " + duration(doneAt - r.dueMs) + "）" : "已完成";
+          text = r.dueMs !== null && doneAt > r.dueMs ? T("script.done_late", { late: duration(doneAt - r.dueMs) }) : T("script.done");
         } else if (r.dueMs === null || r.dueMs === undefined) {
           text = "—";
         } else if (r.kind === "right") {
-          text = r.dueMs > now ? duration(r.dueMs - now) + "後可以執行" : "已可以執行";
+          text = r.dueMs > now ? T("script.right_in", { left: duration(r.dueMs - now) }) : T("script.right_now");
         } else if (r.dueMs >= now) {
-          text = "還有 " + duration(r.dueMs - now);
+          text = T("script.left", { left: duration(r.dueMs - now) });
           state = r.dueMs - now < 3600000 ? "soon" : "";
           if (!next || r.dueMs < next.dueMs) next = r;
         } else {
-          text = "已逾期 " + duration(now - r.dueMs);
+          text = T("script.overdue_by", { late: duration(now - r.dueMs) });
           state = "overdue";
           overdue++;
         }
@@ -819,12 +850,12 @@
       nextLine.hidden = false;
       if (next) {
         append(nextLine, [
-          "下一個期限：", el("strong", { text: eventName(next.event) }), "，" + localText(next.dueMs) +
-          "（還有 " + duration(next.dueMs - now) + "）"
+          T("script.next_before"), el("strong", { text: eventName(next.event) }),
+          T("script.next_after", { time: localText(next.dueMs), left: duration(next.dueMs - now) })
         ]);
-        if (overdue) nextLine.appendChild(document.createTextNode("。另有 " + overdue + " 個已逾期。"));
+        if (overdue) nextLine.appendChild(document.createTextNode(T("script.also_overdue", { count: overdue })));
       } else if (overdue) {
-        nextLine.textContent = "有 " + overdue + " 個期限已逾期，請盡快辦理，並在通報時說明原因。";
+        nextLine.textContent = T("script.all_overdue", { count: overdue });
       } else {
         nextLine.hidden = true;
       }
@@ -859,9 +890,9 @@
       function y(ms) {
         return top + plotH * Math.min(1, Math.max(0, (ms - start) / (end - start)));
       }
-      var marks = [{ name: "發現事件", ms: start, cls: "start" }].concat(items.map(function (r) {
+      var marks = [{ name: T("script.timeline_start"), ms: start, cls: "start" }].concat(items.map(function (r) {
         var late = !r.actual && r.kind !== "right" && r.dueMs < now;
-        return { name: eventName(r.event) + (r.kind === "right" ? "（可以執行）" : ""), ms: r.dueMs, cls: late ? "overdue" : "", late: late };
+        return { name: eventName(r.event) + (r.kind === "right" ? T("script.timeline_right") : ""), ms: r.dueMs, cls: late ? "overdue" : "", late: late };
       }));
       var labelY = [];
       marks.forEach(function (mk, i) {
@@ -869,7 +900,7 @@
         labelY.push(i === 0 ? want : Math.max(want, labelY[i - 1] + gap));
       });
       var height = Math.ceil(Math.max(top + plotH, labelY[labelY.length - 1] + 20) + 12);
-      var titleText = "期限時間軸：從 " + localText(start) + " 發現，到 " + localText(end) + "，共 " + items.length + " 個期限";
+      var titleText = T("script.timeline_label", { start: localText(start), end: localText(end), count: items.length });
       var chart = svg("svg", {
         className: "timeline",
         role: "img",
@@ -883,7 +914,7 @@
       if (now >= start && now <= end) {
         var ny = y(now);
         chart.appendChild(svg("line", { className: "now", x1: 4, y1: ny, x2: axisX + 12, y2: ny }));
-        chart.appendChild(svg("text", { className: "now-label", x: 4, y: ny - 5, text: "現在" }));
+        chart.appendChild(svg("text", { className: "now-label", x: 4, y: ny - 5, text: T("deadlines.now") }));
       }
       marks.forEach(function (mk, i) {
         var my = y(mk.ms);
@@ -898,10 +929,10 @@
           className: "time",
           x: labelX,
           y: (ly + 17).toFixed(1),
-          text: localText(mk.ms) + (mk.late ? "（已逾期）" : "")
+          text: localText(mk.ms) + (mk.late ? T("script.timeline_late") : "")
         }));
       });
-      timelineWrap.appendChild(el("h3", { className: "timeline-title", text: "時間軸" }));
+      timelineWrap.appendChild(el("h3", { className: "timeline-title", text: T("script.timeline_title") }));
       timelineWrap.appendChild(chart);
     }
 
@@ -954,9 +985,16 @@
         if (r.dueMs === null || r.dueMs === undefined) return;
         var name = eventName(r.event);
         var actor = actors[r.actor] || r.actor;
-        var prefix = r.kind === "right" ? "起始：" : "期限：";
-        var desc = actor + "：" + name + "\n" + prefix + logic.formatTime(r.dueMs, ZONE) + "（" + ZONE + "）\n依據：綱要 " + r.source;
-        if (r.assumed) desc += "\n此時間由前一事件的期限推算（實際時間未提供）。";
+        var prefix = r.kind === "right" ? T("script.ics_right") : T("script.ics_deadline");
+        var desc = T("script.ics_description", {
+          actor: actor,
+          name: name,
+          prefix: prefix,
+          time: logic.formatTime(r.dueMs, ZONE),
+          zone: ZONE,
+          source: r.source
+        });
+        if (r.assumed) desc += T("script.ics_assumed");
         [
           "BEGIN:VEVENT",
           "UID:" + r.event + "-L" + facts.level + "-" + stamp + "@incident-handbook",
@@ -1027,7 +1065,7 @@
     if (!input || !status || !list) return;
     var index = window.HANDBOOK_SEARCH;
     if (!index || !index.docs || !index.terms) {
-      status.textContent = "搜尋索引沒有載入。請改用全文列印版，以瀏覽器的「尋找」功能搜尋。";
+      status.textContent = T("script.search_missing");
       return;
     }
     form.hidden = false;
@@ -1045,7 +1083,7 @@
         return;
       }
       var hits = logic.search(index, trimmed, 30);
-      status.textContent = hits.length ? "找到 " + hits.length + " 筆" : "沒有結果";
+      status.textContent = hits.length ? T("script.search_found", { count: hits.length }) : T("script.search_none");
       hits.forEach(function (h) {
         var ex = logic.excerpt(h.text || "", trimmed);
         list.appendChild(el("li", null, [
@@ -1093,8 +1131,8 @@
         if (match) shown++;
       });
       if (count) {
-        count.textContent = !q ? "共 " + rows.length + " 個機關" :
-          shown ? "顯示 " + shown + " 個機關（共 " + rows.length + " 個）" : "沒有符合「" + input.value.trim() + "」的機關";
+        count.textContent = !q ? T("script.agencies_all", { total: rows.length }) :
+          shown ? T("script.agencies_shown", { shown: shown, total: rows.length }) : T("script.agencies_none", { query: input.value.trim() });
       }
     }
     input.addEventListener("input", filter);
@@ -1128,7 +1166,7 @@
           if (box.tagName !== "TABLE") {
             var caption = box.querySelector("caption");
             box.setAttribute("role", "region");
-            box.setAttribute("aria-label", (caption ? caption.textContent.trim() + "：" : "") + "表格可左右捲動");
+            box.setAttribute("aria-label", (caption ? caption.textContent.trim() + T("common.colon") : "") + T("script.table_scrolls"));
           }
         } else if (!scrolls && box.hasAttribute("data-scroller")) {
           box.removeAttribute("tabindex");
