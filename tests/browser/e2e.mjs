@@ -59,7 +59,7 @@ function cliDeadlines() {
 
 const data = loadData();
 const path3 = levelPath(data);
-if (path3.leaf?.outcome?.level !== 3) {
+if (String(path3.leaf?.outcome?.level) !== '3') {
   console.error(
     `error: the path ${path3.steps.map((s) => `${s.question}=${s.answerId}`).join(', ')} ` +
       `does not end at level 3 (leaf: ${JSON.stringify(path3.leaf)})`,
