@@ -10,8 +10,8 @@
 use unicode_width::UnicodeWidthStr;
 
 use super::cards::html_escape;
-use super::pages::{actor_url, event_url};
 use super::locale::Locale;
+use super::pages::{actor_url, event_url};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 

@@ -44,9 +44,8 @@ impl DurationWords {
     /// `w` in words: whole weeks as weeks, whole hours as hours, else
     /// minutes.
     pub fn text(&self, w: Within) -> String {
-        let count = |words: &[String; 2], n: i64| {
-            words[usize::from(n != 1)].replace("{n}", &n.to_string())
-        };
+        let count =
+            |words: &[String; 2], n: i64| words[usize::from(n != 1)].replace("{n}", &n.to_string());
         match w {
             Within::Minutes(m) if m > 0 && m % WEEK == 0 => count(&self.weeks, m / WEEK),
             Within::Minutes(m) if m % HOUR == 0 => count(&self.hours, m / HOUR),

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::json;
 
 use super::locale::Locale;
-use crate::diagnostics::Diagnostic;
 use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url};
+use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 
 /// A searchable document: a page or an entity on a page.

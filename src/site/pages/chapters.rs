@@ -8,10 +8,10 @@ use super::{PageOut, chapter_url, classify_url, root_of};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::site::Prepared;
-use crate::site::duration::DurationWords;
-use crate::site::locale::Locale;
 use crate::site::cache::{RenderCache, hash_of};
 use crate::site::content::{self, Heading};
+use crate::site::duration::DurationWords;
+use crate::site::locale::Locale;
 
 /// A chapter rendered to HTML.
 #[derive(Clone)]

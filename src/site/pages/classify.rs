@@ -8,8 +8,8 @@ use super::timing::{Timings, level_steps};
 use super::{PageOut, classify_url, event_url, level_url};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
-use crate::site::locale::Locale;
 use crate::ruleset::classify::{Outcome, TreeNode};
+use crate::site::locale::Locale;
 
 /// Parent of each node and the answer that leads to it.
 fn parents(tree: &[TreeNode]) -> Vec<Option<(usize, String)>> {

@@ -11,7 +11,11 @@ use crate::site::duration::DurationWords;
 use crate::site::locale::Locale;
 use crate::site::{cards, diagrams};
 
-fn contact_card(r: &Ruleset, locale: &Locale, c: &crate::ruleset::Contact) -> Result<Value, Box<Diagnostic>> {
+fn contact_card(
+    r: &Ruleset,
+    locale: &Locale,
+    c: &crate::ruleset::Contact,
+) -> Result<Value, Box<Diagnostic>> {
     Ok(json!({
         "id": c.id,
         "name": r.text_of(&c.name),

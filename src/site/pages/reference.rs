@@ -62,7 +62,6 @@ pub fn edition_context(r: &Ruleset) -> Value {
     })
 }
 
-
 pub fn pages(
     r: &Ruleset,
     locale: &Locale,
@@ -72,9 +71,14 @@ pub fn pages(
     let durations = DurationWords::new(locale)?;
     let title = |key: &str| locale.get(key).map(str::to_owned);
     // The drill words, looked up once so the page below cannot fail halfway.
-    let (by_day, by_month_end) = (title("drills.yearly_by_day")?, title("drills.yearly_by_month_end")?);
+    let (by_day, by_month_end) = (
+        title("drills.yearly_by_day")?,
+        title("drills.yearly_by_month_end")?,
+    );
     let month_day = |month: u32, day: Option<u32>| match day {
-        Some(d) => by_day.replace("{month}", &month.to_string()).replace("{day}", &d.to_string()),
+        Some(d) => by_day
+            .replace("{month}", &month.to_string())
+            .replace("{day}", &d.to_string()),
         None => by_month_end.replace("{month}", &month.to_string()),
     };
     let cadence_words = [

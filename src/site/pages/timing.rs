@@ -107,7 +107,11 @@ impl Timings {
 /// Levels with equal times grouped, most severe first:
 /// `[(["4", "3"], within), ...]`, and whether one time holds for every
 /// level.
-fn groups<'a>(levels: &'a Levels, e: &Event, part: &Part) -> (Vec<(Vec<&'a LevelId>, Within)>, bool) {
+fn groups<'a>(
+    levels: &'a Levels,
+    e: &Event,
+    part: &Part,
+) -> (Vec<(Vec<&'a LevelId>, Within)>, bool) {
     let mut groups: Vec<(Vec<&'a LevelId>, Within)> = Vec::new();
     for level in levels.iter() {
         if let Part::Level(l) = part
