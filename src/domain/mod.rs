@@ -9,6 +9,7 @@
 //! the policy's, carried by [`Levels`].
 
 pub mod classify;
+pub mod phone;
 mod level;
 
 pub use level::{LevelId, Levels};
