@@ -14,8 +14,8 @@
 
 use super::span_of;
 use crate::diagnostics::Diagnostic;
-use crate::policy::Policy;
 use crate::domain::phone;
+use crate::policy::Policy;
 
 /// Only characters people dial or group digits with, and at most a
 /// leading `+`.

@@ -9,8 +9,8 @@
 //! the policy's, carried by [`Levels`].
 
 pub mod classify;
-pub mod phone;
 mod level;
+pub mod phone;
 
 pub use level::{LevelId, Levels};
 
