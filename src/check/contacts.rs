@@ -2,7 +2,7 @@
 //! usable as written, because staff dial and click them under stress.
 //!
 //! Phone and fax numbers are read by the `phonenumber` crate
-//! (`ruleset::phone`) for the policy's `country` (policy.toml): national
+//! (`domain::phone`) for the policy's `country` (policy.toml): national
 //! format for that country, or international with `+`. On top of that a
 //! number may hold only what people dial or group digits with (digits,
 //! spaces, `-`, `.`, `(`, `)`, a leading `+`), so a note pasted into the
@@ -14,8 +14,8 @@
 
 use super::span_of;
 use crate::diagnostics::Diagnostic;
+use crate::domain::phone;
 use crate::policy::Policy;
-use crate::ruleset::phone;
 
 /// Only characters people dial or group digits with, and at most a
 /// leading `+`.

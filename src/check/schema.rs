@@ -397,6 +397,13 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(c.file, lang, &contact.purpose, out);
             opt_text(c.file, lang, &contact.hours, out);
             source(&sec, c.file, &contact.source, out);
+            // A `value_from` that is not a page is a section (`contact-source`
+            // checks pages).
+            if let Some(from) = &contact.value_from
+                && !from.get_ref().trim().starts_with("http")
+            {
+                source(&sec, c.file, from, out);
+            }
             one_of(
                 c.file,
                 "contact kind",

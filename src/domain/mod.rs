@@ -10,6 +10,7 @@
 
 pub mod classify;
 mod level;
+pub mod phone;
 
 pub use level::{LevelId, Levels};
 

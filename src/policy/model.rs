@@ -383,6 +383,15 @@ pub struct Contact {
     /// `phone`, `fax`, `email` or `url`.
     pub kind: Spanned<String>,
     pub value: Spanned<String>,
+    /// Where the value comes from: the public page that lists it
+    /// (`https://…`) or the guideline section that prints it. A real contact
+    /// cites one; a placeholder cites none (`contact-source`).
+    #[serde(default)]
+    pub value_from: Option<Spanned<String>>,
+    /// The value is a stand-in to replace: no public value could be cited.
+    /// The site marks it and never offers it as a link.
+    #[serde(default)]
+    pub placeholder: Option<Spanned<bool>>,
     /// The org unit or role that answers this channel.
     pub owner: Id,
     #[serde(default)]

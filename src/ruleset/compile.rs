@@ -305,11 +305,15 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 name: text(&c.name),
                 kind: s(&c.kind),
                 value: s(&c.value),
-                href: super::phone::contact_href(
-                    c.kind.get_ref(),
-                    c.value.get_ref(),
-                    meta.value.country.get_ref(),
-                ),
+                href: (!is_placeholder(c)).then(|| {
+                    crate::domain::phone::contact_href(
+                        c.kind.get_ref(),
+                        c.value.get_ref(),
+                        meta.value.country.get_ref(),
+                    )
+                }),
+                placeholder: is_placeholder(c),
+                value_from: c.value_from.as_ref().map(s),
                 owner: s(&c.owner),
                 hours: opt_text(&c.hours),
                 purpose: text(&c.purpose),
@@ -532,4 +536,9 @@ fn compile_drill(d: &policy::Drill) -> Result<Drill, NotCompilable> {
         approval: opt_text(&d.approval),
         source: s(&d.source),
     })
+}
+
+/// Whether a contact is a stand-in (`placeholder = true`).
+fn is_placeholder(c: &crate::policy::Contact) -> bool {
+    c.placeholder.as_ref().is_some_and(|p| *p.get_ref())
 }

@@ -14,13 +14,13 @@ pub mod deadlines;
 pub mod edition;
 mod language;
 mod model;
-pub mod phone;
 pub mod roles;
 
 /// The classifier is pure domain logic (below `check`, which uses it too);
 /// re-exported here where consumers of the rule set have always found it.
 pub use crate::domain::classify;
 pub use crate::domain::parse_share;
+pub use crate::domain::phone;
 pub use compile::{NotCompilable, compile};
 pub use model::*;
 

@@ -172,8 +172,13 @@ pub struct Contact {
     pub name: Text,
     pub kind: String,
     pub value: String,
-    /// `tel:`, `mailto:` or the URL itself.
-    pub href: String,
+    /// `tel:`, `mailto:` or the URL itself; `None` for a placeholder, which
+    /// is never offered as a link.
+    pub href: Option<String>,
+    /// The value is a stand-in to replace (`placeholder = true`).
+    pub placeholder: bool,
+    /// Where the value comes from: a page or a guideline section.
+    pub value_from: Option<String>,
     pub owner: String,
     pub hours: Option<Text>,
     pub purpose: Text,

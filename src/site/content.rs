@@ -651,7 +651,11 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .contacts
                 .iter()
                 .find(|c| c.id == arg("id"))
-                .map(|c| format!("[{}]({})", md_escape(&c.value), c.href))
+                .map(|c| match &c.href {
+                    Some(href) => format!("[{}]({href})", md_escape(&c.value)),
+                    // A placeholder is never a link.
+                    None => format!("*{}*", md_escape(&c.value)),
+                })
                 .unwrap_or_default(),
             "unit" => ruleset
                 .actor_name(&arg("id"))

@@ -23,6 +23,7 @@ fn contact_card(
         "kind_label": locale.get(&format!("contact_kind.{}", c.kind))?,
         "value": c.value,
         "href": c.href,
+        "placeholder": c.placeholder,
         "hours": c.hours.as_ref().map(|t| r.text_of(t)),
         "purpose": r.text_of(&c.purpose),
         "owner": r.actor_name(&c.owner).map(|t| r.text_of(t)),

@@ -108,7 +108,7 @@ pub fn pages(
                     json!({"kind": k_deadline, "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "source": c.source})
+                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
                 }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
                     json!({"kind": k_duty, "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})
