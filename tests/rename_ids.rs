@@ -1,0 +1,379 @@
+//! Issue 9 acceptance: rename every id of the bundled policy (events, levels,
+//! units, roles, contacts, trees and their nodes and outcomes, agencies,
+//! questions, answers, criteria, conditions, duties, phases, indicators,
+//! drills, provisions, decisions, inconsistencies, unit kinds), consistently
+//! in the policy and the chapters, and the handbook must not notice: `check`
+//! passes as cleanly as before, `build` succeeds, and every page shows a
+//! reader the same text as before, with its links following the new ids.
+//!
+//! The rename works on the parsed files (`tests/rename_support/`), never by
+//! replacing words: `report` is an event id and also a word of the prose.
+//! Each kind gets its own prefix (`ev-report`, `chan-portal`, `node-portal`),
+//! so code that confuses two kinds, or names an id, shows as a wrong page.
+
+mod common;
+mod rename_support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::copy_dir;
+use rename_support::compare::{compare_sites, element, page, read_site};
+use rename_support::{Kind, Renames, rename_project};
+
+/// Level ids are renamed too (`4` → `sev-a` ...). That needs the core's
+/// generalisation to any level ids (issue 9 item 4); until it has landed the
+/// levels keep their ids and everything else is renamed.
+const RENAME_LEVELS: bool = false;
+
+/// A copy of the bundled policy and chapters under `tmp/name`.
+fn project(tmp: &Path, name: &str) -> PathBuf {
+    let root = tmp.join(name);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["policy", "content"] {
+        copy_dir(&manifest.join(dir), &root.join(dir));
+    }
+    root
+}
+
+fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `check --format json`: (exit code, the diagnostics as JSON).
+fn check(root: &Path) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = run(root, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("check --format json: {e}\n{stdout}{stderr}"));
+    (code, json)
+}
+
+/// Builds `root` into `out`; returns the rule-set digest it reports.
+fn build(root: &Path, out: &Path) -> String {
+    let (code, stdout, stderr) = run(root, &["build", "--out", out.to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "build of {}:\n{stdout}{stderr}", root.display());
+    let all = format!("{stdout}{stderr}");
+    let at = all.find("sha256:").expect("build reports the digest");
+    all[at..at + 7 + 64].to_owned()
+}
+
+fn html<'a>(site: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
+    std::str::from_utf8(site.get(path).unwrap_or_else(|| panic!("no {path}"))).expect("utf-8")
+}
+
+/// The text a reader sees in the element with id `id` of a page.
+fn shown(site: &BTreeMap<String, Vec<u8>>, path: &str, id: &str) -> String {
+    let page_html = html(site, path);
+    let inner = element(page_html, id).unwrap_or_else(|| panic!("{path} has no #{id}"));
+    page(inner).text
+}
+
+/// A page's text without the footer's rule-set digest, which changes with
+/// any byte of the policy.
+fn without_digest(text: &str, digest: &str) -> String {
+    let hex = digest.trim_start_matches("sha256:");
+    text.replace(hex, "DIGEST").replace(&hex[..12], "DIGEST")
+}
+
+/// The renamed project next to the original, both checked and built.
+struct Sites {
+    _tmp: tempfile::TempDir,
+    renames: Renames,
+    reverse: BTreeMap<String, String>,
+    old: BTreeMap<String, Vec<u8>>,
+    new: BTreeMap<String, Vec<u8>>,
+    digests: (String, String),
+}
+
+fn renamed_and_built() -> Sites {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let before = project(tmp.path(), "before");
+    let after = project(tmp.path(), "after");
+    let renames = rename_project(&after, RENAME_LEVELS);
+    let reverse = renames.reverse();
+
+    // Every kind of id was found and renamed, and no definition kept its id.
+    for kind in [
+        Kind::Question,
+        Kind::Answer,
+        Kind::Criterion,
+        Kind::Condition,
+        Kind::Event,
+        Kind::Unit,
+        Kind::Role,
+        Kind::UnitKind,
+        Kind::Agency,
+        Kind::Contact,
+        Kind::Duty,
+        Kind::Phase,
+        Kind::Indicator,
+        Kind::Drill,
+        Kind::Provision,
+        Kind::Tree,
+        Kind::Node,
+        Kind::Outcome,
+        Kind::Decision,
+        Kind::Inconsistency,
+    ] {
+        assert!(renames.count(kind) > 0, "no {kind:?} ids found");
+    }
+    assert_eq!(renames.count(Kind::Level), 4, "the bundled policy's levels");
+    for (kind, old) in rename_support::defined_ids(&after) {
+        assert!(
+            reverse.contains_key(&old) || (kind == Kind::Level && !RENAME_LEVELS),
+            "{kind:?} `{old}` was not renamed"
+        );
+    }
+
+    // `check` is as clean as before: same exit code, same diagnostics.
+    let (code_before, json_before) = check(&before);
+    let (code_after, json_after) = check(&after);
+    assert_eq!(code_before, 0, "the bundled project checks: {json_before}");
+    assert_eq!(
+        code_after, 0,
+        "check of the renamed project: {json_after:#}"
+    );
+    assert_eq!(
+        json_after["diagnostics"], json_before["diagnostics"],
+        "the renamed project has other diagnostics"
+    );
+
+    let (out_before, out_after) = (
+        tmp.path().join("site-before"),
+        tmp.path().join("site-after"),
+    );
+    let digests = (build(&before, &out_before), build(&after, &out_after));
+    assert_ne!(digests.0, digests.1, "the rule set changed with its ids");
+    Sites {
+        old: read_site(&out_before),
+        new: read_site(&out_after),
+        _tmp: tmp,
+        renames,
+        reverse,
+        digests,
+    }
+}
+
+#[test]
+fn renaming_every_id_keeps_every_fact() {
+    let s = renamed_and_built();
+    let path_of = |p: &str| s.renames.site_path(p);
+    let digests = (s.digests.0.as_str(), s.digests.1.as_str());
+
+    // Every page, card, calendar and script data shows the same as before.
+    let problems = compare_sites(&s.old, &s.new, &path_of, &s.reverse, digests);
+    assert!(
+        problems.is_empty(),
+        "{} differences after renaming every id:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(s.old.len() > 200, "the whole site was compared");
+
+    // The facts staff rely on are there, on the renamed pages, in their
+    // place: each event's time at each level ...
+    let r = common::bundled();
+    for event in &r.events {
+        let new_id = s.renames.get(Kind::Event, "", &event.id);
+        let row = shown(&s.new, "deadlines.html", &format!("event-{new_id}"));
+        assert_eq!(
+            row,
+            shown(&s.old, "deadlines.html", &format!("event-{}", event.id)),
+            "the deadlines row of {}",
+            event.id
+        );
+        for (level, within) in &event.within {
+            let due = within.label_zh();
+            assert!(
+                row.contains(&due),
+                "{} at level {level}: {due} in {row}",
+                event.id
+            );
+        }
+    }
+    // ... every phone number, address and contact card ...
+    for contact in &r.contacts {
+        let new_id = s.renames.get(Kind::Contact, "", &contact.id);
+        let card = shown(&s.new, "contacts/index.html", &format!("contact-{new_id}"));
+        assert!(
+            card.contains(&contact.value),
+            "{card} shows {}",
+            contact.value
+        );
+        assert_eq!(
+            card,
+            shown(
+                &s.old,
+                "contacts/index.html",
+                &format!("contact-{}", contact.id)
+            )
+        );
+        let links = page(html(&s.new, "contacts/index.html")).links;
+        assert!(
+            links.iter().any(|l| l == &format!("href={}", contact.href)),
+            "the contacts page links {}",
+            contact.href
+        );
+    }
+    // Each channel is on its owner's card, with the same lines as before.
+    let mut cards = 0;
+    for contact in &r.contacts {
+        let line = match contact.kind.as_str() {
+            "phone" => "TEL;TYPE=WORK,VOICE:",
+            "fax" => "TEL;TYPE=WORK,FAX:",
+            "email" => "EMAIL;",
+            _ => continue,
+        };
+        let old = format!("contacts/{}.vcf", contact.owner);
+        let new = s.renames.site_path(&old);
+        assert_ne!(old, new);
+        let card = String::from_utf8_lossy(&s.new[&new]);
+        assert!(card.contains(line), "{new} has {line}");
+        assert_eq!(s.new[&new], s.old[&old], "{new}");
+        cards += 1;
+    }
+    assert!(
+        cards >= 3,
+        "the phone, fax and e-mail channels are on cards"
+    );
+    // ... every level's name and summary ...
+    let levels: Vec<(&str, &str)> = s
+        .renames
+        .pairs()
+        .filter(|(k, _, _)| *k == Kind::Level)
+        .map(|(_, old, new)| (old, new))
+        .collect();
+    for level in &r.levels {
+        let old_id = level.id.to_string();
+        let (_, new_id) = levels
+            .iter()
+            .find(|(old, _)| *old == old_id)
+            .expect("a renamed level");
+        let card = shown(&s.new, "levels.html", &format!("level-{new_id}"));
+        assert!(card.contains(level.name["zh-TW"].as_str()), "{card}");
+        assert!(card.contains(level.summary["zh-TW"].as_str()), "{card}");
+        assert_eq!(
+            card,
+            shown(&s.old, "levels.html", &format!("level-{old_id}"))
+        );
+    }
+    // ... and the classifier's outcomes: the same pages of the no-script
+    // tree, and every level reached on some page.
+    let classify = |site: &BTreeMap<String, Vec<u8>>| -> Vec<String> {
+        site.keys()
+            .filter(|p| p.starts_with("classify/"))
+            .map(|p| page(html(site, p)).text)
+            .collect()
+    };
+    let (old_tree, new_tree) = (classify(&s.old), classify(&s.new));
+    assert_eq!(old_tree.len(), new_tree.len(), "classify pages");
+    assert!(new_tree.len() > 100, "the whole level tree");
+    for level in &r.levels {
+        let name = level.name["zh-TW"].as_str();
+        assert!(
+            new_tree.iter().any(|t| t.contains(name)),
+            "some result is {name}"
+        );
+    }
+    for tree in &r.trees {
+        for outcome in &tree.outcomes {
+            let old = format!("trees/{}/outcome-{}.html", tree.id, outcome.id);
+            let new = s.renames.site_path(&old);
+            assert_ne!(old, new);
+            assert_eq!(
+                without_digest(&page(html(&s.old, &old)).text, &s.digests.0),
+                without_digest(&page(html(&s.new, &new)).text, &s.digests.1),
+                "{new}"
+            );
+        }
+    }
+
+    // The comparison is a real check: it sees a dropped time, a changed
+    // phone number and a link that did not follow the rename.
+    let hotline = r
+        .contacts
+        .iter()
+        .find(|c| c.id == r.handbook.phone_line)
+        .expect("the phone line");
+    let mutations: [(&str, String, String); 3] = [
+        (
+            "deadlines.html",
+            "<td>1 小時內</td>".to_owned(),
+            "<td></td>".to_owned(),
+        ),
+        (
+            "contacts/index.html",
+            hotline.value.clone(),
+            hotline.value.replace('9', "8"),
+        ),
+        (
+            "deadlines.html",
+            format!("href=\"org&#x2F;{}.html\"", s.renames.actor("office")),
+            "href=\"org&#x2F;office.html\"".to_owned(),
+        ),
+    ];
+    for (path, from, to) in mutations {
+        let mut broken = s.new.clone();
+        let text = html(&s.new, path);
+        assert!(text.contains(&from), "{path} has {from}");
+        broken.insert(path.to_owned(), text.replacen(&from, &to, 1).into_bytes());
+        let found = compare_sites(&s.old, &broken, &path_of, &s.reverse, digests);
+        assert!(
+            found.len() == 1 && found[0].starts_with(path),
+            "replacing {from} with {to} in {path}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reference_the_rename_missed_fails_check() {
+    // The check step is a real check: leave one reference in a chapter, or
+    // one in the policy, with its old id, and `check` refuses the project.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = project(tmp.path(), "p");
+    let renames = rename_project(&root, RENAME_LEVELS);
+    let report = renames.get(Kind::Event, "", "report").to_owned();
+    let planted = [
+        (
+            "content/reporting.md",
+            format!("within(event=\"{report}\""),
+            "within(event=\"report\"".to_owned(),
+            "content-reference",
+        ),
+        (
+            "policy/duties.toml",
+            format!("events = [\"{report}\"]"),
+            "events = [\"report\"]".to_owned(),
+            "unknown-reference",
+        ),
+    ];
+    for (file, from, to, rule) in planted {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(&from), "{file} has {from}");
+        std::fs::write(&path, text.replacen(&from, &to, 1)).expect("write");
+        let (code, json) = check(&root);
+        assert_eq!(code, 1, "{file}: {json:#}");
+        let rules: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["rule"].as_str())
+            .collect();
+        assert!(rules.contains(&rule), "{file}: {rules:?}");
+        std::fs::write(&path, text).expect("restore");
+    }
+    let (code, json) = check(&root);
+    assert_eq!(code, 0, "restored: {json:#}");
+}
