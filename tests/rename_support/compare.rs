@@ -7,6 +7,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::data::{js_values, json_difference, search_by_page, unrename_json};
+pub use super::html::{Page, element, page};
+
 /// Every file of a built site, by its path in the site.
 pub fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(dir: &Path, base: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -27,172 +30,6 @@ pub fn read_site(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     walk(dir, dir, &mut files);
     files
-}
-
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let Some(semi) = rest.find(';').filter(|&i| i <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A tag's attributes: (name, decoded value).
-fn attributes(tag: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = tag
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim_end_matches('/');
-    // Skip the tag name.
-    rest = rest.trim_start_matches(|c: char| !c.is_whitespace());
-    loop {
-        rest = rest.trim_start();
-        if rest.is_empty() {
-            break;
-        }
-        let name_end = rest
-            .find(|c: char| c == '=' || c.is_whitespace())
-            .unwrap_or(rest.len());
-        let name = rest[..name_end].to_ascii_lowercase();
-        rest = rest[name_end..].trim_start();
-        let Some(after_eq) = rest.strip_prefix('=') else {
-            out.push((name, String::new()));
-            continue;
-        };
-        rest = after_eq.trim_start();
-        let (value, next) = match rest.chars().next() {
-            Some(q @ ('"' | '\'')) => {
-                let close = rest[1..].find(q).map_or(rest.len(), |i| i + 1);
-                (&rest[1..close], (close + 1).min(rest.len()))
-            }
-            _ => {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                (&rest[..end], end)
-            }
-        };
-        out.push((name, decode_entities(value)));
-        rest = &rest[next..];
-    }
-    out
-}
-
-/// Attributes whose values a reader sees or hears.
-const SHOWN_ATTRIBUTES: &[&str] = &["title", "alt", "aria-label", "placeholder"];
-/// Attributes that point at a place: they follow the rename.
-const LINK_ATTRIBUTES: &[&str] = &["href", "src", "id", "for", "aria-controls", "action"];
-
-/// What a page shows (text and the attributes a reader sees, scripts and
-/// styles left out, whitespace normalised) and where it links.
-pub struct Page {
-    pub text: String,
-    pub links: Vec<String>,
-}
-
-pub fn page(html: &str) -> Page {
-    let mut text = String::new();
-    let mut links = Vec::new();
-    let mut rest = html;
-    while let Some(lt) = rest.find('<') {
-        text.push_str(&decode_entities(&rest[..lt]));
-        rest = &rest[lt..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |i| &comment[i + 3..]);
-            continue;
-        }
-        let gt = rest.find('>').map_or(rest.len(), |i| i + 1);
-        let tag = &rest[..gt];
-        rest = &rest[gt..];
-        let name: String = tag[1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        text.push(' ');
-        for (attr, value) in attributes(tag) {
-            if SHOWN_ATTRIBUTES.contains(&attr.as_str()) {
-                text.push_str(&value);
-                text.push(' ');
-            }
-            if LINK_ATTRIBUTES.contains(&attr.as_str()) {
-                links.push(format!("{attr}={value}"));
-            }
-        }
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            rest = rest.find(&close).map_or("", |i| &rest[i..]);
-        }
-    }
-    text.push_str(&decode_entities(rest));
-    Page {
-        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-        links,
-    }
-}
-
-/// The inner HTML of the element whose `id` is `id`.
-pub fn element<'a>(html: &'a str, id: &str) -> Option<&'a str> {
-    let at = html.find(&format!(" id=\"{id}\""))?;
-    let start = html[..at].rfind('<')?;
-    let name: String = html[start + 1..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let body = html[at..].find('>')? + at + 1;
-    let (open, close) = (format!("<{name}"), format!("</{name}>"));
-    let mut depth = 1;
-    let mut pos = body;
-    while depth > 0 {
-        let next_close = html[pos..].find(&close)? + pos;
-        let next_open = html[pos..].find(&open).map(|i| i + pos);
-        match next_open {
-            Some(o) if o < next_close => {
-                depth += 1;
-                pos = o + open.len();
-            }
-            _ => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(&html[body..next_close]);
-                }
-                pos = next_close + close.len();
-            }
-        }
-    }
-    None
 }
 
 /// Maps every new id in `s` back to its old id. Ids are found as runs of
@@ -242,6 +79,13 @@ pub fn mentions_new_id(s: &str, reverse: &BTreeMap<String, String>) -> bool {
     unrename(s, reverse) != s
 }
 
+/// The words of a text in sorted order.
+pub fn sorted_words(text: &str) -> String {
+    let mut words: Vec<&str> = text.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
 /// Unfolded content lines of a vCard or iCalendar file.
 fn content_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -259,13 +103,16 @@ fn content_lines(text: &str) -> Vec<String> {
 
 /// The problems found comparing the original site `old` with the renamed
 /// `new`: missing or extra pages, text that differs, links that do not
-/// follow the rename. `path_of` gives a page's path in the renamed site.
+/// follow the rename. `path_of` gives a page's path in the renamed site. On
+/// the pages of `order_free` (original paths) only the words and links are
+/// compared, not their order.
 pub fn compare_sites(
     old: &BTreeMap<String, Vec<u8>>,
     new: &BTreeMap<String, Vec<u8>>,
     path_of: &dyn Fn(&str) -> String,
     reverse: &BTreeMap<String, String>,
     digests: (&str, &str),
+    order_free: &[&str],
 ) -> Vec<String> {
     let mut problems = Vec::new();
     let mut expected_new = BTreeSet::new();
@@ -295,11 +142,17 @@ pub fn compare_sites(
             problems.push(format!("{path}: the original already uses a new id"));
         }
         if path.ends_with(".html") {
-            let (a, b) = (page(&old_text), page(&new_text));
+            let (mut a, mut b) = (page(&old_text), page(&new_text));
+            let mut mapped: Vec<String> = b.links.iter().map(|l| unrename(l, reverse)).collect();
+            if order_free.contains(&path.as_str()) {
+                a.text = sorted_words(&a.text);
+                b.text = sorted_words(&b.text);
+                a.links.sort();
+                mapped.sort();
+            }
             if a.text != b.text {
                 problems.push(text_difference(path, &a.text, &b.text, reverse));
             }
-            let mapped: Vec<String> = b.links.iter().map(|l| unrename(l, reverse)).collect();
             if a.links != mapped {
                 let first = a
                     .links
@@ -343,11 +196,11 @@ pub fn compare_sites(
             // new ids mapped back (object keys in any order).
             let a: Vec<Value> = js_values(&old_text)
                 .into_iter()
-                .map(search_by_page)
+                .map(|v| search_by_page(v, order_free))
                 .collect();
             let b: Vec<Value> = js_values(&new_text)
                 .into_iter()
-                .map(|v| search_by_page(unrename_json(v, reverse)))
+                .map(|v| search_by_page(unrename_json(v, reverse), order_free))
                 .collect();
             if a != b {
                 problems.push(json_difference(path, &a, &b));
@@ -387,124 +240,6 @@ fn text_difference(path: &str, old: &str, new: &str, reverse: &BTreeMap<String, 
         window(&a),
         window(&b)
     )
-}
-
-/// The JSON values a data script assigns (`window.X = {...};`, one
-/// statement a line).
-fn js_values(text: &str) -> Vec<Value> {
-    text.lines()
-        .filter_map(|line| {
-            let (start, end) = (line.find('{')?, line.rfind('}')?);
-            Some(serde_json::from_str(&line[start..=end]).expect("a JSON object"))
-        })
-        .collect()
-}
-
-/// The value with every new id in its strings and keys mapped back; a level
-/// id that was a number is a number again.
-fn unrename_json(v: Value, reverse: &BTreeMap<String, String>) -> Value {
-    match v {
-        Value::String(s) => match reverse.get(&s) {
-            Some(old) if old.parse::<i64>().is_ok() => {
-                Value::Number(old.parse::<i64>().expect("digits").into())
-            }
-            _ => Value::String(unrename(&s, reverse)),
-        },
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|i| unrename_json(i, reverse))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (unrename(&k, reverse), unrename_json(v, reverse)))
-                .collect(),
-        ),
-        other => other,
-    }
-}
-
-/// The search index with documents keyed by page rather than by position:
-/// documents are listed by URL, so renamed URLs reorder them.
-fn search_by_page(v: Value) -> Value {
-    let (Some(Value::Array(docs)), Some(Value::Object(terms))) = (v.get("docs"), v.get("terms"))
-    else {
-        return v;
-    };
-    let url_of = |i: &Value| -> Value {
-        let i = usize::try_from(i.as_u64().expect("a document number")).expect("small");
-        docs[i][0].clone()
-    };
-    let mut by_page = serde_json::Map::new();
-    for doc in docs {
-        by_page.insert(doc[0].as_str().expect("url").to_owned(), doc.clone());
-    }
-    let mut postings = serde_json::Map::new();
-    for (term, list) in terms {
-        let flat = list.as_array().expect("postings");
-        let mut pairs: Vec<(String, Value)> = flat
-            .chunks(2)
-            .map(|p| (url_of(&p[0]).to_string(), p[1].clone()))
-            .collect();
-        pairs.sort_by(|x, y| x.0.cmp(&y.0));
-        postings.insert(
-            term.clone(),
-            Value::Array(
-                pairs
-                    .into_iter()
-                    .map(|(u, n)| Value::Array(vec![Value::String(u), n]))
-                    .collect(),
-            ),
-        );
-    }
-    let mut out = v.as_object().expect("an object").clone();
-    out.insert("docs".into(), Value::Object(by_page));
-    out.insert("terms".into(), Value::Object(postings));
-    Value::Object(out)
-}
-
-/// The first place two JSON documents part, as a path of keys.
-fn json_difference(path: &str, a: &[Value], b: &[Value]) -> String {
-    fn first(a: &Value, b: &Value, at: String) -> String {
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => {
-                for (k, v) in x {
-                    match y.get(k) {
-                        Some(w) if w != v => return first(v, w, format!("{at}.{k}")),
-                        None => return format!("{at}.{k} is missing"),
-                        _ => {}
-                    }
-                }
-                match y.keys().find(|k| !x.contains_key(*k)) {
-                    Some(k) => format!("{at}.{k} is new"),
-                    None => at,
-                }
-            }
-            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-                match x.iter().zip(y).position(|(v, w)| v != w) {
-                    Some(i) => first(&x[i], &y[i], format!("{at}[{i}]")),
-                    None => at,
-                }
-            }
-            _ => {
-                let show = |v: &Value| {
-                    let s = v.to_string();
-                    s.chars().take(300).collect::<String>()
-                };
-                format!("{at}: {} vs {}", show(a), show(b))
-            }
-        }
-    }
-    if a.len() != b.len() {
-        return format!("{path}: {} vs {} statements", a.len(), b.len());
-    }
-    let at = a
-        .iter()
-        .zip(b)
-        .position(|(x, y)| x != y)
-        .map_or(String::new(), |i| first(&a[i], &b[i], format!("[{i}]")));
-    format!("{path}: the data differs beyond the ids at {at}")
 }
 
 /// Links of the renamed site's pages that lead nowhere: a file that is not

@@ -15,6 +15,8 @@
 #![allow(dead_code)] // each test uses a different subset
 
 pub mod compare;
+mod data;
+mod html;
 mod policy;
 mod shortcodes;
 
@@ -35,7 +37,8 @@ pub enum Kind {
     Event,
     Unit,
     Role,
-    UnitKind,
+    /// `[[unit_kind]]` of organisation.toml, named by a unit's `kind`.
+    UnitType,
     Agency,
     Contact,
     Duty,
@@ -67,7 +70,7 @@ impl Kind {
             Kind::Event => "xev",
             Kind::Unit => "xu",
             Kind::Role => "xr",
-            Kind::UnitKind => "xuk",
+            Kind::UnitType => "xuk",
             Kind::Agency => "xag",
             Kind::Contact => "xch",
             Kind::Duty => "xdu",
@@ -118,6 +121,31 @@ impl Renames {
             self.map.insert(key, new).is_none(),
             "{kind:?} `{old}` defined twice"
         );
+    }
+
+    /// Numbers the new ids of each kind (and scope) so that they sort the
+    /// other way round from the old ones (`xev-17-backfill` ... `xev-01-taskforce`):
+    /// a page that lists entries by id rather than in the policy's order
+    /// shows them in another order after the rename.
+    fn reverse_order(&mut self) {
+        let mut groups: BTreeMap<(Kind, String), Vec<String>> = BTreeMap::new();
+        for (kind, scope, old) in self.map.keys() {
+            if *kind != Kind::Level {
+                groups
+                    .entry((*kind, scope.clone()))
+                    .or_default()
+                    .push(old.clone());
+            }
+        }
+        for ((kind, scope), olds) in groups {
+            // `olds` is sorted (it comes from a BTreeMap).
+            let width = olds.len().to_string().len();
+            for (i, old) in olds.iter().enumerate() {
+                let rank = olds.len() - i;
+                let new = format!("{}-{rank:0width$}-{old}", kind.tag());
+                self.map.insert((kind, scope.clone(), old.clone()), new);
+            }
+        }
     }
 
     /// The new id of a reference; panics on an id the policy does not define
@@ -240,6 +268,7 @@ pub fn rename_project(root: &Path, rename_levels: bool) -> Renames {
         }
     }
     policy::define_all(&files, &mut renames);
+    renames.reverse_order();
     for (name, text) in &files {
         let renamed = policy::rename_file(name, text, &renames);
         std::fs::write(policy_dir.join(name), renamed).expect("write policy file");
