@@ -24,7 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::copy_dir;
-use rename_support::compare::{compare_sites, element, page, read_site};
+use rename_support::compare::{
+    compare_sites, element, json_difference, page, read_site, unrename, unrename_json,
+};
 use rename_support::{Kind, Renames, rename_project};
 
 /// Level ids are renamed too (`4` → `sev-a` ...). That needs the core's
@@ -411,4 +413,166 @@ fn a_reference_the_rename_missed_fails_check() {
     }
     let (code, json) = check(&root);
     assert_eq!(code, 0, "restored: {json:#}");
+}
+
+/// The JSON with every list of strings sorted.
+fn ids_as_sets(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            let mut items = items;
+            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            Value::Array(items)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(ids_as_sets).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, ids_as_sets(v))).collect())
+        }
+        Value::String(s) => Value::String(without_digests(&s)),
+        other => other,
+    }
+}
+
+/// The text with every `sha256:<hex>` rule-set digest blanked (it changes
+/// with any byte of the policy).
+fn without_digests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("sha256:") {
+        out.push_str(&rest[..at + 7]);
+        rest = &rest[at + 7..];
+        let hex = rest
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len());
+        out.push_str("DIGEST");
+        rest = &rest[hex..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `handbook ARGS --root root`: stdout, asserting exit 0.
+fn answer(root: &Path, args: &[String]) -> String {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, stdout, stderr) = run(root, &args);
+    assert_eq!(code, 0, "{args:?}:\n{stdout}{stderr}");
+    stdout
+}
+
+#[test]
+fn the_cli_answers_the_same_after_the_rename() {
+    // The CLI shows ids (they are what `--at EVENT=TIME` and `--answer`
+    // take), so its output is compared with the new ids mapped back; column
+    // widths follow the ids, so whitespace is normalised.
+    let tmp = tempfile::tempdir().expect("tmp");
+    let before = project(tmp.path(), "before");
+    let after = project(tmp.path(), "after");
+    let renames = rename_project(&after, RENAME_LEVELS);
+    let reverse = renames.reverse();
+    let same = |old: &str, new: &str, what: &str| {
+        if let (Ok(a), Ok(b)) = (
+            serde_json::from_str::<serde_json::Value>(old),
+            serde_json::from_str::<serde_json::Value>(new),
+        ) {
+            // Lists of ids (the conditions that hold) are sets, listed by id.
+            let (a, b) = (ids_as_sets(a), ids_as_sets(unrename_json(b, &reverse)));
+            if a != b {
+                panic!("{}", json_difference(what, &[a], &[b]));
+            }
+            return;
+        }
+        let words = |s: &str| -> Vec<String> {
+            s.lines()
+                .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        let (old, new) = (
+            words(&without_digests(old)),
+            words(&without_digests(&unrename(new, &reverse))),
+        );
+        if let Some(i) = old.iter().zip(&new).position(|(a, b)| a != b) {
+            panic!(
+                "{what}: line {i}:\n  original: {}\n  renamed:  {}",
+                old[i], new[i]
+            );
+        }
+        assert_eq!(old.len(), new.len(), "{what}: the number of lines");
+    };
+
+    let event = |old: &str| renames.get(Kind::Event, "", old).to_owned();
+    let r = common::bundled();
+    let first = r.handbook.initial_report.clone();
+    let levels: Vec<(String, String)> = renames
+        .pairs()
+        .filter(|(k, _, _)| *k == Kind::Level)
+        .map(|(_, old, new)| (old.to_owned(), new.to_owned()))
+        .collect();
+    for (old_level, new_level) in &levels {
+        for format in ["table", "json", "ics"] {
+            let args = |level: &str, first: &str| -> Vec<String> {
+                [
+                    "deadlines",
+                    "--level",
+                    level,
+                    "--discovered",
+                    "2026-03-01T09:00",
+                    "--support",
+                    "--portal-down",
+                    "--at",
+                    &format!("{first}=2026-03-01T09:40"),
+                    "--format",
+                    format,
+                ]
+                .map(str::to_owned)
+                .to_vec()
+            };
+            same(
+                &answer(&before, &args(old_level, &first)),
+                &answer(&after, &args(new_level, &event(&first))),
+                &format!("deadlines --level {old_level} --format {format}"),
+            );
+        }
+    }
+
+    // Each criterion's answers, given to `classify`.
+    let levels_toml: toml::Table = toml::from_str(
+        &std::fs::read_to_string(before.join("policy/levels.toml")).expect("levels.toml"),
+    )
+    .expect("levels.toml parses");
+    let criteria = levels_toml["criterion"].as_array().expect("criteria");
+    for criterion in criteria {
+        let mut old_args = vec!["classify".to_owned()];
+        let mut new_args = old_args.clone();
+        for (question, answers) in criterion["when"].as_table().expect("when") {
+            let a = match answers {
+                toml::Value::Array(list) => list[0].as_str().expect("answer"),
+                other => other.as_str().expect("answer"),
+            };
+            let q_new = renames.get(Kind::Question, "", question);
+            let a_new = renames.get(Kind::Answer, question, a);
+            old_args.extend(["--answer".to_owned(), format!("{question}={a}")]);
+            new_args.extend(["--answer".to_owned(), format!("{q_new}={a_new}")]);
+        }
+        for format in ["text", "json"] {
+            let with = |mut args: Vec<String>| {
+                args.extend(["--format".to_owned(), format.to_owned()]);
+                args
+            };
+            same(
+                &answer(&before, &with(old_args.clone())),
+                &answer(&after, &with(new_args.clone())),
+                &format!("{old_args:?} --format {format}"),
+            );
+        }
+    }
+    same(
+        &answer(&before, &["compile".into()]),
+        &answer(&after, &["compile".into()]),
+        "compile",
+    );
+    same(
+        &answer(&before, &["classify".into(), "--list".into()]),
+        &answer(&after, &["classify".into(), "--list".into()]),
+        "classify --list",
+    );
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::data::{js_values, json_difference, search_by_page, unrename_json};
+use super::data::{js_values, search_by_page};
+pub use super::data::{json_difference, unrename_json};
 pub use super::html::{Page, element, page};
 
 /// Every file of a built site, by its path in the site.
