@@ -267,9 +267,9 @@ fn renaming_every_id_keeps_every_fact() {
     let mut cards = 0;
     for contact in &r.contacts {
         let line = match contact.kind.as_str() {
-            "phone" => "TEL;TYPE=WORK,VOICE:",
-            "fax" => "TEL;TYPE=WORK,FAX:",
-            "email" => "EMAIL;",
+            "phone" => "\nTEL",
+            "fax" => "\nTEL",
+            "email" => "\nEMAIL",
             _ => continue,
         };
         let old = format!("contacts/{}.vcf", contact.owner);
