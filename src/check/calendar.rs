@@ -5,8 +5,8 @@ use toml::Spanned;
 
 use super::span_of;
 use crate::diagnostics::Diagnostic;
+use crate::domain::parse_share;
 use crate::policy::{DayOfMonth, FileId, Policy};
-use crate::ruleset::parse_share;
 
 /// The last day of a month in a leap year: the most a date may ever have.
 fn max_day(month: u32) -> u32 {

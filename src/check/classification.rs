@@ -9,15 +9,19 @@
 
 use std::collections::BTreeSet;
 
+use super::specs::classifier;
 use super::{Index, span_of};
 use crate::diagnostics::Diagnostic;
+use crate::domain::LevelId;
+use crate::domain::classify::{Classifier, Outcome};
 use crate::policy::{Policy, Span};
-use crate::ruleset::classifier;
-use crate::ruleset::classify::{Classifier, Outcome};
 
 /// Above this many combinations the exhaustive rules cannot run in the
 /// time `check` may take (well under a second), so they are not attempted.
 pub const MAX_COMBINATIONS: u128 = 200_000;
+
+/// A level with its severity in the policy's order (larger is more severe).
+type RankedLevel = (LevelId, usize);
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(levels) = &policy.levels else { return };
@@ -35,7 +39,8 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     if unresolved || v.question.iter().any(|q| q.answer.is_empty()) || v.question.is_empty() {
         return;
     }
-    let c = classifier(v);
+    let levels = &ix.level_order;
+    let c = classifier(v, levels);
     let file_span = Span::new(f, 0..0);
     match c.combination_count() {
         Some(n) if n <= MAX_COMBINATIONS => {}
@@ -72,13 +77,17 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| file_span.clone())
     };
 
-    let outcomes: Vec<(Vec<usize>, Option<u8>, bool)> = c
+    // Per combination: the level with its severity, and whether it is a gap.
+    let outcomes: Vec<(Vec<usize>, Option<RankedLevel>, bool)> = c
         .combinations()
         .map(|combo| {
             let full: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
             let o = c.evaluate(&full);
             let gap = matches!(o, Outcome::Unclassified);
-            (combo, o.level(), gap)
+            let level = o
+                .level()
+                .and_then(|l| Some((l.clone(), levels.severity(l)?)));
+            (combo, level, gap)
         })
         .collect();
 
@@ -114,12 +123,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
 
     // Levels no combination reaches.
-    let reached: BTreeSet<u8> = outcomes.iter().filter_map(|(_, l, _)| *l).collect();
+    let reached: BTreeSet<&LevelId> = outcomes
+        .iter()
+        .filter_map(|(_, l, _)| l.as_ref().map(|(id, _)| id))
+        .collect();
     for level in &v.level {
-        if let Ok(id) = u8::try_from(*level.id.get_ref())
-            && (1..=4).contains(&id)
-            && !reached.contains(&id)
-        {
+        let id = level.id.get_ref();
+        if !reached.contains(id) {
             out.push(
                 Diagnostic::error("level-unreachable", format!("no combination of answers reaches level {id}"))
                     .at(span_of(f, &level.id), "unreachable level")
@@ -164,9 +174,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let matches_any = outcomes
             .iter()
             .any(|(combo, _, _)| matches_combo(crit, combo));
-        let decides = outcomes
-            .iter()
-            .any(|(combo, level, _)| matches_combo(crit, combo) && *level == Some(crit.level));
+        let decides = outcomes.iter().any(|(combo, level, _)| {
+            matches_combo(crit, combo) && level.as_ref().is_some_and(|(l, _)| *l == crit.level)
+        });
         if matches_any && !decides {
             out.push(
                 Diagnostic::warning(
@@ -202,15 +212,17 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     };
     let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (combo, level, _) in &outcomes {
-        let Some(level) = level else { continue };
+        let Some((level, severity)) = level else {
+            continue;
+        };
         for q in 0..combo.len() {
             for more_severe in 0..combo[q] {
                 let mut other = combo.clone();
                 other[q] = more_severe;
-                let Some(other_level) = outcomes[index_of(&other)].1 else {
+                let Some((other_level, other_severity)) = &outcomes[index_of(&other)].1 else {
                     continue;
                 };
-                if other_level < *level && seen.insert((q, combo[q])) {
+                if other_severity < severity && seen.insert((q, combo[q])) {
                     let qid = &c.questions[q].id;
                     out.push(
                         Diagnostic::error(
@@ -241,7 +253,7 @@ fn same_conditions(a: &[(usize, Vec<usize>)], b: &[(usize, Vec<usize>)]) -> bool
     norm(a) == norm(b)
 }
 
-fn matches_combo(c: &crate::ruleset::classify::CriterionSpec, combo: &[usize]) -> bool {
+fn matches_combo(c: &crate::domain::classify::CriterionSpec, combo: &[usize]) -> bool {
     c.when
         .iter()
         .all(|(q, allowed)| combo.get(*q).is_some_and(|a| allowed.contains(a)))

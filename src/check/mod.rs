@@ -19,6 +19,7 @@ mod org;
 mod references;
 mod roles;
 mod schema;
+pub mod specs;
 mod trees;
 
 pub use ids::Index;

@@ -1,9 +1,10 @@
 //! `schema`: values that parse as TOML and deserialise, but are not allowed.
 //!
 //! serde already rejected unknown keys, wrong types and missing fields while
-//! loading. This rule checks what types cannot say: enumerated words, level
-//! numbers, duration syntax, the time zone, section references, and that
-//! every text has its zh-TW version.
+//! loading. This rule checks what types cannot say: enumerated words, that
+//! levels are declared and `within` keys name them, duration syntax, the
+//! time zone, section references against the policy's `[sections]` pattern,
+//! and that every text has its zh-TW version.
 
 use toml::Spanned;
 
@@ -38,17 +39,88 @@ fn one_of(
     out.push(d);
 }
 
-fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
-    let s = value.get_ref().trim();
-    let ok =
-        s.starts_with(|c: char| c.is_ascii_digit()) || s.starts_with('第') || s.starts_with("附件");
-    if !ok {
+/// The guideline's section-numbering scheme, from `[sections]` of
+/// `policy.toml`. `None` when that file did not load or its pattern does not
+/// compile (reported once, at the pattern): sources then go unchecked rather
+/// than being judged against a guess.
+struct SectionScheme {
+    pattern: regex::Regex,
+    examples: Vec<String>,
+}
+
+fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionScheme> {
+    let meta = policy.meta.as_ref()?;
+    let sections = &meta.value.sections;
+    let pattern = match regex::Regex::new(sections.pattern.get_ref()) {
+        Ok(p) => p,
+        Err(e) => {
+            // The regex crate's message names the position in the pattern;
+            // its first line is the summary, the rest a drawing of it.
+            let detail = e.to_string();
+            let last = detail.lines().last().unwrap_or("invalid pattern").trim();
+            out.push(
+                Diagnostic::error("schema", "the section pattern is not a valid regular expression")
+                    .at(span_of(meta.file, &sections.pattern), last.to_owned())
+                    .hint("write a regular expression in the syntax of the Rust regex crate, such as '^(\\d|第|附件)'; in a TOML literal string '...' a backslash needs no escaping"),
+            );
+            return None;
+        }
+    };
+    if sections.examples.is_empty() {
         out.push(
-            Diagnostic::error("schema", format!("`{s}` is not a section of the guideline"))
-                .at(span_of(file, value), "expected a section such as \"3.2(二)\"")
-                .hint("write the guideline section this rule comes from: \"3.1(一)\", \"2.1 表 1\", \"第 6 章\" or \"附件\""),
+            Diagnostic::error("schema", "`[sections]` has no examples")
+                .at(span_of(meta.file, &sections.pattern), "no example of a section")
+                .hint("list a few sources written the right way: examples = [\"3.1(一)\", \"第 6 章\"]; they are shown when a source does not match"),
         );
     }
+    for example in &sections.examples {
+        if !pattern.is_match(example.get_ref().trim()) {
+            out.push(
+                Diagnostic::error(
+                    "schema",
+                    format!(
+                        "the section example `{}` does not match the pattern",
+                        example.get_ref()
+                    ),
+                )
+                .at(span_of(meta.file, example), "does not match `pattern`")
+                .hint("fix the example or the pattern: every example must be a valid source"),
+            );
+        }
+    }
+    Some(SectionScheme {
+        pattern,
+        examples: sections
+            .examples
+            .iter()
+            .map(|e| e.get_ref().clone())
+            .collect(),
+    })
+}
+
+fn source(
+    sections: &Option<SectionScheme>,
+    file: FileId,
+    value: &Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(scheme) = sections else { return };
+    let s = value.get_ref().trim();
+    if scheme.pattern.is_match(s) {
+        return;
+    }
+    let examples: Vec<String> = scheme.examples.iter().map(|e| format!("\"{e}\"")).collect();
+    out.push(
+        Diagnostic::error("schema", format!("`{s}` is not a section of the guideline"))
+            .at(
+                span_of(file, value),
+                format!("does not match the section pattern `{}`", scheme.pattern.as_str()),
+            )
+            .hint(format!(
+                "write the guideline section this rule comes from, such as {} (the scheme is `[sections]` in policy.toml)",
+                examples.join(", ")
+            )),
+    );
 }
 
 pub(super) fn text(file: FileId, value: &Text, out: &mut Vec<Diagnostic>) {
@@ -104,12 +176,13 @@ fn opt_text(file: FileId, value: &Option<Text>, out: &mut Vec<Diagnostic>) {
 }
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let sec = section_scheme(policy, out);
     if let Some(m) = &policy.meta {
         let f = m.file;
         let v = &m.value;
         text(f, &v.title, out);
         text(f, &v.guideline, out);
-        source(f, &v.source, out);
+        source(&sec, f, &v.source, out);
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
                 Diagnostic::error(
@@ -132,33 +205,21 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let f = l.file;
         let v = &l.value;
         for level in &v.level {
-            if !(1..=4).contains(level.id.get_ref()) {
-                out.push(
-                    Diagnostic::error(
-                        "schema",
-                        format!("level {} does not exist", level.id.get_ref()),
-                    )
-                    .at(span_of(f, &level.id), "expected 1, 2, 3 or 4")
-                    .hint("the guideline has four levels, 1 (least severe) to 4 (most severe)"),
-                );
-            }
             text(f, &level.name, out);
             text(f, &level.summary, out);
-            source(f, &level.source, out);
+            source(&sec, f, &level.source, out);
         }
-        for id in 1..=4 {
-            if !v.level.iter().any(|l| *l.id.get_ref() == id) {
-                out.push(
-                    Diagnostic::error("schema", format!("level {id} is not defined"))
-                        .in_file("policy/levels.toml")
-                        .hint(format!("add a [[level]] with id = {id}")),
-                );
-            }
+        if v.level.is_empty() {
+            out.push(
+                Diagnostic::error("schema", "no level is declared")
+                    .in_file("policy/levels.toml")
+                    .hint("declare at least one [[level]] with an id, a name and a summary; list them most severe first"),
+            );
         }
         for q in &v.question {
             text(f, &q.text, out);
             opt_text(f, &q.help, out);
-            source(f, &q.source, out);
+            source(&sec, f, &q.source, out);
             if q.answer.len() < 2 {
                 out.push(
                     Diagnostic::error(
@@ -175,7 +236,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         for c in &v.criterion {
             text(f, &c.text, out);
-            source(f, &c.source, out);
+            source(&sec, f, &c.source, out);
             if c.when.is_empty() {
                 out.push(
                     Diagnostic::error(
@@ -188,16 +249,25 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // The declared levels, for the keys of `within` tables; unknown when
+    // levels.toml did not load (its own error), and then keys go unchecked.
+    let declared: Option<Vec<String>> = policy.levels.as_ref().map(|l| {
+        l.value
+            .level
+            .iter()
+            .map(|level| level.id.get_ref().to_string())
+            .collect()
+    });
     if let Some(d) = &policy.deadlines {
         let f = d.file;
         for c in &d.value.condition {
             text(f, &c.text, out);
-            source(f, &c.source, out);
+            source(&sec, f, &c.source, out);
         }
         for e in &d.value.event {
             text(f, &e.name, out);
             opt_text(f, &e.description, out);
-            source(f, &e.source, out);
+            source(&sec, f, &e.source, out);
             if let Some(kind) = &e.kind {
                 one_of(f, "event kind", kind, &["deadline", "right"], out);
             }
@@ -230,18 +300,23 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                             out.push(
                                 Diagnostic::error("schema", "`within` table is empty")
                                     .at(span_of(f, w), "no level has this event")
-                                    .hint("list the levels that have the event: { 4 = \"1h\", 3 = \"1h\" }"),
+                                    .hint("list the levels that have the event, by their ids in levels.toml: { <level> = \"1h\" }"),
                             );
                         }
                         for (level, value) in map {
-                            if !matches!(level.as_str(), "1" | "2" | "3" | "4") {
+                            if let Some(levels) = &declared
+                                && !levels.contains(level)
+                            {
                                 out.push(
                                     Diagnostic::error(
                                         "schema",
                                         format!("`{level}` is not a level"),
                                     )
-                                    .at(span_of(f, w), "key must be 1, 2, 3 or 4")
-                                    .hint("keys of a `within` table are level numbers"),
+                                    .at(span_of(f, w), format!("key must be one of: {}", levels.join(", ")))
+                                    .hint(format!(
+                                        "keys of a `within` table are the ids of the [[level]] entries in levels.toml: {}",
+                                        levels.join(", ")
+                                    )),
                                 );
                             }
                             if let Err(msg) = parse_within(value) {
@@ -272,7 +347,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             opt_text(f, &u.lead_note, out);
             opt_text(f, &u.jurisdiction, out);
             opt_text(f, &u.remit, out);
-            source(f, &u.source, out);
+            source(&sec, f, &u.source, out);
             if kinds.is_empty() {
                 // Once: every unit lacks the same declaration.
                 if std::mem::replace(&mut undeclared_reported, true) {
@@ -291,7 +366,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for r in &o.value.role {
             text(f, &r.name, out);
             opt_text(f, &r.remit, out);
-            source(f, &r.source, out);
+            source(&sec, f, &r.source, out);
         }
     }
     if let Some(a) = &policy.agencies {
@@ -307,7 +382,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 );
             }
             text(a.file, &agency.name, out);
-            source(a.file, &agency.source, out);
+            source(&sec, a.file, &agency.source, out);
         }
     }
     if let Some(c) = &policy.contacts {
@@ -315,7 +390,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(c.file, &contact.name, out);
             text(c.file, &contact.purpose, out);
             opt_text(c.file, &contact.hours, out);
-            source(c.file, &contact.source, out);
+            source(&sec, c.file, &contact.source, out);
             one_of(
                 c.file,
                 "contact kind",
@@ -332,12 +407,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         for duty in &d.value.duty {
             text(f, &duty.text, out);
-            source(f, &duty.source, out);
+            source(&sec, f, &duty.source, out);
         }
         for i in &d.value.indicator {
             text(f, &i.name, out);
             text(f, &i.question, out);
-            source(f, &i.source, out);
+            source(&sec, f, &i.source, out);
         }
     }
     if let Some(d) = &policy.drills {
@@ -349,7 +424,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             for p in &drill.purpose {
                 text(f, p, out);
             }
-            source(f, &drill.source, out);
+            source(&sec, f, &drill.source, out);
             one_of(
                 f,
                 "drill cadence",
@@ -359,11 +434,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             );
             for due in &drill.due {
                 text(f, &due.text, out);
-                source(f, &due.source, out);
+                source(&sec, f, &due.source, out);
             }
             for r in &drill.report {
                 text(f, &r.text, out);
-                source(f, &r.source, out);
+                source(&sec, f, &r.source, out);
                 if let Some(w) = &r.within
                     && let Err(msg) = parse_within(w.get_ref())
                 {
@@ -376,10 +451,10 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             for p in &drill.participation {
                 text(f, &p.of, out);
-                source(f, &p.source, out);
+                source(&sec, f, &p.source, out);
             }
             if let Some(s) = &drill.scenarios {
-                source(f, &s.source, out);
+                source(&sec, f, &s.source, out);
             }
         }
     }
@@ -387,7 +462,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let v = &a.value;
         for p in v.reward.iter().chain(&v.penalty).chain(&v.mitigation) {
             text(a.file, &p.text, out);
-            source(a.file, &p.source, out);
+            source(&sec, a.file, &p.source, out);
         }
     }
     if let Some(t) = &policy.trees {
@@ -395,11 +470,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for tree in &t.value.tree {
             text(f, &tree.title, out);
             text(f, &tree.summary, out);
-            source(f, &tree.source, out);
+            source(&sec, f, &tree.source, out);
             for n in &tree.node {
                 text(f, &n.question, out);
                 opt_text(f, &n.help, out);
-                source(f, &n.source, out);
+                source(&sec, f, &n.source, out);
                 for a in &n.answer {
                     text(f, &a.text, out);
                 }
@@ -407,7 +482,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             for o in &tree.outcome {
                 text(f, &o.title, out);
                 text(f, &o.text, out);
-                source(f, &o.source, out);
+                source(&sec, f, &o.source, out);
             }
         }
     }
@@ -416,15 +491,15 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for d in &n.value.decision {
             text(f, &d.title, out);
             text(f, &d.text, out);
-            source(f, &d.source, out);
+            source(&sec, f, &d.source, out);
         }
         for i in &n.value.inconsistency {
             text(f, &i.title, out);
             text(f, &i.reason, out);
-            source(f, &i.source, out);
+            source(&sec, f, &i.source, out);
             for r in &i.reading {
                 text(f, &r.text, out);
-                source(f, &r.source, out);
+                source(&sec, f, &r.source, out);
             }
             if let Some(ack) = &i.acknowledges {
                 let rules: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();

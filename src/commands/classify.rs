@@ -91,7 +91,7 @@ pub fn classify(opts: &ClassifyOptions, out: &mut dyn Write, err: &mut dyn Write
             "level": outcome.level(),
             "criteria": criteria,
             "needs": match &outcome { Outcome::NeedsAnswers { questions, .. } => questions.clone(), _ => Vec::new() },
-            "at_least": match &outcome { Outcome::NeedsAnswers { at_least, .. } => *at_least, _ => outcome.level() },
+            "at_least": match &outcome { Outcome::NeedsAnswers { at_least, .. } => at_least.as_ref(), _ => outcome.level() },
         });
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
@@ -106,7 +106,7 @@ pub fn classify(opts: &ClassifyOptions, out: &mut dyn Write, err: &mut dyn Write
 fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
     match outcome {
         Outcome::Level { level, criteria } => {
-            let name = ruleset.level(*level).map(|l| zh(&l.name)).unwrap_or("");
+            let name = ruleset.level(level).map(|l| zh(&l.name)).unwrap_or("");
             let mut s = format!("level {level}: {name}\n");
             for id in criteria {
                 if let Some(c) = ruleset.criteria.iter().find(|c| &c.id == id) {
@@ -131,7 +131,7 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
         } => {
             let mut s = String::from("needs more answers:\n");
             if let Some(l) = at_least {
-                let name = ruleset.level(*l).map(|x| zh(&x.name)).unwrap_or("");
+                let name = ruleset.level(l).map(|x| zh(&x.name)).unwrap_or("");
                 s = format!("at least level {l} ({name}) so far; its deadlines apply already\n{s}");
             }
             for id in questions {

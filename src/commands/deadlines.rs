@@ -8,6 +8,7 @@ use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
 use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
+use crate::domain::LevelId;
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
     Conflict, Contradiction, DueTime, EventKind, EventSpec, IncidentFacts, StartTime, compute,
@@ -25,7 +26,7 @@ pub enum DeadlineFormat {
 #[derive(Debug, Clone)]
 pub struct DeadlinesOptions {
     pub root: PathBuf,
-    pub level: u8,
+    pub level: LevelId,
     pub discovered: String,
     pub support: bool,
     pub portal_down: bool,
@@ -40,10 +41,11 @@ pub fn facts_from_options(
     opts: &DeadlinesOptions,
 ) -> Result<IncidentFacts, String> {
     let zone = ruleset.zone();
-    if ruleset.level(opts.level).is_none() {
+    if ruleset.level(&opts.level).is_none() {
         return Err(format!(
-            "level {} does not exist: use 1, 2, 3 or 4",
-            opts.level
+            "level {} does not exist: use one of {}",
+            opts.level,
+            ruleset.level_order().list()
         ));
     }
     let discovered =
@@ -93,7 +95,7 @@ pub fn facts_from_options(
     }
     let facts = IncidentFacts {
         zone,
-        level: opts.level,
+        level: opts.level.clone(),
         discovered,
         discovery: ruleset.handbook.discovery.clone(),
         conditions,
@@ -308,7 +310,7 @@ fn table(
         })
         .collect();
     let level_name = ruleset
-        .level(facts.level)
+        .level(&facts.level)
         .and_then(|l| l.name.get("zh-TW"))
         .cloned()
         .unwrap_or_default();

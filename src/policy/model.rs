@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::domain::LevelId;
+
 /// Text a person reads, keyed by language tag (`zh-TW` now, `en` later).
 ///
 /// A table rather than a bare string so that a translation can be added beside
@@ -40,6 +42,21 @@ pub struct Meta {
     /// declare it, rather than serde's bare "missing field".
     #[serde(default)]
     pub handbook: Option<Spanned<Handbook>>,
+    /// `[sections]`: how the guideline numbers its sections, so that every
+    /// `source` can be checked against it.
+    pub sections: Sections,
+}
+
+/// `[sections]` of `policy.toml`: the guideline's section-numbering scheme.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sections {
+    /// A regular expression (the `regex` crate's syntax) every `source` must
+    /// match, e.g. `'^(\d|第|附件)'`.
+    pub pattern: Spanned<String>,
+    /// Sources written the right way, quoted in the hint of a `source` that
+    /// does not match.
+    pub examples: Vec<Spanned<String>>,
 }
 
 /// `[handbook]` of `policy.toml`: the roles. Code never names a policy id;
@@ -116,8 +133,9 @@ pub struct LevelsFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
-    /// 1 (least severe) to 4 (most severe).
-    pub id: Spanned<i64>,
+    /// Any id (`4` or `"significant"`); severity is the order of the
+    /// `[[level]]` tables, most severe first.
+    pub id: Spanned<LevelId>,
     pub name: Text,
     pub summary: Text,
     pub source: Spanned<String>,
@@ -155,7 +173,7 @@ pub struct Answer {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub id: Id,
-    pub level: Spanned<i64>,
+    pub level: Spanned<LevelId>,
     pub text: Text,
     pub when: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
     pub source: Spanned<String>,
@@ -497,7 +515,7 @@ pub struct Participation {
 #[serde(deny_unknown_fields)]
 pub struct Scenarios {
     pub min: Spanned<i64>,
-    pub levels: Vec<Spanned<i64>>,
+    pub levels: Vec<Spanned<LevelId>>,
     pub source: Spanned<String>,
 }
 
@@ -576,7 +594,7 @@ pub struct TreeOutcome {
     pub title: Text,
     pub text: Text,
     #[serde(default)]
-    pub levels: Vec<Spanned<i64>>,
+    pub levels: Vec<Spanned<LevelId>>,
     #[serde(default)]
     pub events: Vec<Id>,
     #[serde(default)]

@@ -12,6 +12,8 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 use serde::Serialize;
 
+use crate::domain::LevelId;
+
 mod conflicts;
 pub use conflicts::{Conflict, Contradiction, conflicts};
 
@@ -108,8 +110,8 @@ pub struct EventSpec {
     pub id: String,
     pub actor: String,
     pub anchor: Option<String>,
-    /// Per level (1-4). A level missing here does not have this event.
-    pub within: BTreeMap<u8, Within>,
+    /// Per level. A level missing here does not have this event.
+    pub within: BTreeMap<LevelId, Within>,
     pub kind: EventKind,
     pub when: Option<String>,
     pub after: Vec<String>,
@@ -163,7 +165,7 @@ pub fn format_time(t: &DateTime<FixedOffset>, zone: Tz) -> String {
 #[derive(Debug, Clone)]
 pub struct IncidentFacts {
     pub zone: Tz,
-    pub level: u8,
+    pub level: LevelId,
     pub discovered: DateTime<FixedOffset>,
     /// The id of the starting event whose time is `discovered` (the
     /// policy's `discovery` role; the site's script gets it from the data).
@@ -452,7 +454,7 @@ pub fn topological_order(events: &[EventSpec]) -> Vec<usize> {
 /// The offset in minutes of each event from its flow's starting event, per
 /// level, following anchors and their fixed durations. `None` where a link of
 /// the chain has no fixed time.
-pub fn offsets_from_start(events: &[EventSpec], level: u8) -> BTreeMap<String, Option<i64>> {
+pub fn offsets_from_start(events: &[EventSpec], level: &LevelId) -> BTreeMap<String, Option<i64>> {
     let mut out: BTreeMap<String, Option<i64>> = BTreeMap::new();
     for i in topological_order(events) {
         let e = &events[i];
@@ -460,14 +462,14 @@ pub fn offsets_from_start(events: &[EventSpec], level: u8) -> BTreeMap<String, O
             None => Some(0),
             Some(a) => {
                 let base = out.get(a).copied().flatten();
-                let within = e.within.get(&level).and_then(|w| w.minutes());
+                let within = e.within.get(level).and_then(|w| w.minutes());
                 match (base, within) {
                     (Some(b), Some(w)) => Some(b + w),
                     _ => None,
                 }
             }
         };
-        if e.anchor.is_none() || e.within.contains_key(&level) {
+        if e.anchor.is_none() || e.within.contains_key(level) {
             out.insert(e.id.clone(), value);
         }
     }

@@ -18,6 +18,7 @@ mod walk;
 
 use crate::check::Index;
 use crate::diagnostics::Diagnostic;
+use crate::domain::LevelId;
 use crate::policy::{FileId, MAX_FILE_BYTES, SourceMap, Span, decode, read_regular_file};
 use crate::ruleset::Ruleset;
 
@@ -242,6 +243,14 @@ impl ArgValue {
             ArgValue::Str(s) => s.parse().ok(),
         }
     }
+
+    /// The value as a level id: `level = 4` and `level = "significant"`.
+    fn as_level(&self) -> LevelId {
+        match self {
+            ArgValue::Int(i) => LevelId::new(i.to_string()),
+            ArgValue::Str(s) => LevelId::from(s.as_str()),
+        }
+    }
 }
 
 /// Finds every shortcode in a body; `offset` is the body's position in its
@@ -347,7 +356,7 @@ pub fn check(
     // expands to nothing.
     // The levels an event lists count even when a duration is malformed:
     // that is a `schema` error of its own, not a missing time limit.
-    let event_levels: std::collections::BTreeMap<String, Vec<i64>> = policy
+    let event_levels: std::collections::BTreeMap<String, Vec<LevelId>> = policy
         .deadlines
         .as_ref()
         .map(|d| {
@@ -356,9 +365,11 @@ pub fn check(
                 .iter()
                 .map(|e| {
                     let levels = match e.within.as_ref().map(|w| w.get_ref()) {
-                        Some(crate::policy::Within::Every(_)) => (1..=4).collect(),
+                        Some(crate::policy::Within::Every(_)) => {
+                            ix.level_order.iter().cloned().collect()
+                        }
                         Some(crate::policy::Within::PerLevel(map)) => {
-                            map.keys().filter_map(|l| l.parse().ok()).collect()
+                            map.keys().map(|l| LevelId::from(l.as_str())).collect()
                         }
                         None => Vec::new(),
                     };
@@ -438,7 +449,7 @@ pub fn check(
             let level_ok = |k: &str| {
                 sc.args
                     .get(k)
-                    .and_then(ArgValue::as_int)
+                    .map(ArgValue::as_level)
                     .is_some_and(|l| ix.levels.contains_key(&l))
             };
             // A policy file that failed to load has its own error; checking
@@ -503,7 +514,11 @@ pub fn check(
                 continue;
             }
             if problem.is_none() && sc.name == "within" {
-                let level = sc.args.get("level").and_then(ArgValue::as_int).unwrap_or(0);
+                let level = sc
+                    .args
+                    .get("level")
+                    .map(ArgValue::as_level)
+                    .unwrap_or_else(|| LevelId::from("(none)"));
                 let has = event_levels
                     .get(arg("event"))
                     .is_some_and(|levels| levels.contains(&level));
@@ -617,19 +632,19 @@ pub fn expand(body: &str, ruleset: &Ruleset, root: &str) -> String {
                 .to_owned()
         };
         let int = |k: &str| sc.args.get(k).and_then(ArgValue::as_int).unwrap_or(0);
+        let level = |k: &str| sc.args.get(k).map(ArgValue::as_level);
         let text = match sc.name.as_str() {
             "within" => ruleset
                 .event(&arg("event"))
-                .and_then(|e| e.within.get(&int("level").to_string()))
+                .and_then(|e| e.within.get(&level("level")?))
                 .map(|w| md_escape(&w.label_zh()))
                 .unwrap_or_default(),
             "event" => ruleset
                 .event(&arg("id"))
                 .map(|e| md_escape(zh(&e.name)))
                 .unwrap_or_default(),
-            "level" => u8::try_from(int("id"))
-                .ok()
-                .and_then(|l| ruleset.level(l))
+            "level" => level("id")
+                .and_then(|l| ruleset.level(&l))
                 .map(|l| md_escape(zh(&l.name)))
                 .unwrap_or_default(),
             "contact" => ruleset

@@ -128,7 +128,7 @@ pub fn entity_docs(r: &Ruleset, timings: &super::pages::Timings) -> Vec<Doc> {
     let mut docs = Vec::new();
     for l in &r.levels {
         docs.push(Doc {
-            url: level_url(l.id),
+            url: level_url(&l.id),
             title: zh(&l.name),
             text: zh(&l.summary),
         });

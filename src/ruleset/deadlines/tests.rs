@@ -33,7 +33,9 @@ fn spec(id: &str, anchor: Option<&str>, minutes: i64) -> EventSpec {
         id: id.into(),
         actor: "a".into(),
         anchor: anchor.map(Into::into),
-        within: (1..=4).map(|l| (l, Within::Minutes(minutes))).collect(),
+        within: (1..=4)
+            .map(|l: u8| (l.to_string().into(), Within::Minutes(minutes)))
+            .collect(),
         kind: EventKind::Deadline,
         when: None,
         after: Vec::new(),
@@ -48,7 +50,7 @@ fn facts(actual: &[(&str, &str)]) -> IncidentFacts {
     let zone = chrono_tz::Asia::Taipei;
     IncidentFacts {
         zone,
-        level: 1,
+        level: "1".into(),
         discovered: parse_time("2026-03-02T09:00", zone).expect("time"),
         discovery: DISCOVERY_EVENT.to_owned(),
         conditions: BTreeSet::new(),

@@ -79,7 +79,7 @@ pub fn pages(r: &Ruleset, chapters: &[Chapter], timings: &Timings) -> Vec<PageOu
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
-                    "label": e.within.get(&l.id.to_string()).map(|w| w.label_zh()).unwrap_or_default(),
+                    "label": e.within.get(&l.id).map(|w| w.label_zh()).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
                 "source": e.source,
             })

@@ -86,7 +86,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
                     "trail": trail,
                     "question": q.map(|q| zh(&q.text)),
                     "help": q.and_then(|q| q.help.as_ref()).map(zh),
-                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": zh(&l.name), "url": level_url(l.id)})),
+                    "at_least": at_least.as_ref().and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": zh(&l.name), "url": level_url(&l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
                         "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| zh(&a.text)),
@@ -96,7 +96,7 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             }
             TreeNode::Leaf { outcome } => {
                 let (status, level, criteria) = match outcome {
-                    Outcome::Level { level, criteria } => ("level", Some(*level), criteria.clone()),
+                    Outcome::Level { level, criteria } => ("level", Some(level), criteria.clone()),
                     Outcome::NotAnIncident => ("not-an-incident", None, Vec::new()),
                     _ => ("unclassified", None, Vec::new()),
                 };

@@ -38,7 +38,9 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
         template: "contacts.html",
         title: "聯絡窗口".into(),
         context: json!({
-            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get("1")).map(|w| w.label_zh()).unwrap_or_default(),
+            // The initial report's time at the least severe level (the last
+            // listed): the time every incident has at the latest.
+            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| w.label_zh()).unwrap_or_default(),
             "contacts": r.contacts.iter().map(|c| contact_card(r, c)).collect::<Vec<_>>(),
             "owners": owners.iter().map(|id| json!({
                 "name": r.actor_name(id).map(zh),

@@ -22,6 +22,7 @@ use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
+use crate::domain::LevelId;
 use crate::policy::Policy;
 use crate::ruleset::{Ruleset, Text};
 
@@ -75,7 +76,7 @@ pub fn contact_url(id: &str) -> String {
 pub fn duty_url(id: &str) -> String {
     format!("duties.html#duty-{id}")
 }
-pub fn level_url(id: u8) -> String {
+pub fn level_url(id: &LevelId) -> String {
     format!("levels.html#level-{id}")
 }
 pub fn agency_url(number: i64) -> String {

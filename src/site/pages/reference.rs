@@ -27,7 +27,9 @@ pub fn deadline_rows(r: &Ruleset, root: &str, timings: &Timings) -> Vec<Value> {
                 "counts_as": e.counts_as.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
                 "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| zh(&a.name)),
                 "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| zh(&c.text)),
-                "levels": (["4", "3", "2", "1"].iter().map(|l| if start { "起點".to_owned() } else { e.within.get(*l).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
+                // One cell per declared level, in the policy's order (most
+                // severe first), as the table's header lists them.
+                "levels": (r.levels.iter().map(|l| if start { "起點".to_owned() } else { e.within.get(&l.id).map(|w| w.label_zh()).unwrap_or_else(|| "不適用".into()) }).collect::<Vec<_>>()),
                 "from": timings.from(&e.id),
                 "timing": timings.all(&e.id),
                 "source": e.source,
@@ -77,8 +79,8 @@ pub fn pages(r: &Ruleset, year: i32, timings: &Timings) -> Vec<PageOut> {
                 // level (the graph decides, not a list of ids).
                 "deadlines": r.events.iter()
                     .filter(|e| e.anchor.is_some() && in_every_incident(r, &e.id, r.events.len()))
-                    .filter(|e| e.within.get(&l.id.to_string()).is_some_and(|w| *w != Within::Unspecified))
-                    .filter_map(|e| timings.at_level(&e.id, l.id).map(|timing| json!({
+                    .filter(|e| e.within.get(&l.id).is_some_and(|w| *w != Within::Unspecified))
+                    .filter_map(|e| timings.at_level(&e.id, &l.id).map(|timing| json!({
                         "id": e.id, "name": zh(&e.name), "timing": timing, "url": event_url(&e.id), "source": e.source,
                     })))
                     .collect::<Vec<_>>(),

@@ -82,8 +82,8 @@ pub fn pages(r: &Ruleset, timings: &Timings) -> Vec<PageOut> {
             let links: Vec<_> = o
                 .levels
                 .iter()
-                .filter_map(|l| u8::try_from(*l).ok().and_then(|l| r.level(l)))
-                .map(|l| json!({"kind": "影響等級", "text": zh(&l.name), "url": level_url(l.id)}))
+                .filter_map(|l| r.level(l))
+                .map(|l| json!({"kind": "影響等級", "text": zh(&l.name), "url": level_url(&l.id)}))
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
                     json!({"kind": "期限", "text": zh(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))

@@ -362,9 +362,11 @@
       },
       renderResult: function (k) {
         var o = outcome(k);
+        // The most severe of the outcome's levels: the first of them in
+        // the policy's order (data.levels is most severe first).
         var top = null;
-        (o.levels || []).forEach(function (l) {
-          if (top === null || l > top) top = l;
+        (data.levels || []).forEach(function (info) {
+          if (top === null && (o.levels || []).indexOf(info.id) >= 0) top = info.id;
         });
         var section = el("section", {
           className: "tree-result result outcome" + (top ? " level-" + top : ""),
@@ -668,7 +670,7 @@
         var t = logic.parseTime(inputs[j].value);
         if (t !== null) actual[inputs[j].getAttribute("data-event")] = t;
       }
-      return { level: parseInt(levelSelect.value, 10), discovered: at, conditions: conditions, actual: actual };
+      return { level: levelSelect.value, discovered: at, conditions: conditions, actual: actual };
     }
 
     function eventName(id) {

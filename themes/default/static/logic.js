@@ -67,20 +67,22 @@
   /** Mirrors Classifier::evaluate; `slots` has one answer index or null per question. */
   function evaluate(data, slots) {
     var statuses = data.criteria.map(function (c) { return criterionMatch(data, c, slots); });
+    // Severity is the policy's order (criteria carry it): level ids are
+    // any ids, so they are never compared themselves.
     var best = null;
     data.criteria.forEach(function (c, i) {
-      if (statuses[i] === "yes" && (best === null || c.level > best)) best = c.level;
+      if (statuses[i] === "yes" && (best === null || c.severity > best.severity)) best = c;
     });
     var possible = data.criteria.filter(function (c, i) {
-      return statuses[i] === "unknown" && (best === null || c.level > best);
+      return statuses[i] === "unknown" && (best === null || c.severity > best.severity);
     });
     if (possible.length === 0) {
       if (best !== null) {
         var matched = [];
         data.criteria.forEach(function (c, i) {
-          if (statuses[i] === "yes" && c.level === best) matched.push(c.id);
+          if (statuses[i] === "yes" && c.severity === best.severity) matched.push(c.id);
         });
-        return { status: "level", level: best, criteria: matched };
+        return { status: "level", level: best.level, criteria: matched };
       }
       var something = false;
       var unanswered = [];
@@ -105,7 +107,7 @@
     return {
       status: "needs-answers",
       questions: needed.map(function (qi) { return data.questions[qi].id; }),
-      at_least: best
+      at_least: best === null ? null : best.level
     };
   }
 
