@@ -25,14 +25,14 @@ use std::process::Command;
 
 use common::copy_dir;
 use rename_support::compare::{
-    compare_sites, element, json_difference, page, read_site, unrename, unrename_json,
+    Allowances, compare_sites, element, json_difference, page, read_site, unrename, unrename_json,
 };
 use rename_support::{Kind, Renames, rename_project};
 
 /// Level ids are renamed too (`4` → `sev-a` ...). That needs the core's
 /// generalisation to any level ids (issue 9 item 4); until it has landed the
 /// levels keep their ids and everything else is renamed.
-const RENAME_LEVELS: bool = false;
+const RENAME_LEVELS: bool = true;
 
 /// Pages that list entries in the order of their ids rather than in the
 /// policy's order, so the rename (which reverses the order of the ids)
@@ -102,6 +102,52 @@ fn without_digest(text: &str, digest: &str) -> String {
     let hex = digest.trim_start_matches("sha256:");
     text.replace(hex, "DIGEST").replace(&hex[..12], "DIGEST")
 }
+
+/// Why a page shows level ids as words: the theme writes a level's id where
+/// a reader needs its short name (`4、3 級 1 小時內`, which becomes `sev-a、sev-b
+/// 級 1 小時內`; a policy with named levels gets `significant 級`).
+const TIMING_LEVEL_IDS: &str = "timing.txt prints `t.groups[].levels` (level ids from \
+    src/site/pages/timing.rs) followed by 級 in every timing phrase";
+const HOME_LEVEL_IDS: &str = "index.html heads the per-level table of the first steps \
+    with `{{ l.level }} 級` (a level id)";
+const DRILL_LEVEL_IDS: &str = "drills.html prints `d.scenarios.levels` (level ids) \
+    followed by 級";
+
+/// Pages (and entries of the search index, `page#fragment`) that show a
+/// level id as text (see the constants above for the code responsible).
+/// They are compared with the level ids mapped back, so nothing else may
+/// differ on them; a test fails once a page is fixed.
+const LEVEL_IDS_SHOWN: &[(&str, &str)] = &[
+    ("index.html", HOME_LEVEL_IDS),
+    ("drills.html", DRILL_LEVEL_IDS),
+    ("duties.html", TIMING_LEVEL_IDS),
+    ("flow.html", TIMING_LEVEL_IDS),
+    ("org/competent-authority.html", TIMING_LEVEL_IDS),
+    ("org/office.html", TIMING_LEVEL_IDS),
+    ("org/reporting-agency.html", TIMING_LEVEL_IDS),
+    (
+        "trees/escalation/outcome-no-escalation.html",
+        TIMING_LEVEL_IDS,
+    ),
+    (
+        "trees/national-security/outcome-regular-flow.html",
+        TIMING_LEVEL_IDS,
+    ),
+    ("trees/support/outcome-ask-office.html", TIMING_LEVEL_IDS),
+    (
+        "trees/support/outcome-ask-supervisor.html",
+        TIMING_LEVEL_IDS,
+    ),
+    (
+        "trees/support/outcome-handle-yourself.html",
+        TIMING_LEVEL_IDS,
+    ),
+    // Entries of the search index (src/site/search.rs, `entity_docs`).
+    ("deadlines.html#event-review", TIMING_LEVEL_IDS),
+    ("deadlines.html#event-support", TIMING_LEVEL_IDS),
+    ("deadlines.html#event-level-review", TIMING_LEVEL_IDS),
+    ("deadlines.html#event-recover", TIMING_LEVEL_IDS),
+];
 
 /// The renamed project next to the original, both checked and built.
 struct Sites {
@@ -191,28 +237,61 @@ fn renaming_every_id_keeps_every_fact() {
     let path_of = |p: &str| s.renames.site_path(p);
     let digests = (s.digests.0.as_str(), s.digests.1.as_str());
 
-    // Every page, card, calendar and script data shows the same as before.
-    let order_free: Vec<&str> = ORDER_BY_ID.iter().map(|(p, _)| *p).collect();
-    let problems = compare_sites(&s.old, &s.new, &path_of, &s.reverse, digests, &order_free);
+    // Every page, card, calendar and script data shows the same as before,
+    // but for the known faults listed above.
+    let allow = Allowances {
+        order_free: ORDER_BY_ID.iter().map(|(p, _)| *p).collect(),
+        ids_shown: if RENAME_LEVELS {
+            LEVEL_IDS_SHOWN.iter().map(|(p, _)| *p).collect()
+        } else {
+            Vec::new()
+        },
+        shown: s
+            .renames
+            .pairs()
+            .filter(|(k, old, new)| *k == Kind::Level && old != new)
+            .map(|(_, old, new)| (new.to_owned(), old.to_owned()))
+            .collect(),
+    };
+    let problems = compare_sites(&s.old, &s.new, &path_of, &s.reverse, digests, &allow);
     assert!(
         problems.is_empty(),
         "{} differences after renaming every id:\n{}",
         problems.len(),
         problems.join("\n")
     );
-    // Each page let off the order is still needed, and the only one that
-    // differs in order (with the search index's copy of its text).
-    let strict = compare_sites(&s.old, &s.new, &path_of, &s.reverse, digests, &[]);
-    for (path, why) in ORDER_BY_ID {
+    // Each page let off is still needed, and no other page differs in the
+    // strict comparison (but for the search index's copy of their text).
+    let strict = compare_sites(
+        &s.old,
+        &s.new,
+        &path_of,
+        &s.reverse,
+        digests,
+        &Allowances::default(),
+    );
+    let let_off = ORDER_BY_ID
+        .iter()
+        .chain(LEVEL_IDS_SHOWN.iter().filter(|_| RENAME_LEVELS));
+    for (path, why) in let_off.clone() {
+        // Where the strict comparison reports it: the page, or the search
+        // index for one of its entries.
+        let reported = if path.contains('#') {
+            "assets/search-index.js:".to_owned()
+        } else {
+            format!("{path}:")
+        };
         assert!(
-            strict.iter().any(|p| p.starts_with(path)),
-            "{path} keeps its order now ({why}): remove it from ORDER_BY_ID"
+            strict.iter().any(|p| p.starts_with(&reported)),
+            "{path} is right now ({why}): remove it from the list"
         );
     }
     for problem in &strict {
         assert!(
-            order_free.iter().any(|p| problem.starts_with(p))
-                || problem.starts_with("assets/search-index.js"),
+            let_off
+                .clone()
+                .any(|(p, _)| problem.starts_with(&format!("{p}:")))
+                || problem.starts_with("assets/search-index.js:"),
             "{problem}"
         );
     }
@@ -328,9 +407,13 @@ fn renaming_every_id_keeps_every_fact() {
             let old = format!("trees/{}/outcome-{}.html", tree.id, outcome.id);
             let new = s.renames.site_path(&old);
             assert_ne!(old, new);
+            let mut text = without_digest(&page(html(&s.new, &new)).text, &s.digests.1);
+            if allow.ids_shown.contains(&old.as_str()) {
+                text = unrename(&text, &allow.shown);
+            }
             assert_eq!(
                 without_digest(&page(html(&s.old, &old)).text, &s.digests.0),
-                without_digest(&page(html(&s.new, &new)).text, &s.digests.1),
+                text,
                 "{new}"
             );
         }
@@ -365,7 +448,7 @@ fn renaming_every_id_keeps_every_fact() {
         let text = html(&s.new, path);
         assert!(text.contains(&from), "{path} has {from}");
         broken.insert(path.to_owned(), text.replacen(&from, &to, 1).into_bytes());
-        let found = compare_sites(&s.old, &broken, &path_of, &s.reverse, digests, &order_free);
+        let found = compare_sites(&s.old, &broken, &path_of, &s.reverse, digests, &allow);
         assert!(
             found.len() == 1 && found[0].starts_with(path),
             "replacing {from} with {to} in {path}: {found:?}"

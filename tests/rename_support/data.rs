@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::compare::{sorted_words, unrename};
+use super::compare::{Allowances, sorted_words, unrename};
 
 /// The JSON values a data script assigns (`window.X = {...};`, one
 /// statement a line).
@@ -18,16 +18,10 @@ pub fn js_values(text: &str) -> Vec<Value> {
         .collect()
 }
 
-/// The value with every new id in its strings and keys mapped back; a level
-/// id that was a number is a number again.
+/// The value with every new id in its strings and keys mapped back.
 pub fn unrename_json(v: Value, reverse: &BTreeMap<String, String>) -> Value {
     match v {
-        Value::String(s) => match reverse.get(&s) {
-            Some(old) if old.parse::<i64>().is_ok() => {
-                Value::Number(old.parse::<i64>().expect("digits").into())
-            }
-            _ => Value::String(unrename(&s, reverse)),
-        },
+        Value::String(s) => Value::String(unrename(&s, reverse)),
         Value::Array(items) => Value::Array(
             items
                 .into_iter()
@@ -45,8 +39,9 @@ pub fn unrename_json(v: Value, reverse: &BTreeMap<String, String>) -> Value {
 
 /// The search index with documents keyed by page rather than by position:
 /// documents are listed by URL, so renamed URLs reorder them. The texts of
-/// the `order_free` pages are compared as sorted words.
-pub fn search_by_page(v: Value, order_free: &[&str]) -> Value {
+/// the `order_free` pages are compared as sorted words, those of the
+/// `ids_shown` pages with the shown ids mapped back and without postings.
+pub fn search_by_page(v: Value, allow: &Allowances<'_>) -> Value {
     let (Some(Value::Array(docs)), Some(Value::Object(terms))) = (v.get("docs"), v.get("terms"))
     else {
         return v;
@@ -59,10 +54,14 @@ pub fn search_by_page(v: Value, order_free: &[&str]) -> Value {
     for doc in docs {
         let url = doc[0].as_str().expect("url");
         let mut doc = doc.clone();
-        if order_free.contains(&url) {
+        if allow.order_free.contains(&url) {
             let text = doc[2].as_str().expect("document text");
             let words = sorted_words(&text.split_whitespace().collect::<Vec<_>>().join(" "));
             doc[2] = Value::String(words);
+        }
+        if allow.ids_shown.contains(&url) {
+            let text = doc[2].as_str().expect("document text");
+            doc[2] = Value::String(unrename(text, &allow.shown));
         }
         by_page.insert(url.to_owned(), doc);
     }
@@ -71,9 +70,14 @@ pub fn search_by_page(v: Value, order_free: &[&str]) -> Value {
         let flat = list.as_array().expect("postings");
         let mut pairs: Vec<(String, Value)> = flat
             .chunks(2)
-            .map(|p| (url_of(&p[0]).to_string(), p[1].clone()))
+            .map(|p| (url_of(&p[0]), p[1].clone()))
+            .filter(|(u, _)| !allow.ids_shown.contains(&u.as_str().expect("url")))
+            .map(|(u, n)| (u.to_string(), n))
             .collect();
         pairs.sort_by(|x, y| x.0.cmp(&y.0));
+        if pairs.is_empty() {
+            continue;
+        }
         postings.insert(
             term.clone(),
             Value::Array(
@@ -107,7 +111,7 @@ pub fn json_difference(path: &str, a: &[Value], b: &[Value]) -> String {
                     None => at,
                 }
             }
-            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() && x.len() > 2 => {
                 match x.iter().zip(y).position(|(v, w)| v != w) {
                     Some(i) => first(&x[i], &y[i], format!("{at}[{i}]")),
                     None => at,
