@@ -20,12 +20,14 @@ mod common;
 mod rename_support;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use common::copy_dir;
 use rename_support::compare::{
-    Allowances, compare_sites, element, json_difference, page, read_site, unrename, unrename_json,
+    Allowances, compare_sites, json_difference, page, read_site, unrename, unrename_json,
+};
+use rename_support::project::{
+    answer, build, check, html, ids_as_sets, project, shown, without_digest, without_digests,
 };
 use rename_support::{Kind, Renames, rename_project};
 
@@ -43,65 +45,6 @@ const ORDER_BY_ID: &[(&str, &str)] = &[(
     "the vCard list (「存到手機通訊錄」) is sorted by owner id: `owners` in \
      src/site/pages/directory.rs sorts the ids instead of keeping the contacts' order",
 )];
-
-/// A copy of the bundled policy and chapters under `tmp/name`.
-fn project(tmp: &Path, name: &str) -> PathBuf {
-    let root = tmp.join(name);
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for dir in ["policy", "content"] {
-        copy_dir(&manifest.join(dir), &root.join(dir));
-    }
-    root
-}
-
-fn run(root: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(args)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// `check --format json`: (exit code, the diagnostics as JSON).
-fn check(root: &Path) -> (i32, serde_json::Value) {
-    let (code, stdout, stderr) = run(root, &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("check --format json: {e}\n{stdout}{stderr}"));
-    (code, json)
-}
-
-/// Builds `root` into `out`; returns the rule-set digest it reports.
-fn build(root: &Path, out: &Path) -> String {
-    let (code, stdout, stderr) = run(root, &["build", "--out", out.to_str().expect("utf-8")]);
-    assert_eq!(code, 0, "build of {}:\n{stdout}{stderr}", root.display());
-    let all = format!("{stdout}{stderr}");
-    let at = all.find("sha256:").expect("build reports the digest");
-    all[at..at + 7 + 64].to_owned()
-}
-
-fn html<'a>(site: &'a BTreeMap<String, Vec<u8>>, path: &str) -> &'a str {
-    std::str::from_utf8(site.get(path).unwrap_or_else(|| panic!("no {path}"))).expect("utf-8")
-}
-
-/// The text a reader sees in the element with id `id` of a page.
-fn shown(site: &BTreeMap<String, Vec<u8>>, path: &str, id: &str) -> String {
-    let page_html = html(site, path);
-    let inner = element(page_html, id).unwrap_or_else(|| panic!("{path} has no #{id}"));
-    page(inner).text
-}
-
-/// A page's text without the footer's rule-set digest, which changes with
-/// any byte of the policy.
-fn without_digest(text: &str, digest: &str) -> String {
-    let hex = digest.trim_start_matches("sha256:");
-    text.replace(hex, "DIGEST").replace(&hex[..12], "DIGEST")
-}
 
 /// Why a page shows level ids as words: the theme writes a level's id where
 /// a reader needs its short name (`4、3 級 1 小時內`, which becomes `sev-a、sev-b
@@ -496,50 +439,6 @@ fn a_reference_the_rename_missed_fails_check() {
     }
     let (code, json) = check(&root);
     assert_eq!(code, 0, "restored: {json:#}");
-}
-
-/// The JSON with every list of strings sorted.
-fn ids_as_sets(v: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match v {
-        Value::Array(items) if items.iter().all(Value::is_string) => {
-            let mut items = items;
-            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
-            Value::Array(items)
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(ids_as_sets).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, ids_as_sets(v))).collect())
-        }
-        Value::String(s) => Value::String(without_digests(&s)),
-        other => other,
-    }
-}
-
-/// The text with every `sha256:<hex>` rule-set digest blanked (it changes
-/// with any byte of the policy).
-fn without_digests(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("sha256:") {
-        out.push_str(&rest[..at + 7]);
-        rest = &rest[at + 7..];
-        let hex = rest
-            .find(|c: char| !c.is_ascii_hexdigit())
-            .unwrap_or(rest.len());
-        out.push_str("DIGEST");
-        rest = &rest[hex..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `handbook ARGS --root root`: stdout, asserting exit 0.
-fn answer(root: &Path, args: &[String]) -> String {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, stdout, stderr) = run(root, &args);
-    assert_eq!(code, 0, "{args:?}:\n{stdout}{stderr}");
-    stdout
 }
 
 #[test]

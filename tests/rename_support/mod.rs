@@ -18,6 +18,7 @@ pub mod compare;
 mod data;
 mod html;
 mod policy;
+pub mod project;
 mod shortcodes;
 
 use std::collections::{BTreeMap, BTreeSet};
