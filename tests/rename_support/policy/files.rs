@@ -229,6 +229,7 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                         "hours",
                         "purpose",
                         "placeholder",
+                        "value_from",
                         "source",
                     ],
                 );
