@@ -108,10 +108,9 @@ fn content_lines(text: &str) -> Vec<String> {
 pub struct Allowances<'a> {
     /// Pages whose words and links are compared, not their order.
     pub order_free: Vec<&'a str>,
-    /// Pages that may show these new ids as text (new id → old id): the text
-    /// is compared with them mapped back, and the search index's postings of
-    /// these pages are left out.
-    pub ids_shown: Vec<&'a str>,
+    /// New ids (→ old) that may show as words anywhere: every text is
+    /// compared with them mapped back, and the search index without the
+    /// terms they and their old ids make.
     pub shown: BTreeMap<String, String>,
 }
 
@@ -163,9 +162,7 @@ pub fn compare_sites(
                 a.links.sort();
                 mapped.sort();
             }
-            if allow.ids_shown.contains(&path.as_str()) {
-                b.text = unrename(&b.text, &allow.shown);
-            }
+            b.text = unrename(&b.text, &allow.shown);
             if a.text != b.text {
                 problems.push(text_difference(path, &a.text, &b.text, reverse));
             }

@@ -39,8 +39,8 @@ pub fn unrename_json(v: Value, reverse: &BTreeMap<String, String>) -> Value {
 
 /// The search index with documents keyed by page rather than by position:
 /// documents are listed by URL, so renamed URLs reorder them. The texts of
-/// the `order_free` pages are compared as sorted words, those of the
-/// `ids_shown` pages with the shown ids mapped back and without postings.
+/// the `order_free` pages are compared as sorted words, all of them with
+/// the shown ids mapped back, and the terms those ids make are left out.
 pub fn search_by_page(v: Value, allow: &Allowances<'_>) -> Value {
     let (Some(Value::Array(docs)), Some(Value::Object(terms))) = (v.get("docs"), v.get("terms"))
     else {
@@ -59,19 +59,26 @@ pub fn search_by_page(v: Value, allow: &Allowances<'_>) -> Value {
             let words = sorted_words(&text.split_whitespace().collect::<Vec<_>>().join(" "));
             doc[2] = Value::String(words);
         }
-        if allow.ids_shown.contains(&url) {
-            let text = doc[2].as_str().expect("document text");
-            doc[2] = Value::String(unrename(text, &allow.shown));
-        }
+        let text = doc[2].as_str().expect("document text");
+        doc[2] = Value::String(unrename(text, &allow.shown));
         by_page.insert(url.to_owned(), doc);
     }
     let mut postings = serde_json::Map::new();
+    // The words the shown ids make, as the index splits them (`sev-a` is
+    // `sev` and `a`), and their old ids.
+    let shown_terms: Vec<&str> = allow
+        .shown
+        .iter()
+        .flat_map(|(new, old)| new.split('-').chain([old.as_str()]))
+        .collect();
     for (term, list) in terms {
+        if shown_terms.contains(&term.as_str()) {
+            continue;
+        }
         let flat = list.as_array().expect("postings");
         let mut pairs: Vec<(String, Value)> = flat
             .chunks(2)
             .map(|p| (url_of(&p[0]), p[1].clone()))
-            .filter(|(u, _)| !allow.ids_shown.contains(&u.as_str().expect("url")))
             .map(|(u, n)| (u.to_string(), n))
             .collect();
         pairs.sort_by(|x, y| x.0.cmp(&y.0));
