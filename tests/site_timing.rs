@@ -258,7 +258,7 @@ fn check_search_and_script(
         &files["assets/data.js"],
         "Object.assign(window.HANDBOOK_DATA, ",
     );
-    let timing = &data["timings"][&e.id];
+    let timing = &data["timings"][e.id.as_str()];
     let mut texts: Vec<&str> = timing["levels"]
         .as_object()
         .map(|m| m.values().filter_map(Value::as_str).collect())

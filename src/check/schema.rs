@@ -50,7 +50,14 @@ struct SectionScheme {
 
 fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionScheme> {
     let meta = policy.meta.as_ref()?;
-    let sections = &meta.value.sections;
+    let Some(sections) = &meta.value.sections else {
+        out.push(
+            Diagnostic::error("schema", "policy.toml has no `[sections]` table")
+                .in_file("policy/policy.toml")
+                .hint("declare how the guideline numbers its sections, after the top-level keys: [sections] with pattern = '^(\\d|第|附件)' (a regular expression every `source` must match) and examples = [\"3.1(一)\", \"第 6 章\"]"),
+        );
+        return None;
+    };
     let pattern = match regex::Regex::new(sections.pattern.get_ref()) {
         Ok(p) => p,
         Err(e) => {

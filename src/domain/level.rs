@@ -132,16 +132,6 @@ impl Levels {
         self.order.last()
     }
 
-    /// The most severe of some levels (unknown ids count as least severe
-    /// than any declared one and are never chosen over one).
-    pub fn most_severe_of<'a>(
-        &self,
-        ids: impl IntoIterator<Item = &'a LevelId>,
-    ) -> Option<&'a LevelId> {
-        ids.into_iter()
-            .max_by_key(|id| self.severity(id).map(|s| s + 1).unwrap_or(0))
-    }
-
     /// The ids joined for a diagnostic: `4, 3, 2, 1`.
     pub fn list(&self) -> String {
         self.order
@@ -168,8 +158,6 @@ mod tests {
         assert_eq!(l.severity(&"other".into()), None);
         assert_eq!(l.least_severe().map(LevelId::as_str), Some("high"));
         assert_eq!(l.most_severe().map(LevelId::as_str), Some("low"));
-        let ids = [LevelId::from("high"), LevelId::from("9")];
-        assert_eq!(l.most_severe_of(&ids).map(LevelId::as_str), Some("9"));
         assert_eq!(l.list(), "low, 9, high");
     }
 

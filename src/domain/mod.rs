@@ -63,6 +63,20 @@ macro_rules! string_id {
             }
         }
 
+        /// Read as the id's text where a `&str` is wanted (a URL, a lookup).
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -75,12 +89,41 @@ macro_rules! string_id {
             }
         }
 
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
                 self.0 == *other
             }
         }
     };
+}
+
+/// The policy's time zone (an IANA name such as `Asia/Taipei`), known to
+/// exist: serialised and shown as its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeZone(pub chrono_tz::Tz);
+
+impl TimeZone {
+    pub fn tz(self) -> chrono_tz::Tz {
+        self.0
+    }
+}
+
+impl fmt::Display for TimeZone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl Serialize for TimeZone {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.serialize_str(self.0.name())
+    }
 }
 
 string_id!(
@@ -95,16 +138,6 @@ string_id!(
     Anchor
 );
 
-string_id!(
-    /// The id of a factual question of `levels.toml`.
-    QuestionId
-);
-
-string_id!(
-    /// The id of a classification criterion of `levels.toml`.
-    CriterionId
-);
-
 impl Anchor {
     /// The anchor of a level's entry on the levels page.
     pub fn level(id: &LevelId) -> Self {
@@ -112,7 +145,7 @@ impl Anchor {
     }
 
     /// The anchor of an event's entry on the deadlines page.
-    pub fn event(id: &EventId) -> Self {
+    pub fn event(id: &str) -> Self {
         Self(format!("event-{id}"))
     }
 }

@@ -43,8 +43,11 @@ pub struct Meta {
     #[serde(default)]
     pub handbook: Option<Spanned<Handbook>>,
     /// `[sections]`: how the guideline numbers its sections, so that every
-    /// `source` can be checked against it.
-    pub sections: Sections,
+    /// `source` can be checked against it. Optional in the file so that
+    /// `check` can say what to write (and the rest of policy.toml is still
+    /// checked), rather than serde's bare "missing field".
+    #[serde(default)]
+    pub sections: Option<Sections>,
 }
 
 /// `[sections]` of `policy.toml`: the guideline's section-numbering scheme.
@@ -65,7 +68,7 @@ pub struct Sections {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handbook {
-    /// The event of the first report (its level-1 time is quoted on the
+    /// The event of the first report (its time at the least severe level is quoted on the
     /// contacts page).
     pub initial_report: Option<Id>,
     /// The starting event every incident's clock counts from (`--discovered`).

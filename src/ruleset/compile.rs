@@ -6,22 +6,35 @@
 use super::deadlines::parse_within;
 use super::*;
 use crate::check::{Checked, Index, specs};
+use crate::domain::EventId;
 use crate::policy::{self, Loaded, Spanned};
 
 /// Why a rule set could not be compiled.
 #[derive(Debug)]
-pub struct NotCompilable {
-    pub errors: usize,
+pub enum NotCompilable {
+    /// `check` found this many errors (a file that failed to load is one).
+    Errors(usize),
+    /// A value `check` guarantees is missing or malformed: a defect in
+    /// `check`, named, rather than a guessed value in the rule set.
+    Unchecked(String),
 }
 
 impl std::fmt::Display for NotCompilable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the policy has {} error(s); run `handbook check`",
-            self.errors
-        )
+        match self {
+            NotCompilable::Errors(n) => {
+                write!(f, "the policy has {n} error(s); run `handbook check`")
+            }
+            NotCompilable::Unchecked(what) => write!(
+                f,
+                "internal error: {what} passed `handbook check` but cannot be compiled; please report this"
+            ),
+        }
     }
+}
+
+fn unchecked(what: impl Into<String>) -> NotCompilable {
+    NotCompilable::Unchecked(what.into())
 }
 
 impl std::error::Error for NotCompilable {}
@@ -55,14 +68,11 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         &p.notes,
     )
     else {
-        return Err(NotCompilable {
-            errors: checked.errors().max(1),
-        });
+        // A policy file that did not load: its error is among `checked`'s.
+        return Err(NotCompilable::Errors(checked.errors()));
     };
     if checked.errors() > 0 {
-        return Err(NotCompilable {
-            errors: checked.errors(),
-        });
+        return Err(NotCompilable::Errors(checked.errors()));
     }
     let ix: &Index = &checked.index;
     let Some(handbook) = meta
@@ -71,10 +81,14 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         .as_ref()
         .and_then(|h| roles::compile(h.get_ref()))
     else {
-        return Err(NotCompilable {
-            errors: checked.errors().max(1),
-        });
+        return Err(unchecked("a required role of [handbook]"));
     };
+    let zone: chrono_tz::Tz = meta
+        .value
+        .timezone
+        .get_ref()
+        .parse()
+        .map_err(|_| unchecked(format!("time zone `{}`", meta.value.timezone.get_ref())))?;
 
     // The policy's order is the order of severity (most severe first); a
     // checked policy has no duplicate level, so this is every level once.
@@ -101,7 +115,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         .iter()
         .zip(&specs)
         .map(|(e, spec)| Event {
-            id: spec.id.clone(),
+            id: EventId::from(spec.id.as_str()),
             name: text(&e.name),
             description: opt_text(&e.description),
             actor: spec.actor.clone(),
@@ -139,6 +153,8 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 })
                 .map(|c| s(&c.id))
                 .collect(),
+            // Every reference resolves after `check`; one that does not is
+            // left out here and refused right after the units are built.
             lead: u
                 .lead
                 .iter()
@@ -150,6 +166,16 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             source: s(&u.source),
         })
         .collect();
+
+    let unresolved_lead = org.value.unit.iter().find_map(|u| {
+        u.lead
+            .iter()
+            .find(|l| ix.agency(l.get_ref()).is_none())
+            .map(|l| format!("the lead `{}` of unit `{}`", l.get_ref(), u.id.get_ref()))
+    });
+    if let Some(what) = unresolved_lead {
+        return Err(unchecked(what));
+    }
 
     let agency_list = agencies
         .value
@@ -187,7 +213,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             title: text(&meta.value.title),
             guideline: text(&meta.value.guideline),
             version: s(&meta.value.version),
-            timezone: s(&meta.value.timezone),
+            timezone: crate::domain::TimeZone(zone),
             source: s(&meta.value.source),
             edition: edition::compile(&meta.value.edition),
         },
@@ -216,21 +242,29 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
             .value
             .criterion
             .iter()
-            .zip(&classifier.criteria)
-            .map(|(c, spec)| Criterion {
-                id: s(&c.id),
-                level: c.level.get_ref().clone(),
-                severity: spec.severity,
-                text: text(&c.text),
-                when: c
-                    .when
-                    .iter()
-                    .map(|(q, a)| (s(q), a.get_ref().items().into_iter().cloned().collect()))
-                    .collect(),
-                source: s(&c.source),
-                decision: c.decision.as_ref().map(s),
+            .map(|c| {
+                let level = c.level.get_ref().clone();
+                let severity = level_order.severity(&level).ok_or_else(|| {
+                    unchecked(format!(
+                        "the level `{level}` of criterion `{}`",
+                        c.id.get_ref()
+                    ))
+                })?;
+                Ok(Criterion {
+                    id: s(&c.id),
+                    level,
+                    severity,
+                    text: text(&c.text),
+                    when: c
+                        .when
+                        .iter()
+                        .map(|(q, a)| (s(q), a.get_ref().items().into_iter().cloned().collect()))
+                        .collect(),
+                    source: s(&c.source),
+                    decision: c.decision.as_ref().map(s),
+                })
             })
-            .collect(),
+            .collect::<Result<_, NotCompilable>>()?,
         level_tree,
         conditions: deadlines
             .value
@@ -307,7 +341,12 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 source: s(&i.source),
             })
             .collect(),
-        drills: drills.value.drill.iter().map(compile_drill).collect(),
+        drills: drills
+            .value
+            .drill
+            .iter()
+            .map(compile_drill)
+            .collect::<Result<_, _>>()?,
         rewards: provision(&acc.value.reward),
         penalties: provision(&acc.value.penalty),
         mitigations: provision(&acc.value.mitigation),
@@ -401,12 +440,71 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
     Ok(ruleset.seal())
 }
 
-fn compile_drill(d: &policy::Drill) -> Drill {
-    let day = |v: &Spanned<policy::DayOfMonth>| match v.get_ref() {
-        policy::DayOfMonth::Day(n) => u32::try_from(*n).ok(),
-        policy::DayOfMonth::Named(_) => None,
+fn compile_drill(d: &policy::Drill) -> Result<Drill, NotCompilable> {
+    let what = |field: &str| unchecked(format!("the {field} of drill `{}`", d.id.get_ref()));
+    let month = |v: &Spanned<i64>| {
+        u32::try_from(*v.get_ref())
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .ok_or_else(|| what("month"))
     };
-    Drill {
+    // `None` is the month's last day (`"end"`), never a stand-in for a bad day.
+    let day = |v: &Spanned<policy::DayOfMonth>| match v.get_ref() {
+        policy::DayOfMonth::Day(n) => u32::try_from(*n).map(Some).map_err(|_| what("day")),
+        policy::DayOfMonth::Named(name) if name == "end" => Ok(None),
+        policy::DayOfMonth::Named(_) => Err(what("day")),
+    };
+    let due = d
+        .due
+        .iter()
+        .map(|due| {
+            Ok(YearlyDue {
+                month: month(&due.month)?,
+                day: day(&due.day)?,
+                text: text(&due.text),
+                source: s(&due.source),
+            })
+        })
+        .collect::<Result<_, NotCompilable>>()?;
+    let report = d
+        .report
+        .iter()
+        .map(|r| {
+            Ok(DrillReport {
+                text: text(&r.text),
+                to: s(&r.to),
+                within: r
+                    .within
+                    .as_ref()
+                    .map(|w| parse_within(w.get_ref()).map_err(|_| what("report time")))
+                    .transpose()?,
+                by: match &r.by {
+                    Some(b) => Some(MonthDay {
+                        month: month(&b.month)?,
+                        day: day(&b.day)?,
+                    }),
+                    None => None,
+                },
+                source: s(&r.source),
+            })
+        })
+        .collect::<Result<_, NotCompilable>>()?;
+    let participation = d
+        .participation
+        .iter()
+        .map(|p| {
+            let (numerator, denominator) =
+                parse_share(p.share.get_ref()).ok_or_else(|| what("participation share"))?;
+            Ok(Participation {
+                share: s(&p.share),
+                numerator,
+                denominator,
+                of: text(&p.of),
+                source: s(&p.source),
+            })
+        })
+        .collect::<Result<_, NotCompilable>>()?;
+    Ok(Drill {
         id: s(&d.id),
         name: text(&d.name),
         organiser: s(&d.organiser),
@@ -414,47 +512,9 @@ fn compile_drill(d: &policy::Drill) -> Drill {
         times_per_year: d.times_per_year.as_ref().map(|t| *t.get_ref()),
         purpose: d.purpose.iter().map(text).collect(),
         description: opt_text(&d.description),
-        due: d
-            .due
-            .iter()
-            .map(|due| YearlyDue {
-                month: u32::try_from(*due.month.get_ref()).unwrap_or(1),
-                day: day(&due.day),
-                text: text(&due.text),
-                source: s(&due.source),
-            })
-            .collect(),
-        report: d
-            .report
-            .iter()
-            .map(|r| DrillReport {
-                text: text(&r.text),
-                to: s(&r.to),
-                within: r
-                    .within
-                    .as_ref()
-                    .and_then(|w| parse_within(w.get_ref()).ok()),
-                by: r.by.as_ref().map(|b| MonthDay {
-                    month: u32::try_from(*b.month.get_ref()).unwrap_or(1),
-                    day: day(&b.day),
-                }),
-                source: s(&r.source),
-            })
-            .collect(),
-        participation: d
-            .participation
-            .iter()
-            .map(|p| {
-                let (numerator, denominator) = parse_share(p.share.get_ref()).unwrap_or((1, 1));
-                Participation {
-                    share: s(&p.share),
-                    numerator,
-                    denominator,
-                    of: text(&p.of),
-                    source: s(&p.source),
-                }
-            })
-            .collect(),
+        due,
+        report,
+        participation,
         scenarios: d.scenarios.as_ref().map(|sc| Scenarios {
             min: *sc.min.get_ref(),
             levels: sc.levels.iter().map(|l| l.get_ref().clone()).collect(),
@@ -462,5 +522,5 @@ fn compile_drill(d: &policy::Drill) -> Drill {
         }),
         approval: opt_text(&d.approval),
         source: s(&d.source),
-    }
+    })
 }

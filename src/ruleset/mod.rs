@@ -4,8 +4,10 @@
 //! are gone, references are resolved (agency aliases become agency ids), the
 //! level decision tree is built, durations are parsed. The rule set is plain
 //! data that serialises to canonical JSON (`handbook compile`) with a content
-//! digest. It must never be built from a policy with errors: `compile` trusts
-//! what `check` guarantees and would produce a wrong model otherwise.
+//! digest. It must never be built from a policy with errors, and it never
+//! fills a gap with a guess: a value `check` should have guaranteed and did
+//! not is `NotCompilable::Unchecked`, naming it. The types are in `model.rs`,
+//! `compile` in `compile.rs`.
 
 mod compile;
 pub mod deadlines;
@@ -90,7 +92,7 @@ impl Ruleset {
         self.events
             .iter()
             .map(|e| EventSpec {
-                id: e.id.clone(),
+                id: e.id.to_string(),
                 actor: e.actor.clone(),
                 anchor: e.anchor.clone(),
                 within: e.within.clone(),
@@ -107,10 +109,7 @@ impl Ruleset {
 
     /// The time zone all times are read and shown in.
     pub fn zone(&self) -> chrono_tz::Tz {
-        self.meta
-            .timezone
-            .parse()
-            .unwrap_or(chrono_tz::Asia::Taipei)
+        self.meta.timezone.tz()
     }
 
     /// Canonical JSON: sorted keys, two-space indent, trailing newline.

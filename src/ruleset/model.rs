@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::classify::TreeNode;
 use super::deadlines::{EventKind, Within};
 use super::{edition, roles};
-use crate::domain::LevelId;
+use crate::domain::{EventId, LevelId, TimeZone};
 
 pub type Text = BTreeMap<String, String>;
 
@@ -52,7 +52,9 @@ pub struct Meta {
     pub title: Text,
     pub guideline: Text,
     pub version: String,
-    pub timezone: String,
+    /// An IANA zone (`Asia/Taipei`), checked, so no consumer falls back to
+    /// a guessed one; serialised as its name.
+    pub timezone: TimeZone,
     pub source: String,
     /// Which text this rule set encodes and the later rules that change it.
     pub edition: edition::Edition,
@@ -104,7 +106,7 @@ pub struct Condition {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
-    pub id: String,
+    pub id: EventId,
     pub name: Text,
     pub description: Option<Text>,
     pub actor: String,

@@ -22,7 +22,7 @@ use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
 use super::{Files, Prepared};
 use crate::diagnostics::Diagnostic;
-use crate::domain::LevelId;
+use crate::domain::{Anchor, LevelId};
 use crate::policy::Policy;
 use crate::ruleset::{Ruleset, Text};
 
@@ -68,7 +68,7 @@ pub fn actor_url(id: &str) -> String {
     format!("org/{id}.html")
 }
 pub fn event_url(id: &str) -> String {
-    format!("deadlines.html#event-{id}")
+    format!("deadlines.html#{}", Anchor::event(id))
 }
 pub fn contact_url(id: &str) -> String {
     format!("contacts/index.html#contact-{id}")
@@ -77,7 +77,7 @@ pub fn duty_url(id: &str) -> String {
     format!("duties.html#duty-{id}")
 }
 pub fn level_url(id: &LevelId) -> String {
-    format!("levels.html#level-{id}")
+    format!("levels.html#{}", Anchor::level(id))
 }
 pub fn agency_url(number: i64) -> String {
     format!("agencies.html#agency-{number}")

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::zh;
 use crate::diagnostics::Diagnostic;
-use crate::domain::{LevelId, Levels};
+use crate::domain::{EventId, LevelId, Levels};
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
 use crate::site::theme::Theme;
@@ -48,7 +48,7 @@ impl Part {
 /// The rendered timing of every event, by part.
 #[derive(Debug, Default)]
 pub struct Timings {
-    texts: BTreeMap<(String, Part), String>,
+    texts: BTreeMap<(EventId, Part), String>,
 }
 
 impl Timings {
@@ -81,7 +81,7 @@ impl Timings {
     }
 
     fn get(&self, event: &str, part: Part) -> Option<String> {
-        self.texts.get(&(event.to_owned(), part)).cloned()
+        self.texts.get(&(EventId::from(event), part)).cloned()
     }
 
     /// What the event counts from and when it arises, without the times.
@@ -169,10 +169,10 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
         .events
         .iter()
         .map(|e| {
-            let levels: BTreeMap<String, String> = r
+            let levels: BTreeMap<&LevelId, String> = r
                 .levels
                 .iter()
-                .filter_map(|l| Some((l.id.to_string(), timings.at_level(&e.id, &l.id)?)))
+                .filter_map(|l| Some((&l.id, timings.at_level(&e.id, &l.id)?)))
                 .collect();
             (
                 e.id.as_str(),
@@ -180,12 +180,12 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
             )
         })
         .collect();
-    let steps: BTreeMap<String, Vec<&str>> = r
+    let steps: BTreeMap<&LevelId, Vec<&str>> = r
         .levels
         .iter()
         .map(|l| {
             (
-                l.id.to_string(),
+                &l.id,
                 level_steps(r, &l.id).map(|e| e.id.as_str()).collect(),
             )
         })
