@@ -8,6 +8,7 @@
 pub mod check;
 pub mod commands;
 pub mod diagnostics;
+pub mod domain;
 pub mod policy;
 pub mod ruleset;
 pub mod serve;

@@ -74,10 +74,10 @@ enum Command {
     Deadlines {
         #[arg(long, default_value = ".", value_name = "DIR")]
         root: PathBuf,
-        /// Impact level, 1 (least severe) to 4 (most severe).
+        /// Impact level: the id of a [[level]] in policy/levels.toml (for the bundled policy 1, least severe, to 4, most severe).
         #[arg(long)]
-        level: u8,
-        /// When the incident was discovered: RFC 3339 or local YYYY-MM-DDTHH:MM (Asia/Taipei).
+        level: String,
+        /// When the incident was discovered: RFC 3339 or local YYYY-MM-DDTHH:MM in the policy's timezone.
         #[arg(long, value_name = "TIME")]
         discovered: String,
         /// The competent authority requested technical support.
@@ -203,7 +203,7 @@ fn main() -> ExitCode {
         } => commands::deadlines(
             &commands::DeadlinesOptions {
                 root,
-                level,
+                level: level.into(),
                 discovered,
                 support,
                 portal_down,

@@ -48,7 +48,7 @@ fn compile_is_canonical_and_deterministic() {
     let (_, second, _) = handbook(&["compile"]);
     assert_eq!(first, second, "two compiles give identical bytes");
     let v: serde_json::Value = serde_json::from_str(&first).expect("json");
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], 2);
     let digest = v["digest"].as_str().expect("digest");
     assert!(
         digest.starts_with("sha256:") && digest.len() == 7 + 64,

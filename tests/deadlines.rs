@@ -16,7 +16,7 @@ use incident_handbook::ruleset::deadlines::{DueTime, compute, format_time};
 fn run(r: &Ruleset, level: u8, discovered: &str, support: bool, at: &[&str]) -> Vec<DueTime> {
     let opts = DeadlinesOptions {
         root: ".".into(),
-        level,
+        level: level.to_string().into(),
         discovered: discovered.into(),
         support,
         portal_down: false,
@@ -529,7 +529,7 @@ fn json_output_has_the_documented_shape() {
     ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v["level"], 3);
+    assert_eq!(v["level"], "3", "level ids are strings in JSON");
     assert_eq!(v["discovered"], "2026-03-02T09:00:00+08:00");
     let list = v["deadlines"].as_array().expect("array");
     let report = list

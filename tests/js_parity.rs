@@ -2,8 +2,11 @@
 //! exactly what the CLI computes. This test produces vectors with the Rust
 //! code (every combination of classification answers, partial answers, every
 //! level's deadlines with `--at` overrides and day/month/year roll-over,
-//! search tokens, time parsing) and runs `tests/js/parity.js` under Node
-//! against the compiled data the site ships.
+//! search tokens, time parsing, calendar steps) and runs `tests/js/parity.js`
+//! under Node against the compiled data the site ships. Each runs in
+//! Asia/Taipei (no daylight saving) and in Europe/Brussels (both 2026
+//! daylight-saving changes), and in Brussels also with the bundled policy's
+//! day-sized durations turned into calendar days and months.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,18 +15,56 @@ use std::path::Path;
 mod vectors;
 
 use incident_handbook::commands::load_and_check;
-use incident_handbook::ruleset::compile;
-use incident_handbook::ruleset::deadlines::{format_time, parse_time};
+use incident_handbook::ruleset::deadlines::{Within, format_time, parse_time, parse_within};
+use incident_handbook::ruleset::{Ruleset, compile};
 use incident_handbook::site::search::tokenize;
 use serde_json::{Value, json};
 
 use vectors::{deadline_checks, deadline_vector, run_node};
 
+/// The rule sets both tests run: the bundled one in its own zone, in
+/// Brussels, and in Brussels with calendar durations.
+fn rulesets() -> Vec<Ruleset> {
+    let taipei = common_bundled();
+    assert_eq!(taipei.meta.timezone.to_string(), "Asia/Taipei");
+    let brussels = in_zone(&taipei, "Europe/Brussels");
+    vec![taipei, brussels.clone(), with_calendar_durations(brussels)]
+}
+
+/// The same rule set with its times read in another zone.
+fn in_zone(r: &Ruleset, zone: &str) -> Ruleset {
+    let mut r = r.clone();
+    r.meta.timezone = incident_handbook::domain::TimeZone(zone.parse().expect("an IANA zone"));
+    r
+}
+
+/// Times of a day or more become calendar days (72h -> 3d, 36h -> 2d) and
+/// whole weeks calendar months (2w -> 2mo), so the graph walks cross daylight-saving changes and
+/// month ends by calendar steps.
+fn with_calendar_durations(mut r: Ruleset) -> Ruleset {
+    let mut changed = 0;
+    for e in &mut r.events {
+        for w in e.within.values_mut() {
+            *w = match *w {
+                Within::Minutes(m) if m >= 24 * 60 => Within::Days((m + 24 * 60 - 1) / (24 * 60)),
+                Within::Days(d) if d % 7 == 0 => Within::Months(d / 7),
+                other => other,
+            };
+            changed += usize::from(matches!(w, Within::Days(_) | Within::Months(_)));
+        }
+    }
+    assert!(changed >= 3, "only {changed} calendar durations");
+    r
+}
+
 #[test]
 fn javascript_agrees_with_rust() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (loaded, checked) = load_and_check(root).expect("loads");
-    let r = compile(&loaded, &checked).expect("compiles");
+    for r in rulesets() {
+        agrees_on_fixed_vectors(&r);
+    }
+}
+
+fn agrees_on_fixed_vectors(r: &Ruleset) {
     let zone = r.zone();
     let c = r.classifier();
     let tree = &r.level_tree;
@@ -63,6 +104,14 @@ fn javascript_agrees_with_rust() {
         "2027-02-28T23:30",
         "2026-06-30T15:30:00Z",
         "2026-01-31T22:15:00+08:00",
+        // Around Brussels' 2026 changes: 03:00 CEST -> 02:00 CET on 25
+        // October, 02:00 CET -> 03:00 CEST on 29 March.
+        "2026-10-24T23:30",
+        "2026-10-25T01:45",
+        "2026-10-25T02:30:00+01:00",
+        "2026-03-28T22:00",
+        "2026-03-29T01:30",
+        "2026-01-31T10:00",
     ];
     let mut deadlines = Vec::new();
     for level in 1..=4u8 {
@@ -113,7 +162,7 @@ fn javascript_agrees_with_rust() {
             for (support, portal_down) in [(false, false), (true, false), (true, true)] {
                 for at in &at_sets {
                     deadlines.push(deadline_vector(
-                        &r,
+                        r,
                         level,
                         discovered,
                         support,
@@ -151,27 +200,66 @@ fn javascript_agrees_with_rust() {
         "2027-02-29T12:00",
         "yesterday",
         "2026-03-02T24:00",
+        // Shown twice and skipped in Brussels: refused by both.
+        "2026-10-25T02:30",
+        "2026-03-29T02:30",
+        "2026-10-25T02:30:00+02:00",
+        "2026-10-25T02:30:00+01:00",
+        "2026-03-29T03:00",
     ];
     let time_vectors: Vec<Value> = time_samples
         .iter()
         .map(|t| json!({"text": t, "formatted": parse_time(t, zone).ok().map(|x| format_time(&x, zone))}))
         .collect();
 
+    // Calendar steps from times around the changes and month ends.
+    let mut steps = Vec::new();
+    for from in [
+        "2026-10-24T02:30",
+        "2026-10-24T12:00",
+        "2026-10-18T02:30",
+        "2026-03-28T02:30",
+        "2026-03-28T12:00",
+        "2026-03-01T02:30",
+        "2026-01-31T10:00",
+        "2028-01-31T23:30",
+        "2026-12-31T23:59",
+        "2026-09-25T02:30",
+    ] {
+        for within in [
+            "1h", "24h", "25h", "1d", "3d", "1w", "2w", "1mo", "2mo", "12mo",
+        ] {
+            let w = parse_within(within).expect("duration");
+            let t = parse_time(from, zone).expect("time");
+            steps.push(json!({
+                "from": from,
+                "within": w,
+                "due": w.after(t, zone).map(|d| format_time(&d, zone)),
+            }));
+        }
+    }
+
     let vectors = json!({
         "classify": classify,
         "deadlines": deadlines,
         "tokenize": tokenize_vectors,
         "times": time_vectors,
+        "steps": steps,
     });
-    let stdout = run_node(&r, &vectors);
+    let stdout = run_node(r, &vectors);
     let expected_checks =
         vectors["classify"].as_array().map(Vec::len).unwrap_or(0) + c.combinations().count();
     assert!(
         stdout.contains(&format!(
             "{} passed, 0 failed",
-            expected_checks + deadline_checks(&vectors) + samples.len() + time_samples.len()
+            expected_checks
+                + deadline_checks(&vectors)
+                + samples.len()
+                + time_samples.len()
+                + steps.len()
         )),
-        "{stdout}"
+        "{}: {stdout}",
+        r.meta.timezone
     );
 }
 
@@ -183,14 +271,23 @@ fn javascript_agrees_with_rust() {
 /// and both refuse exactly the same contradictory inputs (among them a
 /// direct re-check given before the review deadline or after an on-time
 /// review, and accept one against a deadline that is only assumed).
+/// In Brussels a quarter of the incidents start within three days before
+/// each 2026 daylight-saving change, so their deadlines cross it.
 #[test]
 fn calculator_agrees_with_the_cli_on_random_incidents() {
+    let all = rulesets();
+    // Taipei as bundled; Brussels with calendar durations.
+    for r in [&all[0], &all[2]] {
+        agrees_on_random_incidents(r);
+    }
+}
+
+fn agrees_on_random_incidents(r: &Ruleset) {
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
     const CASES: usize = 4000;
-    let r = common_bundled();
     let zone = r.zone();
     let specs = r.event_specs();
     let n = specs.len();
@@ -201,6 +298,7 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         any::<bool>(),
         any::<bool>(),
         prop::collection::vec(prop::option::weighted(0.4, -900i64..1800), n),
+        (0u8..8, 0i64..3 * 24 * 60),
     );
     let mut runner = TestRunner::new_with_rng(
         Config {
@@ -210,12 +308,21 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         TestRng::deterministic_rng(RngAlgorithm::ChaCha),
     );
     let origin = parse_time("2026-01-01T00:00", zone).expect("time");
+    // Local wall time as a user types it, or RFC 3339 with the offset when
+    // the wall time is shown twice (which the CLI refuses as ambiguous).
     let local = |minutes: i64| {
-        (origin + chrono::Duration::minutes(minutes))
-            .with_timezone(&zone)
-            .format("%Y-%m-%dT%H:%M")
-            .to_string()
+        let t = origin + chrono::Duration::minutes(minutes);
+        let wall = t.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string();
+        match parse_time(&wall, zone) {
+            Ok(_) => wall,
+            Err(_) => format_time(&t, zone),
+        }
     };
+    let minutes_to = |utc: &str| (parse_time(utc, zone).expect("time") - origin).num_minutes();
+    let changes = [
+        minutes_to("2026-10-25T01:00:00Z"),
+        minutes_to("2026-03-29T01:00:00Z"),
+    ];
     let mut deadlines = Vec::with_capacity(CASES);
     let (mut rejected, mut late_rights) = (0, 0);
     // Given times of rights on a missed anchor: refused before the anchor's
@@ -230,8 +337,14 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         .map(|e| e.id.as_str())
         .collect();
     for _ in 0..CASES {
-        let (level, start, support, portal_down, ordered, raw) =
+        let (level, start, support, portal_down, ordered, raw, (near, before_change)) =
             strategy.new_tree(&mut runner).expect("strategy").current();
+        let start = match near {
+            0 | 1 if r.meta.timezone.to_string() != "Asia/Taipei" => {
+                changes[usize::from(near)] - before_change
+            }
+            _ => start,
+        };
         // Offsets in minutes from discovery. Ordered cases place each given
         // time after the nearest given time up its anchor chain (and a
         // `not_after` start before its limit), so most are consistent;
@@ -269,7 +382,7 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
             .iter()
             .map(|(e, m)| ((*e).to_owned(), local(start + m)))
             .collect();
-        let v = deadline_vector(&r, level, &local(start), support, portal_down, &at);
+        let v = deadline_vector(r, level, &local(start), support, portal_down, &at);
         rejected += usize::from(v["rejected"] == true);
         let relations: Vec<&str> = v["conflicts"]
             .as_array()
@@ -318,14 +431,15 @@ fn calculator_agrees_with_the_cli_on_random_incidents() {
         );
     }
     let vectors = json!({ "deadlines": deadlines });
-    let stdout = run_node(&r, &vectors);
+    let stdout = run_node(r, &vectors);
     assert!(
         stdout.contains(&format!("{} passed, 0 failed", deadline_checks(&vectors))),
-        "{stdout}"
+        "{}: {stdout}",
+        r.meta.timezone
     );
 }
 
-fn common_bundled() -> incident_handbook::ruleset::Ruleset {
+fn common_bundled() -> Ruleset {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (loaded, checked) = load_and_check(root).expect("loads");
     compile(&loaded, &checked).expect("compiles")

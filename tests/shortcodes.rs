@@ -76,7 +76,7 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
         Err(_) => vec![format!("\"{id}\"")],
     };
     for l in &r.levels {
-        for spelt in spell(&l.id.to_string()) {
+        for spelt in spell(l.id.as_str()) {
             calls.push((format!("level(id={spelt})"), true));
         }
     }
@@ -93,7 +93,7 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
         for l in &r.levels {
             let has = e.within.contains_key(l.id.to_string().as_str());
             if within_calls < 6 {
-                let spelt = spell(&l.id.to_string()).remove(0);
+                let spelt = spell(l.id.as_str()).remove(0);
                 calls.push((format!("within(event={}, level={spelt})", q(&e.id)), has));
                 within_calls += 1;
             }
@@ -105,7 +105,7 @@ fn table(r: &Ruleset) -> Vec<(String, bool)> {
             .iter()
             .find(|l| !e.within.contains_key(l.id.to_string().as_str()))
             .expect("a level the event lacks");
-        for spelt in spell(&missing.id.to_string()) {
+        for spelt in spell(missing.id.as_str()) {
             calls.push((format!("within(event={}, level={spelt})", q(&e.id)), false));
         }
     }

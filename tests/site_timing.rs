@@ -258,7 +258,7 @@ fn check_search_and_script(
         &files["assets/data.js"],
         "Object.assign(window.HANDBOOK_DATA, ",
     );
-    let timing = &data["timings"][&e.id];
+    let timing = &data["timings"][e.id.as_str()];
     let mut texts: Vec<&str> = timing["levels"]
         .as_object()
         .map(|m| m.values().filter_map(Value::as_str).collect())
@@ -317,7 +317,7 @@ fn every_page_times_the_special_events_as_the_calculator_does() {
                 .is_some_and(|ids| ids.iter().any(|id| id == e.id.as_str()));
             listed
                 && e.within
-                    .get(&key)
+                    .get(key.as_str())
                     .is_some_and(|w| *w != Within::Unspecified)
         });
         if on_a_level && !shown.contains("levels.html") {

@@ -48,7 +48,8 @@ fn build(root: &Path) -> (i32, String) {
     (code, stderr)
 }
 
-const SRC_MACRO: &str = "<span class=\"src\">綱要 {{ s }}</span>";
+const SRC_MACRO: &str =
+    "<span class=\"src\">{{ t.common.source | replace(from=\"{section}\", to=s) }}</span>";
 
 #[test]
 fn a_macro_calling_itself_through_the_callers_namespace_is_a_located_error() {
@@ -57,7 +58,7 @@ fn a_macro_calling_itself_through_the_callers_namespace_is_a_located_error() {
     let root = project_with(tmp.path(), "macros.html", |t| {
         t.replacen(
             SRC_MACRO,
-            "<span class=\"src\">綱要 {{ m::src(s=s) }}</span>",
+            "<span class=\"src\">{{ m::src(t=t, s=s) }}</span>",
             1,
         )
     });
@@ -74,10 +75,10 @@ fn macros_calling_each_other_through_the_callers_namespace_are_found() {
     let root = project_with(tmp.path(), "macros.html", |t| {
         let t = t.replacen(
             SRC_MACRO,
-            "<span class=\"src\">{{ m::echo(s=s) }}</span>",
+            "<span class=\"src\">{{ m::echo(t=t, s=s) }}</span>",
             1,
         );
-        format!("{t}\n{{% macro echo(s) %}}{{{{ m::src(s=s) }}}}{{% endmacro echo %}}\n")
+        format!("{t}\n{{% macro echo(t, s) %}}{{{{ m::src(t=t, s=s) }}}}{{% endmacro echo %}}\n")
     });
     let (code, err) = build(&root);
     assert_eq!(code, 1, "{err}");
@@ -92,7 +93,7 @@ fn calls_to_a_different_macro_of_the_same_name_elsewhere_are_no_loop() {
     let root = project_with(tmp.path(), "gaps.html", |t| {
         t.replacen(
             "{% block content %}",
-            "{% macro src(s) %}[{{ m::src(s=s) }}]{% endmacro src %}\n{% block content %}{{ self::src(s=\"1\") }}",
+            "{% macro src(t, s) %}[{{ m::src(t=t, s=s) }}]{% endmacro src %}\n{% block content %}{{ self::src(t=t, s=\"1\") }}",
             1,
         )
     });

@@ -9,15 +9,19 @@
 
 use std::collections::BTreeSet;
 
+use super::specs::classifier;
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::LevelId;
+use crate::domain::classify::{Classifier, Outcome};
 use crate::policy::{Policy, Span};
-use crate::ruleset::classifier;
-use crate::ruleset::classify::{Classifier, Outcome};
 
 /// Above this many combinations the exhaustive rules cannot run in the
 /// time `check` may take (well under a second), so they are not attempted.
 pub const MAX_COMBINATIONS: u128 = 200_000;
+
+/// A level with its severity in the policy's order (larger is more severe).
+type RankedLevel = (LevelId, usize);
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(levels) = &policy.levels else { return };
@@ -35,7 +39,8 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     if unresolved || v.question.iter().any(|q| q.answer.is_empty()) || v.question.is_empty() {
         return;
     }
-    let c = classifier(v);
+    let levels = &ix.level_order;
+    let c = classifier(v, levels);
     let file_span = Span::new(f, 0..0);
     match c.combination_count() {
         Some(n) if n <= MAX_COMBINATIONS => {}
@@ -47,7 +52,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 None => format!("more than {}", u128::MAX),
             };
             let mut d = Diagnostic::error(
-                "classification-size",
+                Rule::ClassificationSize,
                 format!(
                     "the {} questions have {count} combinations of answers, more than the {MAX_COMBINATIONS} that can be checked",
                     v.question.len()
@@ -72,13 +77,17 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             .unwrap_or_else(|| file_span.clone())
     };
 
-    let outcomes: Vec<(Vec<usize>, Option<u8>, bool)> = c
+    // Per combination: the level with its severity, and whether it is a gap.
+    let outcomes: Vec<(Vec<usize>, Option<RankedLevel>, bool)> = c
         .combinations()
         .map(|combo| {
             let full: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
             let o = c.evaluate(&full);
             let gap = matches!(o, Outcome::Unclassified);
-            (combo, o.level(), gap)
+            let level = o
+                .level()
+                .and_then(|l| Some((l.clone(), levels.severity(l)?)));
+            (combo, level, gap)
         })
         .collect();
 
@@ -106,7 +115,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let described = describe(&c, pattern);
         let first = pattern.iter().position(|a| a.is_some()).unwrap_or(0);
         out.push(
-            Diagnostic::error("classification-gap", format!("no level for: {described}"))
+            Diagnostic::error(Rule::ClassificationGap, format!("no level for: {described}"))
                 .at(question_span(first), "an incident can answer this way and get no level")
                 .hint("add a [[criterion]] that covers this combination; if the guideline is silent, record the choice as a [[decision]] in notes.toml and reference it with `decision`")
                 .subject(described.clone()),
@@ -114,14 +123,15 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     }
 
     // Levels no combination reaches.
-    let reached: BTreeSet<u8> = outcomes.iter().filter_map(|(_, l, _)| *l).collect();
+    let reached: BTreeSet<&LevelId> = outcomes
+        .iter()
+        .filter_map(|(_, l, _)| l.as_ref().map(|(id, _)| id))
+        .collect();
     for level in &v.level {
-        if let Ok(id) = u8::try_from(*level.id.get_ref())
-            && (1..=4).contains(&id)
-            && !reached.contains(&id)
-        {
+        let id = level.id.get_ref();
+        if !reached.contains(id) {
             out.push(
-                Diagnostic::error("level-unreachable", format!("no combination of answers reaches level {id}"))
+                Diagnostic::error(Rule::LevelUnreachable, format!("no combination of answers reaches level {id}"))
                     .at(span_of(f, &level.id), "unreachable level")
                     .hint("add a criterion for this level, or check that a more severe criterion does not always win")
                     .subject(id.to_string()),
@@ -138,7 +148,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 same_as_another.insert(&b.id);
                 out.push(
                     Diagnostic::error(
-                        "classification-overlap",
+                        Rule::ClassificationOverlap,
                         format!(
                             "criteria `{}` (level {}) and `{}` (level {}) have the same conditions",
                             a.id, a.level, b.id, b.level
@@ -164,13 +174,13 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let matches_any = outcomes
             .iter()
             .any(|(combo, _, _)| matches_combo(crit, combo));
-        let decides = outcomes
-            .iter()
-            .any(|(combo, level, _)| matches_combo(crit, combo) && *level == Some(crit.level));
+        let decides = outcomes.iter().any(|(combo, level, _)| {
+            matches_combo(crit, combo) && level.as_ref().is_some_and(|(l, _)| *l == crit.level)
+        });
         if matches_any && !decides {
             out.push(
                 Diagnostic::warning(
-                    "classification-overlap",
+                    Rule::ClassificationOverlap,
                     format!(
                         "criterion `{}` (level {}) never decides a level: a more severe criterion always matches too",
                         crit.id, crit.level
@@ -183,7 +193,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         } else if !matches_any {
             out.push(
                 Diagnostic::warning(
-                    "classification-overlap",
+                    Rule::ClassificationOverlap,
                     format!("criterion `{}` matches no combination of answers", crit.id),
                 )
                 .at(criterion_span(&crit.id), "matches nothing")
@@ -202,19 +212,21 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     };
     let mut seen: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (combo, level, _) in &outcomes {
-        let Some(level) = level else { continue };
+        let Some((level, severity)) = level else {
+            continue;
+        };
         for q in 0..combo.len() {
             for more_severe in 0..combo[q] {
                 let mut other = combo.clone();
                 other[q] = more_severe;
-                let Some(other_level) = outcomes[index_of(&other)].1 else {
+                let Some((other_level, other_severity)) = &outcomes[index_of(&other)].1 else {
                     continue;
                 };
-                if other_level < *level && seen.insert((q, combo[q])) {
+                if other_severity < severity && seen.insert((q, combo[q])) {
                     let qid = &c.questions[q].id;
                     out.push(
                         Diagnostic::error(
-                            "classification-monotonicity",
+                            Rule::ClassificationMonotonicity,
                             format!(
                                 "answering `{qid}` with the more severe `{}` instead of `{}` lowers the level from {level} to {other_level} (with {})",
                                 c.questions[q].answers[more_severe],
@@ -241,7 +253,7 @@ fn same_conditions(a: &[(usize, Vec<usize>)], b: &[(usize, Vec<usize>)]) -> bool
     norm(a) == norm(b)
 }
 
-fn matches_combo(c: &crate::ruleset::classify::CriterionSpec, combo: &[usize]) -> bool {
+fn matches_combo(c: &crate::domain::classify::CriterionSpec, combo: &[usize]) -> bool {
     c.when
         .iter()
         .all(|(q, allowed)| combo.get(*q).is_some_and(|a| allowed.contains(a)))

@@ -1,28 +1,34 @@
 //! `contact-format`: phone and fax numbers, e-mail addresses and URLs must be
 //! usable as written, because staff dial and click them under stress.
 //!
-//! Hand-written rather than a validation crate: the accepted shapes are
-//! narrow on purpose (Taiwan numbers, https only) and a few lines each.
+//! Phone and fax numbers are read by the `phonenumber` crate
+//! (`domain::phone`) for the policy's `country` (policy.toml): national
+//! format for that country, or international with `+`. On top of that a
+//! number may hold only what people dial or group digits with (digits,
+//! spaces, `-`, `.`, `(`, `)`, a leading `+`), so a note pasted into the
+//! value (which the crate would skip) is still an error. E-mail and URL
+//! shapes are narrow on purpose (https only) and a few lines each.
+//! `country-unknown`-style problems with the key itself are `schema` errors
+//! here too, at the key, so one bad code is reported once and the numbers
+//! are not judged against a guess.
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::phone;
 use crate::policy::Policy;
 
-/// `(02)2733-9922`, `02-2733-9922`, `0912-345-678`, `+886-2-2733-9922`.
-pub fn valid_phone(s: &str) -> bool {
-    if !s.chars().all(|c| c.is_ascii_digit() || "()-+ ".contains(c)) {
-        return false;
-    }
-    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-    let balanced = s.matches('(').count() == s.matches(')').count() && s.matches('(').count() <= 1;
-    let plus_ok = !s.contains('+') || (s.starts_with('+') && s.matches('+').count() == 1);
-    let local = s.starts_with('0') || s.starts_with('(');
-    let length_ok = if s.starts_with('+') {
-        (8..=15).contains(&digits.len())
-    } else {
-        local && (9..=10).contains(&digits.len()) && digits.starts_with('0')
-    };
-    balanced && plus_ok && length_ok
+/// Only characters people dial or group digits with, and at most a
+/// leading `+`.
+fn dialable(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_digit() || "()-. +".contains(c))
+        && s.matches('+').count() <= usize::from(s.trim_start().starts_with('+'))
+}
+
+/// A number usable in `region`: dialable characters, and valid for the
+/// crate nationally or internationally.
+pub fn valid_phone(region: phonenumber::country::Id, s: &str) -> bool {
+    dialable(s) && phone::parse(region, s).is_some()
 }
 
 pub fn valid_email(s: &str) -> bool {
@@ -61,31 +67,57 @@ pub fn valid_https_url(s: &str) -> bool {
 }
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    // The region phone numbers are read in; `None` when policy.toml did not
+    // load or names no country the crate knows (reported here, once).
+    let region = policy.meta.as_ref().and_then(|m| {
+        let country = &m.value.country;
+        let region = phone::region(country.get_ref());
+        if region.is_none() {
+            out.push(
+                Diagnostic::error(
+                    Rule::Schema,
+                    format!("unknown country `{}`", country.get_ref()),
+                )
+                .at(span_of(m.file, country), "not a region phone numbers know")
+                .hint("write an ISO 3166-1 alpha-2 code in capitals, such as \"TW\" or \"BE\": the country whose national format the policy's phone numbers use"),
+            );
+        }
+        region
+    });
     let Some(c) = &policy.contacts else { return };
     for contact in &c.value.contact {
         let value = contact.value.get_ref();
         let (ok, expected, hint) = match contact.kind.get_ref().as_str() {
-            "phone" | "fax" => (
-                valid_phone(value),
-                "a phone number",
-                "write a Taiwan number such as \"(02)2733-9922\" or \"+886-2-2733-9922\"",
-            ),
+            "phone" | "fax" => {
+                let Some(region) = region else { continue };
+                let country = region.as_ref();
+                let hint = match phone::example(region) {
+                    Some(example) => format!(
+                        "write the number as dialled within {country} (the `country` of policy.toml), such as \"{example}\", or internationally starting with +"
+                    ),
+                    None => format!(
+                        "write the number as dialled within {country} (the `country` of policy.toml), or internationally starting with +"
+                    ),
+                };
+                (valid_phone(region, value), "a phone number", hint)
+            }
             "email" => (
                 valid_email(value),
                 "an e-mail address",
-                "write it as name@example.gov.tw",
+                "write it as name@example.gov.tw".to_owned(),
             ),
             "url" => (
                 valid_https_url(value),
                 "an https URL",
-                "write the full address starting with https:// (plain http can be tampered with)",
+                "write the full address starting with https:// (plain http can be tampered with)"
+                    .to_owned(),
             ),
             _ => continue, // `schema` reports an unknown kind
         };
         if !ok {
             out.push(
                 Diagnostic::error(
-                    "contact-format",
+                    Rule::ContactFormat,
                     format!(
                         "contact `{}`: `{value}` is not {expected}",
                         contact.id.get_ref()
@@ -108,13 +140,19 @@ mod tests {
 
     #[test]
     fn phones() {
-        assert!(valid_phone("(02)2733-9922"));
-        assert!(valid_phone("02-2733-1655"));
-        assert!(valid_phone("0912-345-678"));
-        assert!(valid_phone("+886-2-2733-9922"));
-        assert!(!valid_phone("2733-9922"));
-        assert!(!valid_phone("(02)2733-99x2"));
-        assert!(!valid_phone("((02)2733-9922"));
+        let tw = phone::region("TW").expect("known");
+        assert!(valid_phone(tw, "(02)2733-9922"));
+        assert!(valid_phone(tw, "02-2733-1655"));
+        assert!(valid_phone(tw, "0912-345-678"));
+        assert!(valid_phone(tw, "+886-2-2733-9922"));
+        assert!(valid_phone(tw, "+32 2 793 02 00"));
+        assert!(!valid_phone(tw, "2733-9922"));
+        assert!(!valid_phone(tw, "(02)2733-99x2"));
+        assert!(!valid_phone(tw, "(02)2733-9922（24 小時專線）"));
+        assert!(!valid_phone(tw, "886+2-2733-9922"));
+        let be = phone::region("BE").expect("known");
+        assert!(valid_phone(be, "02 793 02 00"));
+        assert!(!valid_phone(be, "(02)2733-9922"));
     }
 
     #[test]

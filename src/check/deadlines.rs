@@ -4,11 +4,12 @@
 
 use std::collections::HashMap;
 
+use super::specs::event_specs;
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::LevelId;
 use crate::policy::Policy;
 use crate::ruleset::deadlines::{EventKind, EventSpec};
-use crate::ruleset::event_specs;
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(d) = &policy.deadlines else { return };
@@ -35,20 +36,21 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     if report_cycles(events, &edges, f, out) {
         return;
     }
-    let _ = ix;
-
-    let specs = event_specs(&d.value);
+    let levels = &ix.level_order;
+    let specs = event_specs(&d.value, levels);
 
     // A more severe level may not get longer for the same event.
     for (spec, e) in specs.iter().zip(events) {
-        let timed: Vec<(u8, i64)> = spec
+        // (level, its severity, minutes); keys that name no declared level
+        // are `schema` errors and have no severity to compare.
+        let timed: Vec<(&LevelId, usize, i64)> = spec
             .within
             .iter()
-            .filter_map(|(l, w)| w.minutes().map(|m| (*l, m)))
+            .filter_map(|(l, w)| Some((l, levels.severity(l)?, w.minutes()?)))
             .collect();
-        for (severe, m_severe) in &timed {
-            for (mild, m_mild) in &timed {
-                if severe > mild && m_severe > m_mild {
+        for (severe, s_severe, m_severe) in &timed {
+            for (mild, s_mild, m_mild) in &timed {
+                if s_severe > s_mild && m_severe > m_mild {
                     let span = match e.within.as_ref().map(|w| w.get_ref()) {
                         Some(_) => e
                             .within
@@ -59,7 +61,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::error(
-                            "deadline-order",
+                            Rule::DeadlineOrder,
                             format!(
                                 "`{}`: level {severe} gets {} but the less severe level {mild} gets {}",
                                 spec.id,
@@ -84,8 +86,9 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         .map(|s| s.anchor.as_deref().and_then(|a| position.get(a).copied()))
         .collect();
     let roots = roots(&specs, &anchor);
-    let offsets: Vec<(u8, Vec<Option<i64>>)> = (1..=4u8)
-        .rev()
+    // Most severe first, so the levels affected are named in that order.
+    let offsets: Vec<(&LevelId, Vec<Option<i64>>)> = levels
+        .iter()
         .map(|level| (level, offsets_at(&specs, &anchor, level)))
         .collect();
     for (i, (spec, e)) in specs.iter().zip(events).enumerate() {
@@ -99,7 +102,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             let (Some(root), true) = (roots[i], roots[i] == roots[j]) else {
                 continue;
             };
-            let late: Vec<(u8, i64, i64)> = offsets
+            let late: Vec<(&LevelId, i64, i64)> = offsets
                 .iter()
                 .filter_map(|(level, at)| match (at[i], at[j]) {
                     (Some(mine), Some(theirs)) if mine < theirs => Some((*level, mine, theirs)),
@@ -121,7 +124,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 fmt_minutes(theirs),
                 levels.join(", ")
             );
-            let diag = Diagnostic::warning("deadline-precedence", msg)
+            let diag = Diagnostic::warning(Rule::DeadlinePrecedence, msg)
                 .at(span_of(f, prereq_span), "must be done first")
                 .hint("shorten the prerequisite's time or lengthen this one; if the guideline really says so, acknowledge it in notes.toml")
                 .subject(spec.id.clone())
@@ -204,7 +207,7 @@ fn cycle_diagnostic(
         .collect();
     let e = &events[cycle[0]];
     let mut diag = Diagnostic::error(
-        "deadline-cycle",
+        Rule::DeadlineCycle,
         format!(
             "events are timed from each other in a loop: {}",
             names.join(" → ")
@@ -255,14 +258,14 @@ fn roots(specs: &[EventSpec], anchor: &[Option<usize>]) -> Vec<Option<usize>> {
 /// Minutes from the starting event at one level, the same figures as
 /// `ruleset::deadlines::offsets_from_start`: `None` where the event has no
 /// time at this level or a link of its chain has no fixed time.
-fn offsets_at(specs: &[EventSpec], anchor: &[Option<usize>], level: u8) -> Vec<Option<i64>> {
+fn offsets_at(specs: &[EventSpec], anchor: &[Option<usize>], level: &LevelId) -> Vec<Option<i64>> {
     let mut at: Vec<Option<i64>> = vec![None; specs.len()];
     for i in anchor_order(anchor) {
         let e = &specs[i];
         at[i] = match (&e.anchor, anchor[i]) {
             (None, _) => Some(0),
             (Some(_), Some(a)) => {
-                let within = e.within.get(&level).and_then(|w| w.minutes());
+                let within = e.within.get(level).and_then(|w| w.minutes());
                 at[a].zip(within).map(|(b, w)| b + w)
             }
             (Some(_), None) => None,

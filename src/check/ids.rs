@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::{LevelId, Levels};
 use crate::policy::{FileId, Policy, Span};
 
 /// Ids of one kind, with where each was defined.
@@ -44,7 +45,7 @@ impl IdTable {
             // on USB sticks and in zip files to machines that mangle
             // non-ASCII names.
             out.push(
-                Diagnostic::error("schema", format!("{kind} id `{}` is not lowercase ASCII", id.get_ref()))
+                Diagnostic::error(Rule::Schema, format!("{kind} id `{}` is not lowercase ASCII", id.get_ref()))
                     .at(span.clone(), "ids become file names")
                     .hint("use lowercase letters, digits and hyphens, such as \"report-fallback\"; put the Chinese name in `name`")
                     .subject(id.get_ref().clone()),
@@ -53,7 +54,7 @@ impl IdTable {
         if let Some(first) = self.entries.get(id.get_ref()) {
             out.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Rule::DuplicateId,
                     format!("{kind} `{}` is defined twice", id.get_ref()),
                 )
                 .at(span, "second definition")
@@ -81,7 +82,11 @@ pub fn is_slug(id: &str) -> bool {
 /// Everything a policy defines.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub levels: BTreeMap<i64, Span>,
+    /// Each declared level, where it is defined.
+    pub levels: BTreeMap<LevelId, Span>,
+    /// The declared levels in the policy's order, most severe first (first
+    /// definitions only).
+    pub level_order: Levels,
     pub questions: IdTable,
     /// Answers per question id.
     pub answers: BTreeMap<String, IdTable>,
@@ -127,23 +132,36 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
     let mut ix = Index::default();
     if let Some(levels) = &policy.levels {
         let f = levels.file;
+        let mut order = Vec::new();
         for level in &levels.value.level {
             let span = span_of(f, &level.id);
+            if !is_slug(level.id.get_ref().as_str()) {
+                // A level id becomes a URL (`levels/<id>/`) and a key of
+                // every `within` table, like any other id.
+                out.push(
+                    Diagnostic::error(Rule::Schema, format!("level id `{}` is not lowercase ASCII", level.id.get_ref()))
+                        .at(span.clone(), "ids become file names")
+                        .hint("use a number (id = 4) or lowercase letters, digits and hyphens (id = \"significant\")")
+                        .subject(level.id.get_ref().to_string()),
+                );
+            }
             if let Some(first) = ix.levels.get(level.id.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("level {} is defined twice", level.id.get_ref()),
                     )
                     .at(span, "second definition")
                     .related(first.clone(), "first defined here")
-                    .hint("each level 1-4 is defined once")
+                    .hint("each level is defined once; give the other one its own id")
                     .subject(level.id.get_ref().to_string()),
                 );
             } else {
-                ix.levels.insert(*level.id.get_ref(), span);
+                ix.levels.insert(level.id.get_ref().clone(), span);
+                order.push(level.id.get_ref().clone());
             }
         }
+        ix.level_order = Levels::new(order);
         for q in &levels.value.question {
             ix.questions.define("question", f, &q.id, out);
             let answers = ix.answers.entry(q.id.get_ref().clone()).or_default();
@@ -171,7 +189,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             if let Some(unit) = ix.units.span(r.id.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("`{}` is both a unit and a role", r.id.get_ref()),
                     )
                     .at(span_of(o.file, &r.id), "role")
@@ -193,7 +211,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             if let Some(first) = numbers.get(agency.number.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("agency number {} is used twice", agency.number.get_ref()),
                     )
                     .at(span, "second use")
@@ -231,7 +249,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
                 if let Some(first) = names.get(&name) {
                     out.push(
                         Diagnostic::error(
-                            "duplicate-id",
+                            Rule::DuplicateId,
                             format!("agency name or alias `{name}` is used twice"),
                         )
                         .at(span, "second use")

@@ -9,6 +9,7 @@
 
 mod calendar;
 mod classification;
+mod contact_source;
 mod contacts;
 mod deadlines;
 mod edition;
@@ -20,6 +21,7 @@ mod org;
 mod references;
 mod roles;
 mod schema;
+pub mod specs;
 mod trees;
 
 pub use ids::Index;
@@ -70,6 +72,7 @@ pub fn run(loaded: &Loaded) -> Checked {
     classification::check(&loaded.policy, &index, &mut out);
     org::check(&loaded.policy, &index, &mut out);
     contacts::check(&loaded.policy, &mut out);
+    contact_source::check(&loaded.policy, &mut out);
     calendar::check(&loaded.policy, &mut out);
     trees::check(&loaded.policy, &index, &mut out);
     let acknowledged = notes::apply(&loaded.policy, &mut out);

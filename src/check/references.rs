@@ -7,7 +7,8 @@
 use toml::Spanned;
 
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::LevelId;
 use crate::policy::{FileId, Policy, Span};
 
 struct Refs<'a> {
@@ -66,7 +67,7 @@ impl Refs<'_> {
         if exists || !target_loaded {
             return;
         }
-        let mut d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`"))
+        let mut d = Diagnostic::error(Rule::UnknownReference, format!("unknown {kind} `{name}`"))
             .at(span, format!("no {kind} has this id"))
             .subject(name.clone());
         d = match nearest(name, candidates) {
@@ -109,15 +110,20 @@ impl Refs<'_> {
         );
     }
 
-    fn level(&mut self, file: FileId, level: &Spanned<i64>) {
+    fn level(&mut self, file: FileId, level: &Spanned<LevelId>) {
         if self.loaded.levels && !self.ix.levels.contains_key(level.get_ref()) {
+            let declared = self.ix.level_order.list();
+            // No "did you mean": level ids are often single digits, all
+            // one edit apart, so the nearest one says nothing.
             self.out.push(
                 Diagnostic::error(
-                    "unknown-reference",
+                    Rule::UnknownReference,
                     format!("unknown level {}", level.get_ref()),
                 )
                 .at(span_of(file, level), "no level has this id")
-                .hint("levels are defined in levels.toml as [[level]] with id 1 to 4")
+                .hint(format!(
+                    "the levels declared in levels.toml are: {declared}"
+                ))
                 .subject(level.get_ref().to_string()),
             );
         }

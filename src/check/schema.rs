@@ -1,14 +1,16 @@
 //! `schema`: values that parse as TOML and deserialise, but are not allowed.
 //!
 //! serde already rejected unknown keys, wrong types and missing fields while
-//! loading. This rule checks what types cannot say: enumerated words, level
-//! numbers, duration syntax, the time zone, section references, and that
-//! every text has the declared language (`language.rs` checks that key).
+//! loading. This rule checks what types cannot say: enumerated words, that
+//! levels are declared and `within` keys name them, duration syntax, the
+//! time zone, section references against the policy's `[sections]` pattern,
+//! and that every text has the declared language (`language.rs` checks that
+//! key).
 
 use toml::Spanned;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, Policy, Text, Within};
 use crate::ruleset::deadlines::parse_within;
 
@@ -23,7 +25,7 @@ fn one_of(
         return;
     }
     let mut d = Diagnostic::error(
-        "schema",
+        Rule::Schema,
         format!("`{}` is not a valid {what}", value.get_ref()),
     )
     .at(
@@ -38,17 +40,95 @@ fn one_of(
     out.push(d);
 }
 
-fn source(file: FileId, value: &Spanned<String>, out: &mut Vec<Diagnostic>) {
-    let s = value.get_ref().trim();
-    let ok =
-        s.starts_with(|c: char| c.is_ascii_digit()) || s.starts_with('第') || s.starts_with("附件");
-    if !ok {
+/// The guideline's section-numbering scheme, from `[sections]` of
+/// `policy.toml`. `None` when that file did not load or its pattern does not
+/// compile (reported once, at the pattern): sources then go unchecked rather
+/// than being judged against a guess.
+struct SectionScheme {
+    pattern: regex::Regex,
+    examples: Vec<String>,
+}
+
+fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionScheme> {
+    let meta = policy.meta.as_ref()?;
+    let Some(sections) = &meta.value.sections else {
         out.push(
-            Diagnostic::error("schema", format!("`{s}` is not a section of the guideline"))
-                .at(span_of(file, value), "expected a section such as \"3.2(二)\"")
-                .hint("write the guideline section this rule comes from: \"3.1(一)\", \"2.1 表 1\", \"第 6 章\" or \"附件\""),
+            Diagnostic::error(Rule::Schema, "policy.toml has no `[sections]` table")
+                .in_file("policy/policy.toml")
+                .hint("declare how the guideline numbers its sections, after the top-level keys: [sections] with pattern = '^(\\d|第|附件)' (a regular expression every `source` must match) and examples = [\"3.1(一)\", \"第 6 章\"]"),
+        );
+        return None;
+    };
+    let pattern = match regex::Regex::new(sections.pattern.get_ref()) {
+        Ok(p) => p,
+        Err(e) => {
+            // The regex crate's message names the position in the pattern;
+            // its first line is the summary, the rest a drawing of it.
+            let detail = e.to_string();
+            let last = detail.lines().last().unwrap_or("invalid pattern").trim();
+            out.push(
+                Diagnostic::error(Rule::Schema, "the section pattern is not a valid regular expression")
+                    .at(span_of(meta.file, &sections.pattern), last.to_owned())
+                    .hint("write a regular expression in the syntax of the Rust regex crate, such as '^(\\d|第|附件)'; in a TOML literal string '...' a backslash needs no escaping"),
+            );
+            return None;
+        }
+    };
+    if sections.examples.is_empty() {
+        out.push(
+            Diagnostic::error(Rule::Schema, "`[sections]` has no examples")
+                .at(span_of(meta.file, &sections.pattern), "no example of a section")
+                .hint("list a few sources written the right way: examples = [\"3.1(一)\", \"第 6 章\"]; they are shown when a source does not match"),
         );
     }
+    for example in &sections.examples {
+        if !pattern.is_match(example.get_ref().trim()) {
+            out.push(
+                Diagnostic::error(
+                    Rule::Schema,
+                    format!(
+                        "the section example `{}` does not match the pattern",
+                        example.get_ref()
+                    ),
+                )
+                .at(span_of(meta.file, example), "does not match `pattern`")
+                .hint("fix the example or the pattern: every example must be a valid source"),
+            );
+        }
+    }
+    Some(SectionScheme {
+        pattern,
+        examples: sections
+            .examples
+            .iter()
+            .map(|e| e.get_ref().clone())
+            .collect(),
+    })
+}
+
+fn source(
+    sections: &Option<SectionScheme>,
+    file: FileId,
+    value: &Spanned<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(scheme) = sections else { return };
+    let s = value.get_ref().trim();
+    if scheme.pattern.is_match(s) {
+        return;
+    }
+    let examples: Vec<String> = scheme.examples.iter().map(|e| format!("\"{e}\"")).collect();
+    out.push(
+        Diagnostic::error(Rule::Schema, format!("`{s}` is not a section of the guideline"))
+            .at(
+                span_of(file, value),
+                format!("does not match the section pattern `{}`", scheme.pattern.as_str()),
+            )
+            .hint(format!(
+                "write the guideline section this rule comes from, such as {} (the scheme is `[sections]` in policy.toml)",
+                examples.join(", ")
+            )),
+    );
 }
 
 /// Checks a text: it has the policy's declared language `lang` (`None`
@@ -61,12 +141,12 @@ pub(super) fn text(file: FileId, lang: Option<&str>, value: &Text, out: &mut Vec
         match map.get(lang) {
             Some(t) if !t.trim().is_empty() => {}
             Some(_) => out.push(
-                Diagnostic::error("schema", "text is empty")
+                Diagnostic::error(Rule::Schema, "text is empty")
                     .at(span_of(file, value), format!("empty {lang} text"))
                     .hint("write the text, or remove the optional key"),
             ),
             None => out.push(
-                Diagnostic::error("schema", format!("text has no `{lang}` version"))
+                Diagnostic::error(Rule::Schema, format!("text has no `{lang}` version"))
                     .at(span_of(file, value), format!("{lang} missing"))
                     .hint(format!(
                         "write it as {{ {lang} = \"...\" }} (the policy's `language`); other languages go beside it"
@@ -77,14 +157,14 @@ pub(super) fn text(file: FileId, lang: Option<&str>, value: &Text, out: &mut Vec
     for (tag, value) in map {
         if Some(tag.as_str()) != lang && value.trim().is_empty() {
             out.push(
-                Diagnostic::error("schema", format!("`{tag}` text is empty"))
+                Diagnostic::error(Rule::Schema, format!("`{tag}` text is empty"))
                     .at(text_span.clone(), "empty translation")
                     .hint("write the translation, or leave the language out until it exists"),
             );
         }
         if !super::language::is_language_tag(tag) {
             out.push(
-                Diagnostic::error("schema", format!("`{tag}` is not a language tag"))
+                Diagnostic::error(Rule::Schema, format!("`{tag}` is not a language tag"))
                     .at(text_span.clone(), "bad language key")
                     .hint("use a BCP 47 tag such as zh-TW or en"),
             );
@@ -99,26 +179,29 @@ fn opt_text(file: FileId, lang: Option<&str>, value: &Option<Text>, out: &mut Ve
 }
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
+    let sec = section_scheme(policy, out);
     let lang = super::language::declared(policy);
     if let Some(m) = &policy.meta {
         let f = m.file;
         let v = &m.value;
         text(f, lang, &v.title, out);
         text(f, lang, &v.guideline, out);
-        source(f, &v.source, out);
+        source(&sec, f, &v.source, out);
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!("unknown time zone `{}`", v.timezone.get_ref()),
                 )
                 .at(span_of(f, &v.timezone), "not an IANA time zone")
-                .hint("the guideline's times are Taiwan's: \"Asia/Taipei\""),
+                .hint(
+                    "write an IANA time zone name, such as \"Asia/Taipei\" or \"Europe/Brussels\"",
+                ),
             );
         }
         if v.version.get_ref().trim().is_empty() {
             out.push(
-                Diagnostic::error("schema", "version is empty")
+                Diagnostic::error(Rule::Schema, "version is empty")
                     .at(span_of(f, &v.version), "empty")
                     .hint("set a version such as \"2026.1\" and raise it when a rule changes"),
             );
@@ -128,37 +211,25 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let f = l.file;
         let v = &l.value;
         for level in &v.level {
-            if !(1..=4).contains(level.id.get_ref()) {
-                out.push(
-                    Diagnostic::error(
-                        "schema",
-                        format!("level {} does not exist", level.id.get_ref()),
-                    )
-                    .at(span_of(f, &level.id), "expected 1, 2, 3 or 4")
-                    .hint("the guideline has four levels, 1 (least severe) to 4 (most severe)"),
-                );
-            }
             text(f, lang, &level.name, out);
             text(f, lang, &level.summary, out);
-            source(f, &level.source, out);
+            source(&sec, f, &level.source, out);
         }
-        for id in 1..=4 {
-            if !v.level.iter().any(|l| *l.id.get_ref() == id) {
-                out.push(
-                    Diagnostic::error("schema", format!("level {id} is not defined"))
-                        .in_file("policy/levels.toml")
-                        .hint(format!("add a [[level]] with id = {id}")),
-                );
-            }
+        if v.level.is_empty() {
+            out.push(
+                Diagnostic::error(Rule::Schema, "no level is declared")
+                    .in_file("policy/levels.toml")
+                    .hint("declare at least one [[level]] with an id, a name and a summary; list them most severe first"),
+            );
         }
         for q in &v.question {
             text(f, lang, &q.text, out);
             opt_text(f, lang, &q.help, out);
-            source(f, &q.source, out);
+            source(&sec, f, &q.source, out);
             if q.answer.len() < 2 {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("question `{}` has fewer than two answers", q.id.get_ref()),
                     )
                     .at(span_of(f, &q.id), "needs [[question.answer]] entries")
@@ -171,11 +242,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         for c in &v.criterion {
             text(f, lang, &c.text, out);
-            source(f, &c.source, out);
+            source(&sec, f, &c.source, out);
             if c.when.is_empty() {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("criterion `{}` has no conditions", c.id.get_ref()),
                     )
                     .at(span_of(f, &c.id), "`when` is empty")
@@ -184,27 +255,36 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // The declared levels, for the keys of `within` tables; unknown when
+    // levels.toml did not load (its own error), and then keys go unchecked.
+    let declared: Option<Vec<String>> = policy.levels.as_ref().map(|l| {
+        l.value
+            .level
+            .iter()
+            .map(|level| level.id.get_ref().to_string())
+            .collect()
+    });
     if let Some(d) = &policy.deadlines {
         let f = d.file;
         for c in &d.value.condition {
             text(f, lang, &c.text, out);
-            source(f, &c.source, out);
+            source(&sec, f, &c.source, out);
         }
         for e in &d.value.event {
             text(f, lang, &e.name, out);
             opt_text(f, lang, &e.description, out);
-            source(f, &e.source, out);
+            source(&sec, f, &e.source, out);
             if let Some(kind) = &e.kind {
                 one_of(f, "event kind", kind, &["deadline", "right"], out);
             }
             match (&e.anchor, &e.within) {
                 (Some(_), None) => out.push(
-                    Diagnostic::error("schema", format!("event `{}` has an anchor but no `within`", e.id.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("event `{}` has an anchor but no `within`", e.id.get_ref()))
                         .at(span_of(f, &e.id), "when is this due?")
                         .hint("add within = \"1h\", a table of level = duration, \"immediately\" or \"unspecified\""),
                 ),
                 (None, Some(w)) => out.push(
-                    Diagnostic::error("schema", format!("event `{}` has `within` but no anchor", e.id.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("event `{}` has `within` but no anchor", e.id.get_ref()))
                         .at(span_of(f, w), "timed from what?")
                         .hint("add anchor = \"<event id>\", or remove `within` for a starting event"),
                 ),
@@ -215,7 +295,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     Within::Every(s) => {
                         if let Err(msg) = parse_within(s) {
                             out.push(
-                                Diagnostic::error("schema", msg)
+                                Diagnostic::error(Rule::Schema, msg)
                                     .at(span_of(f, w), "not a duration")
                                     .hint("use minutes, hours, days or weeks: \"30m\", \"1h\", \"3d\", \"2w\"; or \"immediately\" / \"unspecified\""),
                             );
@@ -224,25 +304,30 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     Within::PerLevel(map) => {
                         if map.is_empty() {
                             out.push(
-                                Diagnostic::error("schema", "`within` table is empty")
+                                Diagnostic::error(Rule::Schema, "`within` table is empty")
                                     .at(span_of(f, w), "no level has this event")
-                                    .hint("list the levels that have the event: { 4 = \"1h\", 3 = \"1h\" }"),
+                                    .hint("list the levels that have the event, by their ids in levels.toml: { <level> = \"1h\" }"),
                             );
                         }
                         for (level, value) in map {
-                            if !matches!(level.as_str(), "1" | "2" | "3" | "4") {
+                            if let Some(levels) = &declared
+                                && !levels.contains(level)
+                            {
                                 out.push(
                                     Diagnostic::error(
-                                        "schema",
+                                        Rule::Schema,
                                         format!("`{level}` is not a level"),
                                     )
-                                    .at(span_of(f, w), "key must be 1, 2, 3 or 4")
-                                    .hint("keys of a `within` table are level numbers"),
+                                    .at(span_of(f, w), format!("key must be one of: {}", levels.join(", ")))
+                                    .hint(format!(
+                                        "keys of a `within` table are the ids of the [[level]] entries in levels.toml: {}",
+                                        levels.join(", ")
+                                    )),
                                 );
                             }
                             if let Err(msg) = parse_within(value) {
                                 out.push(
-                                    Diagnostic::error("schema", msg)
+                                    Diagnostic::error(Rule::Schema, msg)
                                         .at(span_of(f, w), "not a duration")
                                         .hint("use \"30m\", \"1h\", \"3d\", \"2w\", \"immediately\" or \"unspecified\""),
                                 );
@@ -268,14 +353,14 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             opt_text(f, lang, &u.lead_note, out);
             opt_text(f, lang, &u.jurisdiction, out);
             opt_text(f, lang, &u.remit, out);
-            source(f, &u.source, out);
+            source(&sec, f, &u.source, out);
             if kinds.is_empty() {
                 // Once: every unit lacks the same declaration.
                 if std::mem::replace(&mut undeclared_reported, true) {
                     continue;
                 }
                 out.push(
-                    Diagnostic::error("schema", format!("unit kind `{}` is not declared", u.kind.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("unit kind `{}` is not declared", u.kind.get_ref()))
                         .at(span_of(f, &u.kind), "organisation.toml declares no [[unit_kind]]")
                         .hint(format!("declare the kinds units may have in organisation.toml: [[unit_kind]] with id = \"{}\"", u.kind.get_ref()))
                         .subject(u.kind.get_ref().clone()),
@@ -287,7 +372,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for r in &o.value.role {
             text(f, lang, &r.name, out);
             opt_text(f, lang, &r.remit, out);
-            source(f, &r.source, out);
+            source(&sec, f, &r.source, out);
         }
     }
     if let Some(a) = &policy.agencies {
@@ -295,7 +380,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if *agency.number.get_ref() < 1 {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("agency number {} is not positive", agency.number.get_ref()),
                     )
                     .at(span_of(a.file, &agency.number), "expected 1 or more")
@@ -303,7 +388,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 );
             }
             text(a.file, lang, &agency.name, out);
-            source(a.file, &agency.source, out);
+            source(&sec, a.file, &agency.source, out);
         }
     }
     if let Some(c) = &policy.contacts {
@@ -311,7 +396,14 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             text(c.file, lang, &contact.name, out);
             text(c.file, lang, &contact.purpose, out);
             opt_text(c.file, lang, &contact.hours, out);
-            source(c.file, &contact.source, out);
+            source(&sec, c.file, &contact.source, out);
+            // A `value_from` that is not a page is a section (`contact-source`
+            // checks pages).
+            if let Some(from) = &contact.value_from
+                && !from.get_ref().trim().starts_with("http")
+            {
+                source(&sec, c.file, from, out);
+            }
             one_of(
                 c.file,
                 "contact kind",
@@ -328,12 +420,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         for duty in &d.value.duty {
             text(f, lang, &duty.text, out);
-            source(f, &duty.source, out);
+            source(&sec, f, &duty.source, out);
         }
         for i in &d.value.indicator {
             text(f, lang, &i.name, out);
             text(f, lang, &i.question, out);
-            source(f, &i.source, out);
+            source(&sec, f, &i.source, out);
         }
     }
     if let Some(d) = &policy.drills {
@@ -345,7 +437,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             for p in &drill.purpose {
                 text(f, lang, p, out);
             }
-            source(f, &drill.source, out);
+            source(&sec, f, &drill.source, out);
             one_of(
                 f,
                 "drill cadence",
@@ -355,16 +447,16 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             );
             for due in &drill.due {
                 text(f, lang, &due.text, out);
-                source(f, &due.source, out);
+                source(&sec, f, &due.source, out);
             }
             for r in &drill.report {
                 text(f, lang, &r.text, out);
-                source(f, &r.source, out);
+                source(&sec, f, &r.source, out);
                 if let Some(w) = &r.within
                     && let Err(msg) = parse_within(w.get_ref())
                 {
                     out.push(
-                        Diagnostic::error("schema", msg)
+                        Diagnostic::error(Rule::Schema, msg)
                             .at(span_of(f, w), "not a duration")
                             .hint("use \"2w\", \"10d\" ..."),
                     );
@@ -372,10 +464,10 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             for p in &drill.participation {
                 text(f, lang, &p.of, out);
-                source(f, &p.source, out);
+                source(&sec, f, &p.source, out);
             }
             if let Some(s) = &drill.scenarios {
-                source(f, &s.source, out);
+                source(&sec, f, &s.source, out);
             }
         }
     }
@@ -383,7 +475,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let v = &a.value;
         for p in v.reward.iter().chain(&v.penalty).chain(&v.mitigation) {
             text(a.file, lang, &p.text, out);
-            source(a.file, &p.source, out);
+            source(&sec, a.file, &p.source, out);
         }
     }
     if let Some(t) = &policy.trees {
@@ -391,11 +483,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for tree in &t.value.tree {
             text(f, lang, &tree.title, out);
             text(f, lang, &tree.summary, out);
-            source(f, &tree.source, out);
+            source(&sec, f, &tree.source, out);
             for n in &tree.node {
                 text(f, lang, &n.question, out);
                 opt_text(f, lang, &n.help, out);
-                source(f, &n.source, out);
+                source(&sec, f, &n.source, out);
                 for a in &n.answer {
                     text(f, lang, &a.text, out);
                 }
@@ -403,7 +495,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             for o in &tree.outcome {
                 text(f, lang, &o.title, out);
                 text(f, lang, &o.text, out);
-                source(f, &o.source, out);
+                source(&sec, f, &o.source, out);
             }
         }
     }
@@ -412,15 +504,15 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for d in &n.value.decision {
             text(f, lang, &d.title, out);
             text(f, lang, &d.text, out);
-            source(f, &d.source, out);
+            source(&sec, f, &d.source, out);
         }
         for i in &n.value.inconsistency {
             text(f, lang, &i.title, out);
             text(f, lang, &i.reason, out);
-            source(f, &i.source, out);
+            source(&sec, f, &i.source, out);
             for r in &i.reading {
                 text(f, lang, &r.text, out);
-                source(f, &r.source, out);
+                source(&sec, f, &r.source, out);
             }
             if let Some(ack) = &i.acknowledges {
                 let rules: Vec<&str> = super::RULES.iter().map(|r| r.id).collect();

@@ -87,7 +87,7 @@ pub fn classify(opts: &ClassifyOptions, out: &mut dyn Write, err: &mut dyn Write
             "level": outcome.level(),
             "criteria": criteria,
             "needs": match &outcome { Outcome::NeedsAnswers { questions, .. } => questions.clone(), _ => Vec::new() },
-            "at_least": match &outcome { Outcome::NeedsAnswers { at_least, .. } => *at_least, _ => outcome.level() },
+            "at_least": match &outcome { Outcome::NeedsAnswers { at_least, .. } => at_least.as_ref(), _ => outcome.level() },
         });
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
         s.push('\n');
@@ -103,7 +103,7 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
     match outcome {
         Outcome::Level { level, criteria } => {
             let name = ruleset
-                .level(*level)
+                .level(level)
                 .map(|l| ruleset.text_of(&l.name))
                 .unwrap_or("");
             let mut s = format!("level {level}: {name}\n");
@@ -131,7 +131,7 @@ fn describe(ruleset: &Ruleset, outcome: &Outcome) -> String {
             let mut s = String::from("needs more answers:\n");
             if let Some(l) = at_least {
                 let name = ruleset
-                    .level(*l)
+                    .level(l)
                     .map(|x| ruleset.text_of(&x.name))
                     .unwrap_or("");
                 s = format!("at least level {l} ({name}) so far; its deadlines apply already\n{s}");

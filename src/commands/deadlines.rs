@@ -2,17 +2,19 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use super::{EXIT_OK, EXIT_USAGE, ics, ruleset_or_exit};
+use super::{EXIT_OK, EXIT_POLICY, EXIT_USAGE, ruleset_or_exit};
+use crate::domain::LevelId;
 use crate::ruleset::Ruleset;
 use crate::ruleset::deadlines::{
     Conflict, Contradiction, DueTime, EventKind, EventSpec, IncidentFacts, StartTime, compute,
     conflicts, format_time, parse_time, start_times,
 };
+use crate::site::ics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DeadlineFormat {
@@ -25,7 +27,7 @@ pub enum DeadlineFormat {
 #[derive(Debug, Clone)]
 pub struct DeadlinesOptions {
     pub root: PathBuf,
-    pub level: u8,
+    pub level: LevelId,
     pub discovered: String,
     pub support: bool,
     pub portal_down: bool,
@@ -40,10 +42,11 @@ pub fn facts_from_options(
     opts: &DeadlinesOptions,
 ) -> Result<IncidentFacts, String> {
     let zone = ruleset.zone();
-    if ruleset.level(opts.level).is_none() {
+    if ruleset.level(&opts.level).is_none() {
         return Err(format!(
-            "level {} does not exist: use 1, 2, 3 or 4",
-            opts.level
+            "level {} does not exist: use one of {}",
+            opts.level,
+            ruleset.level_order().list()
         ));
     }
     let discovered =
@@ -93,7 +96,7 @@ pub fn facts_from_options(
     }
     let facts = IncidentFacts {
         zone,
-        level: opts.level,
+        level: opts.level.clone(),
         discovered,
         discovery: ruleset.handbook.discovery.clone(),
         conditions,
@@ -195,10 +198,43 @@ pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Wri
     let text = match opts.format {
         DeadlineFormat::Json => json_output(&ruleset, &facts, &starts, &due),
         DeadlineFormat::Table => table(&ruleset, &facts, &starts, &due),
-        DeadlineFormat::Ics => ics::calendar(&ruleset, &facts, &due),
+        DeadlineFormat::Ics => match calendar_words(&opts.root, err) {
+            Ok(words) => ics::deadlines(&ruleset, &facts, &due, &words),
+            Err(code) => return code,
+        },
     };
     let _ = out.write_all(text.as_bytes());
     EXIT_OK
+}
+
+/// The calendar's words from the theme's locale for the policy's language
+/// (a project's `locales/` merged over it), or the exit code after
+/// printing why they are missing.
+fn calendar_words(root: &Path, err: &mut dyn Write) -> Result<ics::CalendarWords, u8> {
+    let mut loaded = match crate::policy::load(root) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            return Err(EXIT_USAGE);
+        }
+    };
+    let located = crate::site::locale::load_into(root, &loaded.policy, &mut loaded.sources)
+        .map_err(|ds| ds.into_iter().next().map(Box::new))
+        .and_then(|locale| locale.ok_or(None))
+        .and_then(|locale| ics::CalendarWords::new(&locale).map_err(Some));
+    match located {
+        Ok(words) => Ok(words),
+        Err(d) => {
+            if let Some(d) = d {
+                let _ = write!(
+                    err,
+                    "{}",
+                    crate::diagnostics::render_human(&[*d], &loaded.sources)
+                );
+            }
+            Err(EXIT_POLICY)
+        }
+    }
 }
 
 /// `{"level":N,"discovered":"...","starts":[...],"deadlines":[...]}`.
@@ -257,7 +293,7 @@ fn table(
     };
     let mut rows: Vec<[String; 6]> = vec![[
         "EVENT".into(),
-        "DUE (UTC+8)".into(),
+        format!("DUE ({})", zone.name()),
         "WITHIN".into(),
         "FROM".into(),
         "ACTOR".into(),
@@ -308,7 +344,7 @@ fn table(
         })
         .collect();
     let level_name = ruleset
-        .level(facts.level)
+        .level(&facts.level)
         .and_then(|l| l.name.get("zh-TW"))
         .cloned()
         .unwrap_or_default();

@@ -10,7 +10,6 @@ mod check;
 mod classify;
 mod compile;
 mod deadlines;
-pub mod ics;
 
 pub use build::{BuildCommand, build};
 pub use check::{CheckOptions, DiagnosticFormat, check};

@@ -14,7 +14,7 @@ mod snippet;
 
 pub use human::render_human;
 pub use machine::{render_github, render_json, render_sarif};
-pub use rules::{RULES, Rule, RuleInfo, RuleRef};
+pub use rules::{RULES, Rule, RuleInfo};
 
 use std::path::PathBuf;
 
@@ -65,9 +65,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(rule: impl RuleRef, message: impl Into<String>) -> Self {
+    pub fn error(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
-            rule: rule.rule_id(),
+            rule: rule.id(),
             severity: Severity::Error,
             message: message.into(),
             span: None,
@@ -79,7 +79,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(rule: impl RuleRef, message: impl Into<String>) -> Self {
+    pub fn warning(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(rule, message)

@@ -9,10 +9,9 @@
 //! Adding a rule is one line in the [`rules!`] list below (variant, id,
 //! severity, docs anchor, summary, help), then `UPDATE_DOCS=1 cargo test
 //! --test rules_docs`. Code passes `Rule::Variant` to `Diagnostic::error`, so
-//! a rule without an entry cannot compile; the tests below also fail if a
-//! rule id is still passed as a string literal that has no entry, if an
-//! entry is never emitted, or if a rule is emitted at a severity its entry
-//! does not allow. This module must never hold a rule's logic: it only names
+//! a rule without an entry cannot compile (the constructors take a [`Rule`],
+//! never an id string); the tests below also fail if an entry is never
+//! emitted, or if a rule is emitted at a severity its entry does not allow. This module must never hold a rule's logic: it only names
 //! and explains rules.
 
 use super::Severity;
@@ -117,6 +116,7 @@ rules! {
     LevelUnreachable = "level-unreachable", Error, "#classification-semantics", "No combination of answers reaches a level.", "Add a criterion for the level, or check that a more severe criterion does not always win.";
     OrgTree = "org-tree", Error, "#organisationtoml", "The organisation is not a single tree: no units, no root, several roots, a `parent` loop, or a role that is `part_of` itself.", "Give every unit but the root a `parent`, and break loops.";
     ContactFormat = "contact-format", Error, "#contactstoml", "A phone or fax number, e-mail address or URL is malformed.", "Write `(02)2733-9922` or `+886-2-…`, `name@example.gov.tw`, `https://…`; put notes in `hours` or `purpose`, not in the value.";
+    ContactSource = "contact-source", Error, "#contactstoml", "A contact neither cites where its value comes from (`value_from`) nor is marked `placeholder = true`, or does both; a placeholder e-mail or web address is not on a domain reserved for examples; a cited page is not an https address.", "Cite the public page (`value_from = \"https://…\"`) or the guideline section that lists the value; if none can be cited, mark the contact `placeholder = true` and write its e-mail or URL on a reserved domain such as `authority.example` or `example.com`.";
     Calendar = "calendar", ErrorOrWarning, "#drillstoml", "An impossible date, a drill report due before the drill or without a due time, a share outside (0, 1], too few scenarios; 29 February (warning).", "Fix the date (`day = \"end\"` for month ends), add a due time, or fix the fraction.";
     DecisionTree = "decision-tree", Error, "#treestoml", "A tree's `start` is not a node; a node has fewer than 2 answers; an answer leads nowhere, two ways or outside the tree; a loop; an unreachable node or outcome (only where it begins).", "Lead every answer to exactly one node or outcome of the same tree, and remove orphans.";
     Acknowledgement = "acknowledgement", Warning, "#acknowledging-an-inconsistency", "An `[[inconsistency]]` acknowledges a problem that no longer occurs.", "Remove `acknowledges`, or correct its `rule` or `subject`.";
@@ -146,25 +146,6 @@ impl Rule {
 impl std::fmt::Display for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.id())
-    }
-}
-
-/// What a `Diagnostic` constructor accepts as its rule: a [`Rule`] (what
-/// code should write) or, while branches written before the enum are merged,
-/// an id literal, which the test below holds to the registry.
-pub trait RuleRef {
-    fn rule_id(self) -> &'static str;
-}
-
-impl RuleRef for Rule {
-    fn rule_id(self) -> &'static str {
-        self.id()
-    }
-}
-
-impl RuleRef for &'static str {
-    fn rule_id(self) -> &'static str {
-        self
     }
 }
 
@@ -243,19 +224,10 @@ mod tests {
         }
     }
 
-    /// A rule as a call site names it.
-    #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-    enum Named {
-        /// `"content-reference"`: an id literal.
-        Literal(String),
-        /// `Rule::ContentReference`: a variant, by name.
-        Variant(String),
-    }
-
     /// Every rule passed to a `Diagnostic` constructor in `src/`, with the
     /// severity of the constructor, and every call site that passes
     /// something this test cannot read.
-    fn emitted_rules() -> (Vec<(Named, Severity, String)>, Vec<String>) {
+    fn emitted_rules() -> (Vec<(String, Severity, String)>, Vec<String>) {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
         rust_files(&src, &mut files);
@@ -274,21 +246,13 @@ mod tests {
                     let rest = text[at + constructor.len()..].trim_start();
                     let place =
                         format!("{}: {}", file.display(), rest.lines().next().unwrap_or(""));
-                    if let Some(id) = rest
-                        .strip_prefix('"')
-                        .and_then(|r| r.split_once('"'))
-                        .map(|(id, _)| id.to_owned())
-                    {
-                        found.push((Named::Literal(id), *severity, place));
-                        continue;
-                    }
                     let path: String = rest
                         .chars()
                         .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
                         .collect();
                     match path.rsplit_once("Rule::") {
                         Some((_, variant)) if !variant.is_empty() && !variant.contains(':') => {
-                            found.push((Named::Variant(variant.to_owned()), *severity, place));
+                            found.push((variant.to_owned(), *severity, place));
                         }
                         // The constructor itself forwards its parameter.
                         _ if file.ends_with("diagnostics/mod.rs") => {}
@@ -309,12 +273,8 @@ mod tests {
         );
         let mut emitted = BTreeSet::new();
         let mut problems = Vec::new();
-        for (named, severity, place) in &found {
-            let info = match named {
-                Named::Literal(id) => lookup(id),
-                Named::Variant(name) => RULES.iter().find(|r| r.rule.name() == name),
-            };
-            match info {
+        for (variant, severity, place) in &found {
+            match RULES.iter().find(|r| r.rule.name() == variant) {
                 None => problems.push(format!(
                     "no entry in rules! (src/diagnostics/rules.rs): {place}"
                 )),

@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::domain::LevelId;
+
 /// Text a person reads, keyed by language tag. Every text has the policy's
 /// declared `language` (`zh-TW` for the bundled policy); translations may
 /// stand beside it.
@@ -35,6 +37,9 @@ pub struct Meta {
     /// Optional in the file so that `check` can say where to declare it.
     #[serde(default)]
     pub language: Option<Spanned<String>>,
+    /// ISO 3166-1 alpha-2: the country whose national format the phone
+    /// numbers use (others are written with `+`).
+    pub country: Spanned<String>,
     pub source: Spanned<String>,
     /// Which text of the guideline this policy encodes, and the later rules
     /// that change some of what it says.
@@ -44,6 +49,24 @@ pub struct Meta {
     /// declare it, rather than serde's bare "missing field".
     #[serde(default)]
     pub handbook: Option<Spanned<Handbook>>,
+    /// `[sections]`: how the guideline numbers its sections, so that every
+    /// `source` can be checked against it. Optional in the file so that
+    /// `check` can say what to write (and the rest of policy.toml is still
+    /// checked), rather than serde's bare "missing field".
+    #[serde(default)]
+    pub sections: Option<Sections>,
+}
+
+/// `[sections]` of `policy.toml`: the guideline's section-numbering scheme.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sections {
+    /// A regular expression (the `regex` crate's syntax) every `source` must
+    /// match, e.g. `'^(\d|第|附件)'`.
+    pub pattern: Spanned<String>,
+    /// Sources written the right way, quoted in the hint of a `source` that
+    /// does not match.
+    pub examples: Vec<Spanned<String>>,
 }
 
 /// `[handbook]` of `policy.toml`: the roles. Code never names a policy id;
@@ -52,7 +75,7 @@ pub struct Meta {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Handbook {
-    /// The event of the first report (its level-1 time is quoted on the
+    /// The event of the first report (its time at the least severe level is quoted on the
     /// contacts page).
     pub initial_report: Option<Id>,
     /// The starting event every incident's clock counts from (`--discovered`).
@@ -120,8 +143,9 @@ pub struct LevelsFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Level {
-    /// 1 (least severe) to 4 (most severe).
-    pub id: Spanned<i64>,
+    /// Any id (`4` or `"significant"`); severity is the order of the
+    /// `[[level]]` tables, most severe first.
+    pub id: Spanned<LevelId>,
     pub name: Text,
     pub summary: Text,
     pub source: Spanned<String>,
@@ -159,7 +183,7 @@ pub struct Answer {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     pub id: Id,
-    pub level: Spanned<i64>,
+    pub level: Spanned<LevelId>,
     pub text: Text,
     pub when: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
     pub source: Spanned<String>,
@@ -359,6 +383,15 @@ pub struct Contact {
     /// `phone`, `fax`, `email` or `url`.
     pub kind: Spanned<String>,
     pub value: Spanned<String>,
+    /// Where the value comes from: the public page that lists it
+    /// (`https://…`) or the guideline section that prints it. A real contact
+    /// cites one; a placeholder cites none (`contact-source`).
+    #[serde(default)]
+    pub value_from: Option<Spanned<String>>,
+    /// The value is a stand-in to replace: no public value could be cited.
+    /// The site marks it and never offers it as a link.
+    #[serde(default)]
+    pub placeholder: Option<Spanned<bool>>,
     /// The org unit or role that answers this channel.
     pub owner: Id,
     #[serde(default)]
@@ -501,7 +534,7 @@ pub struct Participation {
 #[serde(deny_unknown_fields)]
 pub struct Scenarios {
     pub min: Spanned<i64>,
-    pub levels: Vec<Spanned<i64>>,
+    pub levels: Vec<Spanned<LevelId>>,
     pub source: Spanned<String>,
 }
 
@@ -580,7 +613,7 @@ pub struct TreeOutcome {
     pub title: Text,
     pub text: Text,
     #[serde(default)]
-    pub levels: Vec<Spanned<i64>>,
+    pub levels: Vec<Spanned<LevelId>>,
     #[serde(default)]
     pub events: Vec<Id>,
     #[serde(default)]

@@ -2,15 +2,24 @@
 //!
 //! Every consumer of deadlines (the `deadlines` command, its ICS export, the
 //! site's tables and the JavaScript test vectors) calls [`compute`], so they
-//! cannot disagree. Times are wall-clock Asia/Taipei; arithmetic is done on
-//! absolute instants and shown at `+08:00`, never with a zone abbreviation
-//! (Asia/Taipei's "CST" is ambiguous).
+//! cannot disagree. Times are wall-clock time in the policy's `timezone` (an
+//! IANA zone, daylight saving included); minutes and hours are elapsed time
+//! on absolute instants, days, weeks and months are calendar steps on the
+//! zone's wall clock ([`Within::after`]). Times are shown with the numeric
+//! offset valid at that instant (`+08:00`, `+01:00`), never with a zone
+//! abbreviation (Asia/Taipei's "CST" is ambiguous). This module never
+//! guesses a local time the user typed that a daylight-saving change makes
+//! ambiguous or skips: [`parse_time`] refuses it, naming the offsets.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, Months, NaiveDateTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 use serde::Serialize;
+
+use crate::domain::LevelId;
 
 mod conflicts;
 pub use conflicts::{Conflict, Contradiction, conflicts};
@@ -19,31 +28,72 @@ pub use conflicts::{Conflict, Contradiction, conflicts};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Within {
-    /// A fixed number of minutes.
+    /// Elapsed minutes (`"30m"`, `"36h"`): the same span whatever the
+    /// clock does.
     Minutes(i64),
+    /// Calendar days (`"3d"`; `"2w"` is 14): the same wall-clock time that
+    /// many days later in the policy's zone, 23 or 25 elapsed hours across a
+    /// daylight-saving change.
+    Days(i64),
+    /// Calendar months (`"1mo"`): the same day and wall-clock time that many
+    /// months later, or the month's last day when it has no such day
+    /// (31 January + 1 month = 28 or 29 February).
+    Months(i64),
     /// At once ("即時", "立即"): due when the anchor happens.
     Immediately,
     /// The guideline sets no time.
     Unspecified,
 }
 
+/// Days in a week, for `"2w"` and its label.
+const WEEK_DAYS: i64 = 7;
+
 impl Within {
+    /// The nominal length in minutes (a day 24 h, a month 30 days), for
+    /// comparing durations and sizing flows (`check`'s `deadline-order`,
+    /// offsets from a flow's start); `None` when unspecified. Never used for
+    /// a due time: that is [`Within::after`], which follows the calendar.
     pub fn minutes(self) -> Option<i64> {
         match self {
             Within::Minutes(m) => Some(m),
+            Within::Days(d) => Some(d * 24 * 60),
+            Within::Months(n) => Some(n * 30 * 24 * 60),
             Within::Immediately => Some(0),
             Within::Unspecified => None,
         }
     }
 
-    /// Short human form: `1h`, `36h`, `30m`, `immediately`, `unspecified`.
+    /// The due time of an event timed `self` after `base`, in `zone`:
+    /// elapsed minutes, or calendar steps on the zone's wall clock (a wall
+    /// time that the step lands in twice or never is resolved by
+    /// [`resolve_local`]). `None` when unspecified, or out of chrono's range.
+    pub fn after(self, base: DateTime<FixedOffset>, zone: Tz) -> Option<DateTime<FixedOffset>> {
+        let local = || base.with_timezone(&zone).naive_local();
+        let due = match self {
+            Within::Minutes(m) => base.checked_add_signed(Duration::minutes(m))?,
+            Within::Immediately => base,
+            Within::Days(d) => {
+                resolve_local(local().checked_add_signed(Duration::days(d))?, zone)?.fixed_offset()
+            }
+            Within::Months(n) => resolve_local(
+                local().checked_add_months(Months::new(u32::try_from(n).ok()?))?,
+                zone,
+            )?
+            .fixed_offset(),
+            Within::Unspecified => return None,
+        };
+        Some(due.with_timezone(&zone).fixed_offset())
+    }
+
+    /// Short form, as a policy writes it: `1h`, `36h`, `30m`, `3d`, `2w`,
+    /// `1mo`, `immediately`, `unspecified`.
     pub fn label(self) -> String {
         match self {
-            Within::Minutes(m) if m % (60 * 24 * 7) == 0 && m > 0 => {
-                format!("{}w", m / (60 * 24 * 7))
-            }
             Within::Minutes(m) if m % 60 == 0 => format!("{}h", m / 60),
             Within::Minutes(m) => format!("{m}m"),
+            Within::Days(d) if d % WEEK_DAYS == 0 => format!("{}w", d / WEEK_DAYS),
+            Within::Days(d) => format!("{d}d"),
+            Within::Months(n) => format!("{n}mo"),
             Within::Immediately => "immediately".into(),
             Within::Unspecified => "unspecified".into(),
         }
@@ -52,18 +102,40 @@ impl Within {
     /// The same in plain zh-TW, for the handbook.
     pub fn label_zh(self) -> String {
         match self {
-            Within::Minutes(m) if m % (60 * 24 * 7) == 0 && m > 0 => {
-                format!("{} 週內", m / (60 * 24 * 7))
-            }
             Within::Minutes(m) if m % 60 == 0 => format!("{} 小時內", m / 60),
             Within::Minutes(m) => format!("{m} 分鐘內"),
+            Within::Days(d) if d % WEEK_DAYS == 0 => format!("{} 週內", d / WEEK_DAYS),
+            Within::Days(d) => format!("{d} 日內"),
+            Within::Months(n) => format!("{n} 個月內"),
             Within::Immediately => "立即".into(),
             Within::Unspecified => "未訂時限".into(),
         }
     }
 }
 
-/// Reads `"1h"`, `"30m"`, `"3d"`, `"2w"`, `"immediately"` or `"unspecified"`.
+/// The instant a wall-clock time of a calendar step stands for: the earlier
+/// one when the clock shows it twice (the autumn change), and when the clock
+/// skips it (the spring change) the instant it would be at the offset in
+/// force before the gap, which lies as far after the gap's start. These are
+/// RFC 5545's rules for DATE-TIME with TZID (and `Temporal`'s
+/// "compatible"); `logic.js` resolves the same way.
+pub fn resolve_local(local: NaiveDateTime, zone: Tz) -> Option<DateTime<Tz>> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t),
+        LocalResult::Ambiguous(earlier, later) => Some(earlier.min(later)),
+        LocalResult::None => {
+            let before = zone
+                .offset_from_utc_datetime(&local.checked_sub_signed(Duration::days(1))?)
+                .fix();
+            let instant =
+                local.checked_sub_signed(Duration::seconds(i64::from(before.local_minus_utc())))?;
+            Some(zone.from_utc_datetime(&instant))
+        }
+    }
+}
+
+/// Reads `"1h"`, `"30m"`, `"3d"`, `"2w"`, `"1mo"`, `"immediately"` or
+/// `"unspecified"`: at most a year.
 pub fn parse_within(text: &str) -> Result<Within, String> {
     match text {
         "immediately" => return Ok(Within::Immediately),
@@ -79,19 +151,27 @@ pub fn parse_within(text: &str) -> Result<Within, String> {
     let n: i64 = number
         .parse()
         .map_err(|_| format!("`{text}` is not a duration"))?;
-    let per = match unit {
-        "m" => 1,
-        "h" => 60,
-        "d" => 60 * 24,
-        "w" => 60 * 24 * 7,
+    let out_of_range =
+        || format!("`{text}` is out of range: a deadline is more than nothing and at most a year");
+    let within = match unit {
+        "m" => Within::Minutes(n),
+        "h" => Within::Minutes(n.checked_mul(60).ok_or_else(out_of_range)?),
+        "d" => Within::Days(n),
+        "w" => Within::Days(n.checked_mul(WEEK_DAYS).ok_or_else(out_of_range)?),
+        "mo" => Within::Months(n),
         _ => return Err(format!("`{text}` has an unknown unit `{unit}`")),
     };
-    match n.checked_mul(per) {
-        Some(total) if n > 0 && total <= 366 * 24 * 60 => Ok(Within::Minutes(total)),
-        _ => Err(format!(
-            "`{text}` is out of range: a deadline is more than nothing and at most a year"
-        )),
+    let in_range = n > 0
+        && match within {
+            Within::Minutes(m) => m <= 366 * 24 * 60,
+            Within::Days(d) => d <= 366,
+            Within::Months(n) => n <= 12,
+            Within::Immediately | Within::Unspecified => true,
+        };
+    if !in_range {
+        return Err(out_of_range());
     }
+    Ok(within)
 }
 
 /// Whether the due time is an obligation or the start of a right.
@@ -108,8 +188,8 @@ pub struct EventSpec {
     pub id: String,
     pub actor: String,
     pub anchor: Option<String>,
-    /// Per level (1-4). A level missing here does not have this event.
-    pub within: BTreeMap<u8, Within>,
+    /// Per level. A level missing here does not have this event.
+    pub within: BTreeMap<LevelId, Within>,
     pub kind: EventKind,
     pub when: Option<String>,
     pub after: Vec<String>,
@@ -125,7 +205,9 @@ pub struct EventSpec {
 }
 
 /// Reads RFC 3339 (`2026-03-01T09:00:00+08:00`) or local wall-clock time
-/// in `zone` (`2026-03-01T09:00`, `2026-03-01 09:00`).
+/// in `zone` (`2026-03-01T09:00`, `2026-03-01 09:00`). A local time that a
+/// daylight-saving change makes ambiguous (shown twice) or skips is an
+/// error naming the two offsets or the gap, never a guess.
 pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<FixedOffset>, String> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
@@ -138,20 +220,48 @@ pub fn parse_time(text: &str, zone: Tz) -> Result<DateTime<FixedOffset>, String>
         "%Y-%m-%d %H:%M:%S",
     ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            return zone
-                .from_local_datetime(&naive)
-                .single()
-                .map(|t| t.fixed_offset())
-                .ok_or_else(|| format!("`{text}` does not exist or is ambiguous in {zone}"));
+            return match zone.from_local_datetime(&naive) {
+                LocalResult::Single(t) => Ok(t.fixed_offset()),
+                LocalResult::Ambiguous(a, b) => {
+                    let (a, b) = (a.min(b).fixed_offset(), a.max(b).fixed_offset());
+                    Err(format!(
+                        "`{text}` is ambiguous in {zone}: the clocks show it twice when daylight saving time ends, at {} and at {}; write the one you mean with its offset",
+                        a.format("%Y-%m-%dT%H:%M:%S%:z"),
+                        b.format("%Y-%m-%dT%H:%M:%S%:z"),
+                    ))
+                }
+                LocalResult::None => Err(gap_message(text, naive, zone)),
+            };
         }
     }
     Err(format!(
-        "`{text}` is not a time: use RFC 3339 (2026-03-01T09:00:00+08:00) or local time (2026-03-01T09:00)"
+        "`{text}` is not a time: use RFC 3339 (2026-03-01T09:00:00+01:00, 2026-03-01T08:00:00Z) or local time in {zone} (2026-03-01T09:00)"
     ))
 }
 
-/// RFC 3339 with the zone's numeric offset (`+08:00`), seconds included.
-/// Never a zone abbreviation: Asia/Taipei's "CST" is ambiguous.
+/// "`2026-03-29T02:30` does not exist in Europe/Brussels: the clocks go from
+/// 02:00 (+01:00) to 03:00 (+02:00)": the change is found minute by minute
+/// between the two readings of the wall time (at most the gap's length).
+fn gap_message(text: &str, naive: NaiveDateTime, zone: Tz) -> String {
+    let day = Duration::days(1);
+    let before = zone.offset_from_utc_datetime(&(naive - day)).fix();
+    let after = zone.offset_from_utc_datetime(&(naive + day)).fix();
+    let utc = |offset: FixedOffset| naive - Duration::seconds(i64::from(offset.local_minus_utc()));
+    let (earliest, latest) = (utc(after).min(utc(before)), utc(after).max(utc(before)));
+    let mut change = earliest;
+    while change < latest && zone.offset_from_utc_datetime(&change).fix() == before {
+        change += Duration::minutes(1);
+    }
+    let from = (change + Duration::seconds(i64::from(before.local_minus_utc()))).format("%H:%M");
+    let to = (change + Duration::seconds(i64::from(after.local_minus_utc()))).format("%H:%M");
+    format!(
+        "`{text}` does not exist in {zone}: the clocks go from {from} ({before}) to {to} ({after}) when daylight saving time starts; write a time outside the gap"
+    )
+}
+
+/// RFC 3339 with the numeric offset valid in `zone` at that instant
+/// (`+08:00`, `+01:00`), seconds included. Never a zone abbreviation:
+/// Asia/Taipei's "CST" is ambiguous.
 pub fn format_time(t: &DateTime<FixedOffset>, zone: Tz) -> String {
     t.with_timezone(&zone)
         .fixed_offset()
@@ -163,7 +273,7 @@ pub fn format_time(t: &DateTime<FixedOffset>, zone: Tz) -> String {
 #[derive(Debug, Clone)]
 pub struct IncidentFacts {
     pub zone: Tz,
-    pub level: u8,
+    pub level: LevelId,
     pub discovered: DateTime<FixedOffset>,
     /// The id of the starting event whose time is `discovered` (the
     /// policy's `discovery` role; the site's script gets it from the data).
@@ -341,14 +451,7 @@ fn walk<'a>(
                 (None, None) => (None, anchor_known.assumed),
             }
         };
-        let due = match (base, within.minutes()) {
-            (Some(b), Some(m)) => Some(
-                (b + Duration::minutes(m))
-                    .with_timezone(&facts.zone)
-                    .fixed_offset(),
-            ),
-            _ => None,
-        };
+        let due = base.and_then(|b| within.after(b, facts.zone));
         known.insert(
             &e.id,
             Known {
@@ -452,7 +555,7 @@ pub fn topological_order(events: &[EventSpec]) -> Vec<usize> {
 /// The offset in minutes of each event from its flow's starting event, per
 /// level, following anchors and their fixed durations. `None` where a link of
 /// the chain has no fixed time.
-pub fn offsets_from_start(events: &[EventSpec], level: u8) -> BTreeMap<String, Option<i64>> {
+pub fn offsets_from_start(events: &[EventSpec], level: &LevelId) -> BTreeMap<String, Option<i64>> {
     let mut out: BTreeMap<String, Option<i64>> = BTreeMap::new();
     for i in topological_order(events) {
         let e = &events[i];
@@ -460,14 +563,14 @@ pub fn offsets_from_start(events: &[EventSpec], level: u8) -> BTreeMap<String, O
             None => Some(0),
             Some(a) => {
                 let base = out.get(a).copied().flatten();
-                let within = e.within.get(&level).and_then(|w| w.minutes());
+                let within = e.within.get(level).and_then(|w| w.minutes());
                 match (base, within) {
                     (Some(b), Some(w)) => Some(b + w),
                     _ => None,
                 }
             }
         };
-        if e.anchor.is_none() || e.within.contains_key(&level) {
+        if e.anchor.is_none() || e.within.contains_key(level) {
             out.insert(e.id.clone(), value);
         }
     }

@@ -16,12 +16,18 @@ pub fn vcard_path(owner: &str) -> String {
 
 /// The QR code's path, for phone contacts only.
 pub fn qr_path(c: &Contact) -> Option<String> {
-    (c.kind == "phone").then(|| format!("contacts/{}-qr.svg", c.id))
+    // A placeholder has no number to dial.
+    (c.kind == "phone" && c.href.is_some()).then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
-/// A vCard 3.0 (the version every phone imports) for one owner; `note` is
-/// the locale's `cards.note` (`{name}`, `{purpose}` of each contact).
-pub fn vcard(r: &Ruleset, note: &str, owner: &str) -> String {
+/// A vCard 3.0 (the version every phone imports) for one owner; each
+/// contact's note is the locale's `cards.note` (`{name}`, `{purpose}`).
+///
+/// A placeholder contact is never a property a phone would dial, mail or
+/// open: it appears only in the note, in the words of the locale's
+/// `contacts.placeholder_note`.
+pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Diagnostic>> {
+    let note = locale.get("cards.note")?;
     let name = r
         .actor_name(owner)
         .map(|t| r.text_of(t).to_owned())
@@ -44,7 +50,18 @@ pub fn vcard(r: &Ruleset, note: &str, owner: &str) -> String {
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
-        let tel = c.href.trim_start_matches("tel:");
+        let Some(href) = &c.href else {
+            notes.push(locale.fill(
+                "contacts.placeholder_note",
+                &[
+                    ("name", r.text_of(&c.name)),
+                    ("value", &c.value),
+                    ("purpose", r.text_of(&c.purpose)),
+                ],
+            )?);
+            continue;
+        };
+        let tel = href.trim_start_matches("tel:");
         match c.kind.as_str() {
             "phone" => lines.push(format!("TEL;TYPE=WORK,VOICE:{tel}")),
             "fax" => lines.push(format!("TEL;TYPE=WORK,FAX:{tel}")),
@@ -62,7 +79,7 @@ pub fn vcard(r: &Ruleset, note: &str, owner: &str) -> String {
     for line in lines {
         out.push_str(&fold_line(&line));
     }
-    out
+    Ok(out)
 }
 
 /// A QR code that dials `href` when scanned, as standalone SVG.
@@ -97,18 +114,18 @@ pub fn html_escape(s: &str) -> String {
 
 /// Every vCard and QR code of the site.
 pub fn files(r: &Ruleset, locale: &Locale) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
-    let note = locale.get("cards.note")?;
     let mut owners: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
     owners.sort_unstable();
     owners.dedup();
-    let mut out: Vec<(String, Vec<u8>)> = owners
-        .iter()
-        .map(|o| (vcard_path(o), vcard(r, note, o).into_bytes()))
-        .collect();
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
+    for o in owners {
+        out.push((vcard_path(o), vcard(r, locale, o)?.into_bytes()));
+    }
     for c in &r.contacts {
         if let Some(path) = qr_path(c)
+            && let Some(href) = &c.href
             && let Some(svg) = qr_svg(
-                &c.href,
+                href,
                 &locale.fill(
                     "cards.qr_title",
                     &[("name", r.text_of(&c.name)), ("value", &c.value)],

@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ruleset::deadlines::Within;
 
 const HOUR: i64 = 60;
-const WEEK: i64 = 60 * 24 * 7;
+const WEEK_DAYS: i64 = 7;
 
 /// The `[duration]` words of a locale, looked up once per build (a missing
 /// key is a located error then), so phrasing a duration cannot fail. Each
@@ -17,7 +17,9 @@ const WEEK: i64 = 60 * 24 * 7;
 pub struct DurationWords {
     minutes: [String; 2],
     hours: [String; 2],
+    days: [String; 2],
     weeks: [String; 2],
+    months: [String; 2],
     immediately: String,
     unspecified: String,
 }
@@ -31,21 +33,25 @@ impl DurationWords {
         Ok(DurationWords {
             minutes: unit("duration.minutes")?,
             hours: unit("duration.hours")?,
+            days: unit("duration.days")?,
             weeks: unit("duration.weeks")?,
+            months: unit("duration.months")?,
             immediately: get("duration.immediately")?,
             unspecified: get("duration.unspecified")?,
         })
     }
 
-    /// `w` in words: whole weeks as weeks, whole hours as hours, else
-    /// minutes.
+    /// `w` in words: elapsed time in hours when whole, else minutes;
+    /// calendar days in weeks when whole, else days; calendar months.
     pub fn text(&self, w: Within) -> String {
         let count =
             |words: &[String; 2], n: i64| words[usize::from(n != 1)].replace("{n}", &n.to_string());
         match w {
-            Within::Minutes(m) if m > 0 && m % WEEK == 0 => count(&self.weeks, m / WEEK),
             Within::Minutes(m) if m % HOUR == 0 => count(&self.hours, m / HOUR),
             Within::Minutes(m) => count(&self.minutes, m),
+            Within::Days(d) if d % WEEK_DAYS == 0 => count(&self.weeks, d / WEEK_DAYS),
+            Within::Days(d) => count(&self.days, d),
+            Within::Months(n) => count(&self.months, n),
             Within::Immediately => self.immediately.clone(),
             Within::Unspecified => self.unspecified.clone(),
         }
@@ -61,7 +67,9 @@ mod tests {
         DurationWords {
             minutes: w("minute"),
             hours: w("hour"),
+            days: w("day"),
             weeks: w("week"),
+            months: w("month"),
             immediately: "now".into(),
             unspecified: "open".into(),
         }
@@ -73,7 +81,13 @@ mod tests {
         assert_eq!(w.text(Within::Minutes(60)), "hour one");
         assert_eq!(w.text(Within::Minutes(36 * 60)), "36 hours");
         assert_eq!(w.text(Within::Minutes(3 * 24 * 60)), "72 hours");
-        assert_eq!(w.text(Within::Minutes(14 * 24 * 60)), "2 weeks");
+        // Elapsed hours stay hours; calendar days and months are theirs.
+        assert_eq!(w.text(Within::Minutes(14 * 24 * 60)), "336 hours");
+        assert_eq!(w.text(Within::Days(14)), "2 weeks");
+        assert_eq!(w.text(Within::Days(7)), "week one");
+        assert_eq!(w.text(Within::Days(3)), "3 days");
+        assert_eq!(w.text(Within::Months(1)), "month one");
+        assert_eq!(w.text(Within::Months(2)), "2 months");
         assert_eq!(w.text(Within::Minutes(30)), "30 minutes");
         assert_eq!(w.text(Within::Immediately), "now");
         assert_eq!(w.text(Within::Unspecified), "open");

@@ -10,12 +10,12 @@
 //! emit a non-ASCII file name.
 
 pub mod cache;
-pub mod calendar;
 pub mod cards;
 pub mod content;
 pub mod diagrams;
 pub mod duration;
 mod filters;
+pub mod ics;
 pub mod locale;
 pub mod output;
 pub mod pages;

@@ -136,7 +136,7 @@ pub fn entity_docs(
     let mut docs = Vec::new();
     for l in &r.levels {
         docs.push(Doc {
-            url: level_url(l.id),
+            url: level_url(&l.id),
             title: r.text_of(&l.name).to_owned(),
             text: r.text_of(&l.summary).to_owned(),
         });

@@ -134,7 +134,7 @@ impl Reader {
     pub(super) fn new(root: &Path) -> Result<Reader, Box<Diagnostic>> {
         let canonical_root = std::fs::canonicalize(root).map_err(|e| {
             Box::new(Diagnostic::error(
-                "io",
+                Rule::Io,
                 format!("cannot resolve the project folder {}: {e}", root.display()),
             ))
         })?;

@@ -63,3 +63,30 @@ pub fn small_site(tmp: &Path) -> PathBuf {
     );
     root
 }
+
+/// A project in `tmp/<fixture>`: the bundled policy with the policy files of
+/// `tests/fixtures/<fixture>/policy/` laid over it (only the files that
+/// differ are kept there), and that fixture's `content/`.
+pub fn fixture_project(tmp: &Path, fixture: &str) -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = tmp.join(fixture);
+    copy_dir(&manifest.join("policy"), &root.join("policy"));
+    let dir = manifest.join("tests/fixtures").join(fixture);
+    copy_dir(&dir.join("policy"), &root.join("policy"));
+    copy_dir(&dir.join("content"), &root.join("content"));
+    root
+}
+
+/// Runs `handbook ARGS` with `--root ROOT` appended.
+pub fn handbook_at(root: &Path, args: &[&str]) -> (i32, String, String) {
+    let root = root.to_str().expect("UTF-8 temp path");
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--root", root]);
+    handbook(&all)
+}
+
+/// A project's policy, checked and compiled.
+pub fn compiled(root: &Path) -> Ruleset {
+    let (loaded, checked) = load_and_check(root).expect("policy loads");
+    compile(&loaded, &checked).expect("policy compiles")
+}

@@ -13,6 +13,7 @@ vm.runInContext(fs.readFileSync(dataPath, "utf8"), sandbox, { filename: "data.js
 vm.runInContext(fs.readFileSync(logicPath, "utf8"), sandbox, { filename: "logic.js" });
 const L = sandbox.HandbookLogic;
 const data = sandbox.HANDBOOK_DATA;
+const zone = data.timezone;
 const vectors = JSON.parse(fs.readFileSync(vectorsPath, "utf8"));
 
 const failures = [];
@@ -45,10 +46,10 @@ for (const v of vectors.classify || []) {
 
 for (const v of vectors.deadlines || []) {
   const actual = {};
-  for (const [event, time] of Object.entries(v.at)) actual[event] = L.parseTime(time);
+  for (const [event, time] of Object.entries(v.at)) actual[event] = L.parseTime(time, zone);
   const facts = {
     level: v.level,
-    discovered: L.parseTime(v.discovered),
+    discovered: L.parseTime(v.discovered, zone),
     conditions: v.conditions,
     actual,
   };
@@ -68,11 +69,17 @@ for (const v of vectors.deadlines || []) {
   same("starts", input, v.starts, starts);
 }
 
+// Calendar steps: a due time `within` after `from` (deadlines::Within::after).
+for (const v of vectors.steps || []) {
+  const ms = L.addWithin(L.parseTime(v.from, zone), v.within, zone);
+  same("addWithin", v, v.due, ms === null ? null : L.formatTime(ms, zone));
+}
+
 for (const v of vectors.tokenize || []) same("tokenize", v.text, v.tokens, L.tokenize(v.text));
 
 for (const v of vectors.times || []) {
-  const ms = L.parseTime(v.text);
-  same("parseTime", v.text, v.formatted, ms === null ? null : L.formatTime(ms));
+  const ms = L.parseTime(v.text, zone);
+  same("parseTime", v.text, v.formatted, ms === null ? null : L.formatTime(ms, zone));
 }
 
 console.log(`js parity: ${passed} passed, ${failures.length} failed`);

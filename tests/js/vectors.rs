@@ -28,7 +28,7 @@ pub fn deadline_vector(
     let zone = r.zone();
     let opts = DeadlinesOptions {
         root: ".".into(),
-        level,
+        level: level.to_string().into(),
         discovered: discovered.into(),
         support,
         portal_down,
@@ -39,7 +39,7 @@ pub fn deadline_vector(
     // The same facts without the CLI's refusal, to list the contradictions.
     let raw = IncidentFacts {
         zone,
-        level,
+        level: level.to_string().into(),
         discovered: parse_time(discovered, zone).expect("time"),
         discovery: r.handbook.discovery.clone(),
         conditions: [

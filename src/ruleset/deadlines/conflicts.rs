@@ -150,7 +150,9 @@ mod tests {
             id: id.into(),
             actor: "a".into(),
             anchor: anchor.map(Into::into),
-            within: (1..=4).map(|l| (l, Within::Minutes(60))).collect(),
+            within: (1..=4)
+                .map(|l: u8| (l.to_string().into(), Within::Minutes(60)))
+                .collect(),
             kind: EventKind::Deadline,
             when: None,
             after: Vec::new(),
@@ -166,7 +168,7 @@ mod tests {
         let t = |s: &str| super::super::parse_time(s, zone).expect("time");
         IncidentFacts {
             zone,
-            level: 1,
+            level: "1".into(),
             discovered: t("2026-03-02T09:00"),
             discovery: "start".to_owned(),
             conditions: BTreeSet::new(),

@@ -9,7 +9,24 @@ const DISCOVERY_EVENT: &str = "discovered";
 fn parses_durations() {
     assert_eq!(parse_within("1h"), Ok(Within::Minutes(60)));
     assert_eq!(parse_within("36h"), Ok(Within::Minutes(36 * 60)));
-    assert_eq!(parse_within("2w"), Ok(Within::Minutes(2 * 7 * 24 * 60)));
+    assert_eq!(parse_within("2w"), Ok(Within::Days(14)));
+    assert_eq!(parse_within("3d"), Ok(Within::Days(3)));
+    assert_eq!(parse_within("1mo"), Ok(Within::Months(1)));
+    assert_eq!(parse_within("12mo"), Ok(Within::Months(12)));
+    assert!(parse_within("13mo").is_err());
+    assert!(parse_within("367d").is_err());
+    assert!(parse_within("1y").is_err());
+    for text in [
+        "30m",
+        "36h",
+        "3d",
+        "2w",
+        "1mo",
+        "immediately",
+        "unspecified",
+    ] {
+        assert_eq!(parse_within(text).map(Within::label), Ok(text.to_owned()));
+    }
     assert_eq!(parse_within("immediately"), Ok(Within::Immediately));
     assert!(parse_within("1 hour").is_err());
     assert!(parse_within("h").is_err());
@@ -28,12 +45,95 @@ fn parses_local_and_rfc3339_times() {
     assert!(parse_time("yesterday", tz).is_err());
 }
 
+const BRUSSELS: Tz = chrono_tz::Europe::Brussels;
+
+fn brussels(text: &str) -> DateTime<FixedOffset> {
+    parse_time(text, BRUSSELS).expect("time")
+}
+
+fn step(within: &str, from: &str) -> String {
+    let w = parse_within(within).expect("duration");
+    let due = w.after(brussels(from), BRUSSELS).expect("in range");
+    format_time(&due, BRUSSELS)
+}
+
+#[test]
+fn formats_with_the_offset_valid_at_the_instant() {
+    assert_eq!(
+        format_time(&brussels("2026-07-01T12:00"), BRUSSELS),
+        "2026-07-01T12:00:00+02:00"
+    );
+    assert_eq!(
+        format_time(&brussels("2026-12-01T12:00"), BRUSSELS),
+        "2026-12-01T12:00:00+01:00"
+    );
+}
+
+#[test]
+fn an_ambiguous_or_skipped_local_time_is_refused_naming_the_offsets() {
+    // 2026-10-25: 03:00 CEST becomes 02:00 CET, so 02:30 happens twice.
+    let twice = parse_time("2026-10-25T02:30", BRUSSELS).expect_err("ambiguous");
+    assert!(twice.contains("ambiguous"), "{twice}");
+    assert!(twice.contains("2026-10-25T02:30:00+02:00"), "{twice}");
+    assert!(twice.contains("2026-10-25T02:30:00+01:00"), "{twice}");
+    // 2026-03-29: 02:00 CET becomes 03:00 CEST, so 02:30 never happens.
+    let never = parse_time("2026-03-29T02:30", BRUSSELS).expect_err("gap");
+    assert!(
+        never.contains("from 02:00 (+01:00) to 03:00 (+02:00)"),
+        "{never}"
+    );
+    // Either reading can be written with its offset; 01:30 is plain.
+    assert_eq!(
+        format_time(&brussels("2026-10-25T02:30:00+01:00"), BRUSSELS),
+        "2026-10-25T02:30:00+01:00"
+    );
+    assert_eq!(
+        format_time(&brussels("2026-10-25T01:30"), BRUSSELS),
+        "2026-10-25T01:30:00+02:00"
+    );
+}
+
+#[test]
+fn hours_are_elapsed_and_days_are_calendar_steps_across_daylight_saving() {
+    // 24 elapsed hours across the autumn change show an hour earlier...
+    assert_eq!(step("24h", "2026-10-24T12:00"), "2026-10-25T11:00:00+01:00");
+    // ...while a day is the same wall-clock time: 25 elapsed hours.
+    assert_eq!(step("1d", "2026-10-24T12:00"), "2026-10-25T12:00:00+01:00");
+    // In spring a day is 23 elapsed hours.
+    assert_eq!(step("1d", "2026-03-28T12:00"), "2026-03-29T12:00:00+02:00");
+    assert_eq!(step("24h", "2026-03-28T12:00"), "2026-03-29T13:00:00+02:00");
+    assert_eq!(step("1w", "2026-10-20T09:00"), "2026-10-27T09:00:00+01:00");
+    // A step onto a wall time shown twice takes the earlier, onto one
+    // skipped the instant as far after the gap's start.
+    assert_eq!(step("1d", "2026-10-24T02:30"), "2026-10-25T02:30:00+02:00");
+    assert_eq!(step("1d", "2026-03-28T02:30"), "2026-03-29T03:30:00+02:00");
+    assert_eq!(step("1mo", "2026-02-28T02:30"), "2026-03-28T02:30:00+01:00");
+}
+
+#[test]
+fn a_month_past_the_end_goes_to_the_last_day() {
+    assert_eq!(step("1mo", "2026-01-31T10:00"), "2026-02-28T10:00:00+01:00");
+    assert_eq!(step("1mo", "2028-01-31T10:00"), "2028-02-29T10:00:00+01:00");
+    assert_eq!(step("1mo", "2026-03-31T10:00"), "2026-04-30T10:00:00+02:00");
+    assert_eq!(step("1mo", "2026-09-25T03:00"), "2026-10-25T03:00:00+01:00");
+    assert_eq!(
+        step("12mo", "2026-02-28T10:00"),
+        "2027-02-28T10:00:00+01:00"
+    );
+    let taipei = chrono_tz::Asia::Taipei;
+    let from = parse_time("2026-01-31T23:30", taipei).expect("time");
+    let due = Within::Months(1).after(from, taipei).expect("in range");
+    assert_eq!(format_time(&due, taipei), "2026-02-28T23:30:00+08:00");
+}
+
 fn spec(id: &str, anchor: Option<&str>, minutes: i64) -> EventSpec {
     EventSpec {
         id: id.into(),
         actor: "a".into(),
         anchor: anchor.map(Into::into),
-        within: (1..=4).map(|l| (l, Within::Minutes(minutes))).collect(),
+        within: (1..=4)
+            .map(|l: u8| (l.to_string().into(), Within::Minutes(minutes)))
+            .collect(),
         kind: EventKind::Deadline,
         when: None,
         after: Vec::new(),
@@ -48,7 +148,7 @@ fn facts(actual: &[(&str, &str)]) -> IncidentFacts {
     let zone = chrono_tz::Asia::Taipei;
     IncidentFacts {
         zone,
-        level: 1,
+        level: "1".into(),
         discovered: parse_time("2026-03-02T09:00", zone).expect("time"),
         discovery: DISCOVERY_EVENT.to_owned(),
         conditions: BTreeSet::new(),

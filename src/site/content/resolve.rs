@@ -5,7 +5,7 @@
 //! This module must never phrase a fact the policy owns nor print a value
 //! as Rust `Debug`: messages show values as TOML and ids as written.
 
-use super::shortcode::{ArgValue, LevelArg, Shortcode};
+use super::shortcode::{LevelArg, Shortcode};
 use super::words::Words;
 use crate::ruleset::{Level, Ruleset};
 
@@ -51,36 +51,18 @@ fn lacks(message: String, subject: &str) -> Unresolved {
     }
 }
 
-/// A level's id as levels.toml writes it (`3`, `significant`).
-fn level_shown(level: &Level) -> String {
-    level.id.to_string()
-}
-
 /// The level a chapter names: `level=3` or `level="3"` for `id = 3`,
 /// `level="significant"` for `id = "significant"`. Both spellings of a
 /// number are accepted on purpose, for `check` and the page alike (both
 /// come here): a level id is one word however TOML writes it, as in
 /// deadlines.toml, whose `within` keys are always strings (`"3" = "1h"`).
 fn level<'r>(r: &'r Ruleset, arg: &LevelArg, sc: &Shortcode) -> Result<&'r Level, Unresolved> {
-    let wanted = match arg {
-        ArgValue::Int(i) => i.to_string(),
-        ArgValue::Str(s) => s.clone(),
-    };
-    r.levels
-        .iter()
-        .find(|l| level_shown(l) == wanted)
-        .ok_or_else(|| {
-            let mut problem = unknown("level", format!("`{}`", arg.show()), sc, &wanted);
-            problem.hint = format!(
-                "the levels are {}",
-                r.levels
-                    .iter()
-                    .map(level_shown)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            problem
-        })
+    let wanted = arg.as_level();
+    r.level(&wanted).ok_or_else(|| {
+        let mut problem = unknown("level", format!("`{}`", arg.show()), sc, wanted.as_str());
+        problem.hint = format!("the levels are {}", r.level_order().list());
+        problem
+    })
 }
 
 /// Escapes text so Markdown shows it as written.
@@ -162,12 +144,12 @@ fn resolve_fact(
         } => {
             let e = event(id)?;
             let level = level(r, l, sc)?;
-            match e.within.get(level_shown(level).as_str()) {
+            match e.within.get(&level.id) {
                 Some(w) => md(&words.within(*w)),
                 None => Err(Unresolved {
                     hint: "the event's `within` in policy/deadlines.toml does not list this level; pick a level it has".into(),
                     ..lacks(
-                        format!("event `{id}` has no time limit at level {}", level_shown(level)),
+                        format!("event `{id}` has no time limit at level {}", level.id),
                         id,
                     )
                 }),
@@ -177,11 +159,16 @@ fn resolve_fact(
         Shortcode::Level { id } => md(text(&level(r, id, sc)?.name)),
         Shortcode::Contact { id } => {
             let c = contact(id)?;
-            Ok(Fact::Markdown(format!(
-                "[{}]({})",
-                md_escape(&c.value),
-                c.href
-            )))
+            Ok(Fact::Markdown(match &c.href {
+                Some(href) => format!("[{}]({href})", md_escape(&c.value)),
+                // A placeholder is never a link, and says what it is, as
+                // the contact pages show it.
+                None => format!(
+                    "*{}* **{}**",
+                    md_escape(&c.value),
+                    md_escape(words.placeholder())
+                ),
+            }))
         }
         Shortcode::Hours { id } => match &contact(id)?.hours {
             Some(h) => md(text(h)),

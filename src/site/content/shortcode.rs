@@ -8,6 +8,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::domain::LevelId;
+
 /// An argument as written: a `"string"` or an integer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArgValue {
@@ -21,6 +23,15 @@ impl ArgValue {
         match self {
             ArgValue::Str(s) => crate::diagnostics::toml_string(s),
             ArgValue::Int(i) => i.to_string(),
+        }
+    }
+
+    /// The value as a level id: `level=4` and `level="4"` name the level
+    /// `id = 4`, `level="significant"` the level `id = "significant"`.
+    pub fn as_level(&self) -> LevelId {
+        match self {
+            ArgValue::Int(i) => LevelId::new(i.to_string()),
+            ArgValue::Str(s) => LevelId::from(s.as_str()),
         }
     }
 }

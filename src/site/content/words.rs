@@ -1,5 +1,5 @@
 //! The words `content/` itself puts into a chapter (a drill's due date, the
-//! accessible name of a wide table): read once from the theme's locale
+//! accessible name of a wide table, the marking of a placeholder contact): read once from the theme's locale
 //! (`[content]` in `locales/<language>.toml`), so a missing key is a
 //! `locale` error of `check`, not a gap in a page. This module must never
 //! hold a word itself.
@@ -18,6 +18,9 @@ pub struct Words {
     after_drill: String,
     table_label: String,
     header_separator: String,
+    /// The marking of a contact the policy marks `placeholder = true`, as
+    /// the contact pages show it (`contacts.placeholder`).
+    placeholder: String,
     /// January first.
     month_names: Vec<String>,
 }
@@ -45,6 +48,7 @@ impl Words {
             after_drill: get("after_drill")?,
             table_label: get("table_label")?,
             header_separator: get("header_separator")?,
+            placeholder: locale.get("contacts.placeholder")?.to_owned(),
             month_names,
         })
     }
@@ -79,6 +83,11 @@ impl Words {
     /// A report due `within` after the drill.
     pub fn after_drill(&self, within: Within) -> String {
         fill(&self.after_drill, &[("within", &self.within(within))])
+    }
+
+    /// What a placeholder contact says beside its value.
+    pub fn placeholder(&self) -> &str {
+        &self.placeholder
     }
 
     /// The accessible name of a wide table, from its column headers.
@@ -117,7 +126,7 @@ mod tests {
         assert_eq!(w.due(13, None), None);
         assert_eq!(w.due(0, None), None);
         assert_eq!(
-            w.after_drill(Within::Minutes(14 * 24 * 60)),
+            w.after_drill(Within::Days(14)),
             "演練完成後 2 週內"
         );
         assert_eq!(w.table(&["a".into(), "b".into()]), "表格：a、b");

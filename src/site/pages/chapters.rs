@@ -94,7 +94,7 @@ pub fn pages(
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
                     "level": l.id,
-                    "label": e.within.get(&l.id.to_string()).map(|w| durations.text(*w)).unwrap_or_default(),
+                    "label": e.within.get(&l.id).map(|w| durations.text(*w)).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
                 "source": e.source,
             })

@@ -94,7 +94,7 @@ pub fn pages(
                     "trail": trail,
                     "question": q.map(|q| r.text_of(&q.text)),
                     "help": q.and_then(|q| q.help.as_ref()).map(|t| r.text_of(t)),
-                    "at_least": at_least.and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "url": level_url(l.id)})),
+                    "at_least": at_least.as_ref().and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "url": level_url(&l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
                         "text": q.and_then(|q| q.answers.iter().find(|a| a.id == b.answer)).map(|a| r.text_of(&a.text)),
@@ -104,7 +104,7 @@ pub fn pages(
             }
             TreeNode::Leaf { outcome } => {
                 let (status, level, criteria) = match outcome {
-                    Outcome::Level { level, criteria } => ("level", Some(*level), criteria.clone()),
+                    Outcome::Level { level, criteria } => ("level", Some(level), criteria.clone()),
                     Outcome::NotAnIncident => ("not-an-incident", None, Vec::new()),
                     _ => ("unclassified", None, Vec::new()),
                 };

@@ -23,6 +23,7 @@ fn contact_card(
         "kind_label": locale.get(&format!("contact_kind.{}", c.kind))?,
         "value": c.value,
         "href": c.href,
+        "placeholder": c.placeholder,
         "hours": c.hours.as_ref().map(|t| r.text_of(t)),
         "purpose": r.text_of(&c.purpose),
         "owner": r.actor_name(&c.owner).map(|t| r.text_of(t)),
@@ -56,7 +57,9 @@ pub fn pages(
         template: "contacts.html",
         title: title("nav.contacts")?,
         context: json!({
-            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get("1")).map(|w| durations.text(*w)).unwrap_or_default(),
+            // The initial report's time at the least severe level (the last
+            // listed): the time every incident has at the latest.
+            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| durations.text(*w)).unwrap_or_default(),
             "contacts": cards,
             "owners": owners.iter().map(|id| json!({
                 "name": r.actor_name(id).map(|t| r.text_of(t)),

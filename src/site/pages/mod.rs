@@ -22,7 +22,8 @@ use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
 use super::locale::Locale;
 use super::{Files, Prepared};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::{Anchor, LevelId};
 use crate::policy::Policy;
 use crate::ruleset::Ruleset;
 
@@ -64,7 +65,7 @@ pub fn actor_url(id: &str) -> String {
     format!("org/{id}.html")
 }
 pub fn event_url(id: &str) -> String {
-    format!("deadlines.html#event-{id}")
+    format!("deadlines.html#{}", Anchor::event(id))
 }
 pub fn contact_url(id: &str) -> String {
     format!("contacts/index.html#contact-{id}")
@@ -72,8 +73,8 @@ pub fn contact_url(id: &str) -> String {
 pub fn duty_url(id: &str) -> String {
     format!("duties.html#duty-{id}")
 }
-pub fn level_url(id: u8) -> String {
-    format!("levels.html#level-{id}")
+pub fn level_url(id: &LevelId) -> String {
+    format!("levels.html#{}", Anchor::level(id))
 }
 pub fn agency_url(number: i64) -> String {
     format!("agencies.html#agency-{number}")
@@ -297,12 +298,12 @@ pub fn render_all(
             .map(|h| match h {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(Box::new(Diagnostic::error(
-                        "template",
+                        Rule::Template,
                         "a page renderer crashed",
                     )))
                 }),
                 Err(e) => Err(Box::new(Diagnostic::error(
-                    "template",
+                    Rule::Template,
                     format!("cannot start a page renderer: {e}"),
                 ))),
             })
@@ -339,7 +340,8 @@ pub fn render_all(
     for (path, bytes) in super::cards::files(r, &prepared.locale)? {
         files.insert(path, bytes);
     }
-    for (path, bytes) in super::calendar::files(r, year) {
+    let words = super::ics::CalendarWords::new(&prepared.locale)?;
+    for (path, bytes) in super::ics::drill_files(r, year, &words) {
         files.insert(path, bytes);
     }
     Ok((files, stats))
@@ -373,7 +375,6 @@ pub fn data_script(r: &Ruleset) -> String {
         "version": r.meta.version,
         "digest": r.digest,
         "timezone": r.meta.timezone,
-        "utcOffsetMinutes": 480,
         "levels": r.levels,
         "questions": r.questions,
         "criteria": r.criteria,

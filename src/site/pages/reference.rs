@@ -38,7 +38,9 @@ pub fn deadline_rows(
                 "not_after": e.not_after.as_deref().and_then(|a| r.event(a)).map(|a| r.text_of(&a.name)),
                 "condition": e.when.as_deref().and_then(|c| r.conditions.iter().find(|x| x.id == c)).map(|c| r.text_of(&c.text)),
                 "start": start,
-                "levels": (["4", "3", "2", "1"].iter().map(|l| if start { None } else { e.within.get(*l).map(|w| durations.text(*w)) }).collect::<Vec<_>>()),
+                // One cell per declared level, in the policy's order (most
+                // severe first), as the table's header lists them.
+                "levels": (r.levels.iter().map(|l| if start { None } else { e.within.get(&l.id).map(|w| durations.text(*w)) }).collect::<Vec<_>>()),
                 "from": timings.from(&e.id),
                 "timing": timings.all(&e.id),
                 "source": e.source,
@@ -106,8 +108,8 @@ pub fn pages(
                 // level (the graph decides, not a list of ids).
                 "deadlines": r.events.iter()
                     .filter(|e| e.anchor.is_some() && in_every_incident(r, &e.id, r.events.len()))
-                    .filter(|e| e.within.get(&l.id.to_string()).is_some_and(|w| *w != Within::Unspecified))
-                    .filter_map(|e| timings.at_level(&e.id, l.id).map(|timing| json!({
+                    .filter(|e| e.within.get(&l.id).is_some_and(|w| *w != Within::Unspecified))
+                    .filter_map(|e| timings.at_level(&e.id, &l.id).map(|timing| json!({
                         "id": e.id, "name": r.text_of(&e.name), "timing": timing, "url": event_url(&e.id), "source": e.source,
                     })))
                     .collect::<Vec<_>>(),
@@ -126,6 +128,8 @@ pub fn pages(
         title: title("nav.deadlines")?,
         context: json!({
             "rows": deadline_rows(r, "", timings, &durations),
+            // The zone every time on the page is in (the lead names it).
+            "timezone": r.meta.timezone,
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
@@ -193,7 +197,7 @@ pub fn pages(
                 "approval": d.approval.as_ref().map(|t| r.text_of(t)),
                 "source": d.source,
             })).collect::<Vec<_>>(),
-            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::calendar::drills_path(*y)})).collect::<Vec<_>>()),
+            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::ics::drills_path(*y)})).collect::<Vec<_>>()),
         }),
     });
     let provisions = |v: &[crate::ruleset::Provision]| {

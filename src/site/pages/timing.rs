@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use crate::diagnostics::Diagnostic;
+use crate::domain::{EventId, LevelId, Levels};
 use crate::ruleset::deadlines::{EventKind, Within};
 use crate::ruleset::{Event, Ruleset};
 use crate::site::duration::DurationWords;
@@ -23,11 +24,8 @@ use crate::site::theme::Theme;
 /// The template that phrases one event's timing (plain text, not HTML).
 pub const TIMING_TEMPLATE: &str = "timing.txt";
 
-/// Levels in the order pages list them, most severe first.
-const LEVELS: [&str; 4] = ["4", "3", "2", "1"];
-
 /// Which part of the timing a page prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Part {
     /// What it counts from, and when it arises: for tables that give the
     /// time of each level in a column of its own.
@@ -35,11 +33,11 @@ enum Part {
     /// The whole timing, every level.
     All,
     /// The whole timing for one level.
-    Level(u8),
+    Level(LevelId),
 }
 
 impl Part {
-    fn name(self) -> &'static str {
+    fn name(&self) -> &'static str {
         match self {
             Part::From => "from",
             Part::All => "all",
@@ -51,28 +49,29 @@ impl Part {
 /// The rendered timing of every event, by part.
 #[derive(Debug, Default)]
 pub struct Timings {
-    texts: BTreeMap<(String, Part), String>,
+    texts: BTreeMap<(EventId, Part), String>,
 }
 
 impl Timings {
     /// Renders every event's timing through the theme.
     pub fn render(theme: &Theme, locale: &Locale, r: &Ruleset) -> Result<Timings, Box<Diagnostic>> {
         let mut texts = BTreeMap::new();
+        let levels = r.level_order();
         let durations = DurationWords::new(locale)?;
         for e in &r.events {
             let parts = [Part::From, Part::All]
                 .into_iter()
                 .chain(
-                    LEVELS
+                    levels
                         .iter()
-                        .filter(|l| e.within.contains_key(**l))
-                        .filter_map(|l| l.parse().ok())
+                        .filter(|l| e.within.contains_key(*l))
+                        .cloned()
                         .map(Part::Level),
                 )
                 .collect::<Vec<_>>();
             for part in parts {
                 let mut ctx = tera::Context::new();
-                ctx.insert("timing", &facts(r, &durations, e, part));
+                ctx.insert("timing", &facts(r, &levels, &durations, e, &part));
                 ctx.insert("t", locale.table());
                 let text = theme
                     .tera
@@ -85,7 +84,7 @@ impl Timings {
     }
 
     fn get(&self, event: &str, part: Part) -> Option<String> {
-        self.texts.get(&(event.to_owned(), part)).cloned()
+        self.texts.get(&(EventId::from(event), part)).cloned()
     }
 
     /// What the event counts from and when it arises, without the times.
@@ -100,19 +99,21 @@ impl Timings {
 
     /// The whole timing at one level; `None` when the event has no time
     /// for that level (the level does not have the event).
-    pub fn at_level(&self, event: &str, level: u8) -> Option<String> {
-        self.get(event, Part::Level(level))
+    pub fn at_level(&self, event: &str, level: &LevelId) -> Option<String> {
+        self.get(event, Part::Level(level.clone()))
     }
 }
 
 /// Levels with equal times grouped, most severe first:
 /// `[(["4", "3"], within), ...]`, and whether one time holds for every
 /// level.
-fn groups(e: &Event, part: Part) -> (Vec<(Vec<&'static str>, Within)>, bool) {
-    let mut groups: Vec<(Vec<&str>, Within)> = Vec::new();
-    for level in LEVELS {
+type Groups<'a> = Vec<(Vec<&'a LevelId>, Within)>;
+
+fn groups<'a>(levels: &'a Levels, e: &Event, part: &Part) -> (Groups<'a>, bool) {
+    let mut groups: Groups<'a> = Vec::new();
+    for level in levels.iter() {
         if let Part::Level(l) = part
-            && level != l.to_string()
+            && level != l
         {
             continue;
         }
@@ -123,15 +124,15 @@ fn groups(e: &Event, part: Part) -> (Vec<(Vec<&'static str>, Within)>, bool) {
             }
         }
     }
-    let uniform = groups.len() == 1 && (groups[0].0.len() == LEVELS.len() || part != Part::All);
+    let uniform = groups.len() == 1 && (groups[0].0.len() == levels.len() || *part != Part::All);
     (groups, uniform)
 }
 
 /// The facts `timing.txt` phrases for one event and part.
-fn facts(r: &Ruleset, durations: &DurationWords, e: &Event, part: Part) -> Value {
+fn facts(r: &Ruleset, levels: &Levels, durations: &DurationWords, e: &Event, part: &Part) -> Value {
     let name = |id: Option<&str>| id.and_then(|a| r.event(a)).map(|a| r.text_of(&a.name));
     let anchor = e.anchor.as_deref().and_then(|a| r.event(a));
-    let (groups, uniform) = groups(e, part);
+    let (groups, uniform) = groups(levels, e, part);
     let groups: Vec<Value> = groups
         .into_iter()
         .map(|(levels, w)| json!({"levels": levels, "within": durations.text(w), "immediately": w == Within::Immediately}))
@@ -156,11 +157,11 @@ fn facts(r: &Ruleset, durations: &DurationWords, e: &Event, part: Part) -> Value
 
 /// The steps a level result lists: events of every incident that have a
 /// time at `level` and no condition, in policy order.
-pub fn level_steps(r: &Ruleset, level: u8) -> impl Iterator<Item = &Event> {
+pub fn level_steps<'a>(r: &'a Ruleset, level: &'a LevelId) -> impl Iterator<Item = &'a Event> {
     r.events.iter().filter(move |e| {
         e.anchor.is_some()
             && e.when.is_none()
-            && e.within.contains_key(&level.to_string())
+            && e.within.contains_key(level)
             && in_every_incident(r, &e.id, r.events.len())
     })
 }
@@ -173,10 +174,10 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
         .events
         .iter()
         .map(|e| {
-            let levels: BTreeMap<String, String> = r
+            let levels: BTreeMap<&LevelId, String> = r
                 .levels
                 .iter()
-                .filter_map(|l| Some((l.id.to_string(), timings.at_level(&e.id, l.id)?)))
+                .filter_map(|l| Some((&l.id, timings.at_level(&e.id, &l.id)?)))
                 .collect();
             (
                 e.id.as_str(),
@@ -184,13 +185,13 @@ pub fn data_script(r: &Ruleset, timings: &Timings) -> String {
             )
         })
         .collect();
-    let steps: BTreeMap<String, Vec<&str>> = r
+    let steps: BTreeMap<&LevelId, Vec<&str>> = r
         .levels
         .iter()
         .map(|l| {
             (
-                l.id.to_string(),
-                level_steps(r, l.id).map(|e| e.id.as_str()).collect(),
+                &l.id,
+                level_steps(r, &l.id).map(|e| e.id.as_str()).collect(),
             )
         })
         .collect();
@@ -231,7 +232,10 @@ mod tests {
             description: None,
             actor: "a".into(),
             anchor: Some("b".into()),
-            within: within.iter().map(|(l, w)| ((*l).to_owned(), *w)).collect(),
+            within: within
+                .iter()
+                .map(|(l, w)| (LevelId::from(*l), *w))
+                .collect(),
             kind: EventKind::Deadline,
             when: None,
             after: Vec::new(),
@@ -247,19 +251,20 @@ mod tests {
     fn levels_with_equal_times_share_a_group_most_severe_first() {
         let (h1, h8) = (Within::Minutes(60), Within::Minutes(480));
         let e = event(&[("1", h8), ("2", h8), ("3", h1), ("4", h1)]);
-        let (g, uniform) = groups(&e, Part::All);
+        let levels = Levels::new(["4", "3", "2", "1"].map(LevelId::from).to_vec());
+        let (g, uniform) = groups(&levels, &e, &Part::All);
         assert!(!uniform);
         assert_eq!(g[0].0, ["4", "3"]);
         assert_eq!(g[1].0, ["2", "1"]);
         // One level alone is always one time.
-        let (g, uniform) = groups(&e, Part::Level(2));
+        let (g, uniform) = groups(&levels, &e, &Part::Level("2".into()));
         assert!(uniform);
         assert_eq!(g.len(), 1);
         assert_eq!(g[0].0, ["2"]);
         // Every level the same: one time; some levels missing: named.
         let all = event(&[("1", h1), ("2", h1), ("3", h1), ("4", h1)]);
-        assert!(groups(&all, Part::All).1);
+        assert!(groups(&levels, &all, &Part::All).1);
         let some = event(&[("3", h1), ("4", h1)]);
-        assert!(!groups(&some, Part::All).1);
+        assert!(!groups(&levels, &some, &Part::All).1);
     }
 }

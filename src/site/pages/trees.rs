@@ -102,13 +102,13 @@ pub fn pages(
             let links: Vec<_> = o
                 .levels
                 .iter()
-                .filter_map(|l| u8::try_from(*l).ok().and_then(|l| r.level(l)))
-                .map(|l| json!({"kind": k_level, "text": r.text_of(&l.name), "url": level_url(l.id)}))
+                .filter_map(|l| r.level(l))
+                .map(|l| json!({"kind": k_level, "text": r.text_of(&l.name), "url": level_url(&l.id)}))
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
                     json!({"kind": k_deadline, "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
                 .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "source": c.source})
+                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
                 }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
                     json!({"kind": k_duty, "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})

@@ -19,7 +19,9 @@
   if (typeof document === "undefined" || typeof window === "undefined") return;
 
   var SVG_NS = "http://www.w3.org/2000/svg";
-  var OFFSET_MS = 480 * 60000; // Asia/Taipei, UTC+8, no daylight saving.
+  // Every time is shown in the policy's zone (data.js `timezone`), with its
+  // daylight saving, through logic.js (Intl).
+  var ZONE = (window.HANDBOOK_DATA || {}).timezone;
 
   // ---- small helpers --------------------------------------------------
 
@@ -151,31 +153,29 @@
     };
   }
 
-  /** Within (data.events[].within[level]) in words, like Within::label_zh. */
+  /** Within (data.events[].within[level]) in words, like site::duration. */
   function withinZh(w) {
     if (w === "immediately") return T("duration.immediately");
-    if (w && typeof w === "object" && typeof w.minutes === "number") {
-      var m = w.minutes;
-      var count = function (unit, n) {
-        return T("duration." + unit + (n === 1 ? "_one" : ""), { n: n });
-      };
-      if (m > 0 && m % (60 * 24 * 7) === 0) return count("weeks", m / (60 * 24 * 7));
-      if (m % 60 === 0) return count("hours", m / 60);
-      return count("minutes", m);
+    var count = function (unit, n) {
+      return T("duration." + unit + (n === 1 ? "_one" : ""), { n: n });
+    };
+    if (w && typeof w === "object") {
+      // Elapsed minutes and hours; calendar days (weeks when whole) and months.
+      if (typeof w.minutes === "number") return w.minutes % 60 === 0 ? count("hours", w.minutes / 60) : count("minutes", w.minutes);
+      if (typeof w.days === "number") return w.days % 7 === 0 ? count("weeks", w.days / 7) : count("days", w.days);
+      if (typeof w.months === "number") return count("months", w.months);
     }
     return T("duration.unspecified");
   }
 
-  /** Epoch ms to "YYYY-MM-DD HH:MM" in Taiwan time. */
+  /** Epoch ms to "YYYY-MM-DD HH:MM" in the policy's zone. */
   function localText(ms) {
-    var t = new Date(ms + OFFSET_MS);
-    return t.getUTCFullYear() + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) + " " +
-      pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
+    return inputValue(ms).replace("T", " ");
   }
 
-  /** Epoch ms to the value of an <input type="datetime-local"> in Taiwan time. */
+  /** Epoch ms to the value of an <input type="datetime-local"> in the policy's zone. */
   function inputValue(ms) {
-    return localText(ms).replace(" ", "T");
+    return window.HandbookLogic.localInput(ms, ZONE);
   }
 
   function shortText(ms) {
@@ -383,9 +383,11 @@
       },
       renderResult: function (k) {
         var o = outcome(k);
+        // The most severe of the outcome's levels: the first of them in
+        // the policy's order (data.levels is most severe first).
         var top = null;
-        (o.levels || []).forEach(function (l) {
-          if (top === null || l > top) top = l;
+        (data.levels || []).forEach(function (info) {
+          if (top === null && (o.levels || []).indexOf(info.id) >= 0) top = info.id;
         });
         var section = el("section", {
           className: "tree-result result outcome" + (top ? " level-" + top : ""),
@@ -603,12 +605,12 @@
     });
     var actors = data.actors || {};
 
-    // Defaults: now (Taiwan time, to the minute), level from ?level=N.
+    // Defaults: now (in the policy's zone, to the minute), level from ?level=N.
     function nowValue() {
       return inputValue(Math.floor(Date.now() / 60000) * 60000);
     }
     var fromUrl = queryParam("discovered");
-    discovered.value = fromUrl && logic.parseTime(fromUrl) !== null ? inputValue(logic.parseTime(fromUrl)) : nowValue();
+    discovered.value = fromUrl && logic.parseTime(fromUrl, ZONE) !== null ? inputValue(logic.parseTime(fromUrl, ZONE)) : nowValue();
     var wanted = queryParam("level");
     if (wanted) {
       for (var i = 0; i < levelSelect.options.length; i++) {
@@ -627,7 +629,7 @@
     var timelineWrap = el("div", { className: "timeline-wrap" });
     var ics = el("a", { id: "calc-ics", className: "button", href: "#", download: "incident-deadlines.ics", text: T("script.calc_ics") });
     var actions = el("div", { className: "calc-actions" }, [ics]);
-    var icsHelp = el("p", { className: "help", text: T("script.calc_ics_help") });
+    var icsHelp = el("p", { className: "help", text: T("script.calc_ics_help", { zone: ZONE }) });
     detail.appendChild(tableWrap);
     detail.appendChild(timelineWrap);
     result.setAttribute("aria-labelledby", "calc-title");
@@ -678,7 +680,7 @@
     }
 
     function readFacts() {
-      var at = logic.parseTime(discovered.value);
+      var at = logic.parseTime(discovered.value, ZONE);
       if (at === null) return null;
       var conditions = [];
       var boxes = form.querySelectorAll('input[type="checkbox"][name="condition"]');
@@ -686,10 +688,10 @@
       var actual = {};
       var inputs = form.querySelectorAll("input[data-event]");
       for (var j = 0; j < inputs.length; j++) {
-        var t = logic.parseTime(inputs[j].value);
+        var t = logic.parseTime(inputs[j].value, ZONE);
         if (t !== null) actual[inputs[j].getAttribute("data-event")] = t;
       }
-      return { level: parseInt(levelSelect.value, 10), discovered: at, conditions: conditions, actual: actual };
+      return { level: levelSelect.value, discovered: at, conditions: conditions, actual: actual };
     }
 
     function eventName(id) {
@@ -775,7 +777,7 @@
             text: T("script.anchor_untimed", { anchor: eventName(r.anchor), within: withinZh(w) })
           }));
         }
-        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: T("script.done_at", { time: localText(logic.parseTime(r.actual)) }) }));
+        if (r.actual) nameCell.appendChild(el("small", { className: "note", text: T("script.done_at", { time: localText(logic.parseTime(r.actual, ZONE)) }) }));
         tbody.appendChild(el("tr", {
           role: "row",
           "data-event": r.event,
@@ -790,7 +792,7 @@
         ]));
       });
       var table = el("table", { id: "calc-table", className: "calc-table", role: "table" }, [
-        el("caption", { text: T("script.calc_caption", { level: levelName(facts.level) }) }),
+        el("caption", { text: T("script.calc_caption", { level: levelName(facts.level), zone: ZONE }) }),
         el("thead", { role: "rowgroup" }, el("tr", { role: "row" }, [
           T("common.item"), T("common.actor"), T("common.deadline"), T("script.remaining"), T("common.basis")
         ].map(function (h) {
@@ -815,7 +817,7 @@
         var state = "";
         var text;
         if (r.actual) {
-          var doneAt = logic.parseTime(r.actual);
+          var doneAt = logic.parseTime(r.actual, ZONE);
           state = "done";
           text = r.dueMs !== null && doneAt > r.dueMs ? T("script.done_late", { late: duration(doneAt - r.dueMs) }) : T("script.done");
         } else if (r.dueMs === null || r.dueMs === undefined) {
@@ -926,7 +928,7 @@
       timelineWrap.appendChild(chart);
     }
 
-    // ---- iCalendar (mirrors src/commands/ics.rs; escaping and folding
+    // ---- iCalendar (mirrors src/site/ics.rs; escaping and folding
     // mirror src/site/rfc_text.rs) ----
     function icsUtc(ms) {
       var t = new Date(ms);
@@ -980,7 +982,8 @@
           actor: actor,
           name: name,
           prefix: prefix,
-          time: logic.formatTime(r.dueMs),
+          time: logic.formatTime(r.dueMs, ZONE),
+          zone: ZONE,
           source: r.source
         });
         if (r.assumed) desc += T("script.ics_assumed");

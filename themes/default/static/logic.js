@@ -12,8 +12,6 @@
 (function (global) {
   "use strict";
 
-  var OFFSET_MINUTES = 480; // Asia/Taipei: UTC+8, no daylight saving since 1979.
-
   // ---- classification ---------------------------------------------------
 
   function questionIndex(data, id) {
@@ -67,20 +65,22 @@
   /** Mirrors Classifier::evaluate; `slots` has one answer index or null per question. */
   function evaluate(data, slots) {
     var statuses = data.criteria.map(function (c) { return criterionMatch(data, c, slots); });
+    // Severity is the policy's order (criteria carry it): level ids are
+    // any ids, so they are never compared themselves.
     var best = null;
     data.criteria.forEach(function (c, i) {
-      if (statuses[i] === "yes" && (best === null || c.level > best)) best = c.level;
+      if (statuses[i] === "yes" && (best === null || c.severity > best.severity)) best = c;
     });
     var possible = data.criteria.filter(function (c, i) {
-      return statuses[i] === "unknown" && (best === null || c.level > best);
+      return statuses[i] === "unknown" && (best === null || c.severity > best.severity);
     });
     if (possible.length === 0) {
       if (best !== null) {
         var matched = [];
         data.criteria.forEach(function (c, i) {
-          if (statuses[i] === "yes" && c.level === best) matched.push(c.id);
+          if (statuses[i] === "yes" && c.severity === best.severity) matched.push(c.id);
         });
-        return { status: "level", level: best, criteria: matched };
+        return { status: "level", level: best.level, criteria: matched };
       }
       var something = false;
       var unanswered = [];
@@ -105,7 +105,7 @@
     return {
       status: "needs-answers",
       questions: needed.map(function (qi) { return data.questions[qi].id; }),
-      at_least: best
+      at_least: best === null ? null : best.level
     };
   }
 
@@ -130,6 +130,15 @@
   }
 
   // ---- time ------------------------------------------------------------
+  //
+  // Every time is wall-clock time in the policy's zone (data.timezone, an
+  // IANA name), read through Intl.DateTimeFormat so daylight saving is the
+  // browser's zone database, as chrono-tz is the CLI's. Instants are epoch
+  // milliseconds; a wall time is {y, mo, d, h, mi, s}.
+
+  var MINUTE = 60000;
+  var DAY = 86400000;
+  var formatters = {};
 
   function pad(n, width) {
     var s = String(n);
@@ -137,58 +146,164 @@
     return s;
   }
 
+  function daysIn(y, m) {
+    return [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  }
+
   function validDate(y, m, d) {
-    if (m < 1 || m > 12 || d < 1) return false;
-    var days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    return d <= days[m - 1];
+    return m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+  }
+
+  /** The wall time at instant `ms` in `zone`. */
+  function wallTime(ms, zone) {
+    var f = formatters[zone];
+    if (!f) {
+      f = formatters[zone] = new Intl.DateTimeFormat("en-US", {
+        timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", second: "2-digit"
+      });
+    }
+    var w = {};
+    f.formatToParts(new Date(ms)).forEach(function (p) {
+      if (p.type !== "literal") w[p.type] = +p.value;
+    });
+    return { y: w.year, mo: w.month, d: w.day, h: w.hour % 24, mi: w.minute, s: w.second };
+  }
+
+  function wallAsUtc(w) {
+    var t = new Date(0);
+    t.setUTCFullYear(w.y, w.mo - 1, w.d);
+    t.setUTCHours(w.h, w.mi, w.s, 0);
+    return t.getTime();
+  }
+
+  /** Minutes the zone's clock is ahead of UTC at instant `ms`. */
+  function offsetMinutes(ms, zone) {
+    var whole = Math.floor(ms / 1000) * 1000;
+    return Math.round((wallAsUtc(wallTime(whole, zone)) - whole) / MINUTE);
   }
 
   /**
-   * RFC 3339 (2026-03-01T09:00:00+08:00, ...Z) or local Taiwan time
-   * (2026-03-01T09:00, 2026-03-01 09:00[:ss]). Returns epoch milliseconds,
-   * or null when the text is not a valid time.
+   * The instants a wall time stands for in `zone`: {instants: [ms] (one,
+   * two when the clocks show it twice, none when they skip it), before,
+   * after (the offsets a day either side)}. Mirrors chrono's
+   * from_local_datetime as ruleset::deadlines uses it.
    */
-  function parseTime(text) {
-    var m = /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-]\d{2}:\d{2})?\s*$/.exec(text || "");
-    if (!m) return null;
-    var y = +m[1], mo = +m[2], d = +m[3], h = +m[4], mi = +m[5], s = m[6] ? +m[6] : 0;
-    if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
-    var offset = OFFSET_MINUTES;
-    if (m[7]) {
-      if (!m[6]) return null; // RFC 3339 requires seconds
-      if (m[7] === "Z" || m[7] === "z") offset = 0;
-      else {
-        var sign = m[7][0] === "-" ? -1 : 1;
-        offset = sign * (+m[7].slice(1, 3) * 60 + +m[7].slice(4, 6));
-      }
-    }
-    return Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60000;
+  function localInstants(w, zone) {
+    var guess = wallAsUtc(w);
+    var before = offsetMinutes(guess - DAY, zone);
+    var after = offsetMinutes(guess + DAY, zone);
+    var instants = [];
+    [before, after].forEach(function (o) {
+      var t = guess - o * MINUTE;
+      if (offsetMinutes(t, zone) === o && instants.indexOf(t) < 0) instants.push(t);
+    });
+    instants.sort(function (a, b) { return a - b; });
+    return { instants: instants, before: before, after: after, guess: guess };
   }
 
-  /** Epoch milliseconds to 2026-03-01T09:00:00+08:00. */
-  function formatTime(ms) {
-    var t = new Date(ms + OFFSET_MINUTES * 60000);
-    return pad(t.getUTCFullYear(), 4) + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) +
-      "T" + pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes()) + ":" + pad(t.getUTCSeconds()) + "+08:00";
+  /**
+   * Mirrors deadlines::resolve_local, for calendar steps: the earlier
+   * instant of a wall time shown twice; for one skipped, the instant at the
+   * offset in force before the gap.
+   */
+  function resolveLocal(w, zone) {
+    var r = localInstants(w, zone);
+    if (r.instants.length > 0) return r.instants[0];
+    return r.guess - r.before * MINUTE;
+  }
+
+  /**
+   * RFC 3339 (2026-03-01T09:00:00+08:00, ...Z) or local time in `zone`
+   * (2026-03-01T09:00, 2026-03-01 09:00[:ss]). Returns epoch milliseconds,
+   * or null when the text is not a valid time, or is a local time that a
+   * daylight-saving change shows twice or skips (deadlines::parse_time
+   * refuses those too).
+   */
+  function parseTime(text, zone) {
+    var m = /^\s*(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-]\d{2}:\d{2})?\s*$/.exec(text || "");
+    if (!m) return null;
+    var w = { y: +m[1], mo: +m[2], d: +m[3], h: +m[4], mi: +m[5], s: m[6] ? +m[6] : 0 };
+    if (!validDate(w.y, w.mo, w.d) || w.h > 23 || w.mi > 59 || w.s > 59) return null;
+    if (!m[7]) {
+      var r = localInstants(w, zone);
+      return r.instants.length === 1 ? r.instants[0] : null;
+    }
+    if (!m[6]) return null; // RFC 3339 requires seconds
+    var offset = 0;
+    if (m[7] !== "Z" && m[7] !== "z") {
+      var sign = m[7][0] === "-" ? -1 : 1;
+      offset = sign * (+m[7].slice(1, 3) * 60 + +m[7].slice(4, 6));
+    }
+    return wallAsUtc(w) - offset * MINUTE;
+  }
+
+  /** Epoch milliseconds to RFC 3339 with the offset valid then in `zone`. */
+  function formatTime(ms, zone) {
+    var w = wallTime(ms, zone);
+    var o = offsetMinutes(ms, zone);
+    var a = Math.abs(o);
+    return pad(w.y, 4) + "-" + pad(w.mo) + "-" + pad(w.d) + "T" + pad(w.h) + ":" + pad(w.mi) + ":" + pad(w.s) +
+      (o < 0 ? "-" : "+") + pad(Math.floor(a / 60)) + ":" + pad(a % 60);
+  }
+
+  /** The wall time of `ms` in `zone` as "YYYY-MM-DDTHH:MM" (datetime-local). */
+  function localInput(ms, zone) {
+    return formatTime(ms, zone).slice(0, 16);
   }
 
   // ---- deadlines -------------------------------------------------------
 
-  /** Minutes of a `within` value, 0 for immediately, null for unspecified. */
+  /**
+   * Mirrors Within::minutes: the nominal length in minutes (a day 24 h, a
+   * month 30 days), 0 for immediately, null for unspecified. Never a due
+   * time: that is addWithin.
+   */
   function withinMinutes(w) {
     if (w === "immediately") return 0;
-    if (w && typeof w === "object" && typeof w.minutes === "number") return w.minutes;
+    if (w && typeof w === "object") {
+      if (typeof w.minutes === "number") return w.minutes;
+      if (typeof w.days === "number") return w.days * 24 * 60;
+      if (typeof w.months === "number") return w.months * 30 * 24 * 60;
+    }
     return null;
   }
 
-  /** "1h", "36h", "2w", "30m", "immediately", "unspecified" (Within::label). */
+  /**
+   * Mirrors Within::after: minutes elapsed; days (weeks) and months as
+   * calendar steps on the wall clock of `zone` (a month past the end of the
+   * month goes to its last day). Null for unspecified.
+   */
+  function addWithin(ms, w, zone) {
+    if (w === "immediately") return ms;
+    if (!w || typeof w !== "object") return null;
+    if (typeof w.minutes === "number") return ms + w.minutes * MINUTE;
+    var t = wallTime(ms, zone);
+    if (typeof w.days === "number") {
+      var day = new Date(Date.UTC(2000, 0, 1));
+      day.setUTCFullYear(t.y, t.mo - 1, t.d + w.days);
+      t = { y: day.getUTCFullYear(), mo: day.getUTCMonth() + 1, d: day.getUTCDate(), h: t.h, mi: t.mi, s: t.s };
+      return resolveLocal(t, zone);
+    }
+    if (typeof w.months === "number") {
+      var index = t.mo - 1 + w.months;
+      var y = t.y + Math.floor(index / 12);
+      var mo = (index % 12) + 1;
+      t = { y: y, mo: mo, d: Math.min(t.d, daysIn(y, mo)), h: t.h, mi: t.mi, s: t.s };
+      return resolveLocal(t, zone);
+    }
+    return null;
+  }
+
+  /** "1h", "36h", "30m", "3d", "2w", "1mo", "immediately", "unspecified" (Within::label). */
   function withinLabel(w) {
-    var m = withinMinutes(w);
     if (w === "immediately") return "immediately";
-    if (m === null) return "unspecified";
-    if (m > 0 && m % (60 * 24 * 7) === 0) return m / (60 * 24 * 7) + "w";
-    if (m % 60 === 0) return m / 60 + "h";
-    return m + "m";
+    if (w && typeof w === "object") {
+      if (typeof w.minutes === "number") return w.minutes % 60 === 0 ? w.minutes / 60 + "h" : w.minutes + "m";
+      if (typeof w.days === "number") return w.days % 7 === 0 ? w.days / 7 + "w" : w.days + "d";
+      if (typeof w.months === "number") return w.months + "mo";
+    }
+    return "unspecified";
   }
 
   /** Mirrors deadlines::dependencies: anchor, prerequisites, not_after. */
@@ -267,6 +382,7 @@
   /** Mirrors deadlines::walk: {known, rows}. */
   function walk(data, facts) {
     var events = data.events;
+    var zone = data.timezone;
     var known = {};
     var out = [];
     var actualOf = actualTimes(events, facts);
@@ -297,20 +413,19 @@
       } else if (anchor.actual !== null) { base = anchor.actual; assumed = anchor.actualAssumed; }
       else if (anchor.due !== null) { base = anchor.due; assumed = true; }
       else { assumed = anchor.assumed; }
-      var minutes = withinMinutes(within);
-      var due = base !== null && minutes !== null ? base + minutes * 60000 : null;
+      var due = base !== null ? addWithin(base, within, zone) : null;
       known[e.id] = { actual: act, actualAssumed: false, due: due, assumed: assumed };
       out.push({
         event: e.id,
         actor: e.actor,
-        due: due === null ? null : formatTime(due),
+        due: due === null ? null : formatTime(due, zone),
         dueMs: due,
         anchor: e.anchor,
         within: withinLabel(within),
         assumed: assumed && due !== null,
         kind: e.kind,
         if_anchor_missed: !!e.if_anchor_missed,
-        actual: act === null ? null : formatTime(act),
+        actual: act === null ? null : formatTime(act, zone),
         source: e.source
       });
     });
@@ -321,7 +436,7 @@
    * Mirrors deadlines::compute. facts = {level, discovered (ms),
    * conditions: [ids], actual: {eventId: ms}}. Returns
    * [{event, actor, due, anchor, within, assumed, kind, if_anchor_missed,
-   * actual, source}] with times as +08:00 strings (or null) and `within` as
+   * actual, source}] with times as RFC 3339 strings at the zone's offset (or null) and `within` as
    * its label.
    */
   function computeDeadlines(data, facts) {
@@ -339,7 +454,7 @@
       if (!k) return;
       out.push({
         event: e.id,
-        time: k.actual === null ? null : formatTime(k.actual),
+        time: k.actual === null ? null : formatTime(k.actual, data.timezone),
         timeMs: k.actual,
         assumed: k.actualAssumed,
         from: k.actualAssumed ? e.not_after : null
@@ -351,11 +466,12 @@
   /**
    * Mirrors deadlines::conflicts: given times that cannot all be true.
    * Returns [{event, time, relation: "before" | "after" | "before-deadline"
-   * | "anchor-on-time", other, other_time, deadline}] with times as +08:00
-   * strings or null (and timeMs / otherMs / deadlineMs).
+   * | "anchor-on-time", other, other_time, deadline}] with times as RFC 3339
+   * strings at the zone's offset or null (and timeMs / otherMs / deadlineMs).
    */
   function conflicts(data, facts) {
     var events = data.events;
+    var zone = data.timezone;
     var given = facts.actual || {};
     var known = walk(data, facts).known;
     function find(id) {
@@ -364,9 +480,9 @@
     }
     function item(e, time, relation, other, otherTime, deadline) {
       return {
-        event: e.id, time: formatTime(time), timeMs: time, relation: relation, other: other,
-        other_time: formatTime(otherTime), otherMs: otherTime,
-        deadline: deadline === null ? null : formatTime(deadline), deadlineMs: deadline
+        event: e.id, time: formatTime(time, zone), timeMs: time, relation: relation, other: other,
+        other_time: formatTime(otherTime, zone), otherMs: otherTime,
+        deadline: deadline === null ? null : formatTime(deadline, zone), deadlineMs: deadline
       };
     }
     var out = [];
@@ -515,7 +631,10 @@
     walkTree: walkTree,
     parseTime: parseTime,
     formatTime: formatTime,
+    localInput: localInput,
+    wallTime: wallTime,
     withinMinutes: withinMinutes,
+    addWithin: addWithin,
     withinLabel: withinLabel,
     computeDeadlines: computeDeadlines,
     startTimes: startTimes,

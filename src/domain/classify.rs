@@ -9,6 +9,8 @@
 
 use serde::Serialize;
 
+use crate::domain::LevelId;
+
 /// A question as the classifier sees it: answer ids in order of severity,
 /// most severe first.
 #[derive(Debug, Clone)]
@@ -23,7 +25,9 @@ pub struct QuestionSpec {
 #[derive(Debug, Clone)]
 pub struct CriterionSpec {
     pub id: String,
-    pub level: u8,
+    pub level: LevelId,
+    /// The level's place in the policy's order: larger is more severe.
+    pub severity: usize,
     pub when: Vec<(usize, Vec<usize>)>,
 }
 
@@ -38,7 +42,10 @@ pub struct Classifier {
 #[serde(tag = "status", rename_all = "kebab-case")]
 pub enum Outcome {
     /// The level is certain; `criteria` are the matched criteria of that level.
-    Level { level: u8, criteria: Vec<String> },
+    Level {
+        level: LevelId,
+        criteria: Vec<String>,
+    },
     /// Every answer says nothing happened: this is not an incident.
     NotAnIncident,
     /// No criterion matches although something happened: the policy has a gap.
@@ -49,15 +56,15 @@ pub enum Outcome {
     /// they find out the rest.
     NeedsAnswers {
         questions: Vec<String>,
-        at_least: Option<u8>,
+        at_least: Option<LevelId>,
     },
 }
 
 impl Outcome {
     /// The level, when one is certain.
-    pub fn level(&self) -> Option<u8> {
+    pub fn level(&self) -> Option<&LevelId> {
         match self {
-            Outcome::Level { level, .. } => Some(*level),
+            Outcome::Level { level, .. } => Some(level),
             _ => None,
         }
     }
@@ -90,30 +97,38 @@ impl Classifier {
             .iter()
             .map(|c| self.criterion_match(c, answers))
             .collect();
-        let best = self
+        // The most severe matched criterion (the first of equals, so the
+        // level is the same whichever criterion of it matched).
+        let best: Option<&CriterionSpec> = self
             .criteria
             .iter()
             .zip(&statuses)
             .filter(|(_, m)| **m == Match::Yes)
-            .map(|(c, _)| c.level)
-            .max();
+            .map(|(c, _)| c)
+            .fold(None, |best: Option<&CriterionSpec>, c| match best {
+                Some(b) if b.severity >= c.severity => Some(b),
+                _ => Some(c),
+            });
         let still_possible: Vec<&CriterionSpec> = self
             .criteria
             .iter()
             .zip(&statuses)
-            .filter(|(c, m)| **m == Match::Unknown && best.is_none_or(|b| c.level > b))
+            .filter(|(c, m)| **m == Match::Unknown && best.is_none_or(|b| c.severity > b.severity))
             .map(|(c, _)| c)
             .collect();
         if still_possible.is_empty() {
-            if let Some(level) = best {
+            if let Some(best) = best {
                 let criteria = self
                     .criteria
                     .iter()
                     .zip(&statuses)
-                    .filter(|(c, m)| **m == Match::Yes && c.level == level)
+                    .filter(|(c, m)| **m == Match::Yes && c.severity == best.severity)
                     .map(|(c, _)| c.id.clone())
                     .collect();
-                return Outcome::Level { level, criteria };
+                return Outcome::Level {
+                    level: best.level.clone(),
+                    criteria,
+                };
             }
             // Only questions that can say "nothing happened" decide whether
             // there is an incident at all; the others (how bad, restored in
@@ -157,7 +172,7 @@ impl Classifier {
                 .into_iter()
                 .map(|q| self.questions[q].id.clone())
                 .collect(),
-            at_least: best,
+            at_least: best.map(|b| b.level.clone()),
         }
     }
 
@@ -319,17 +334,20 @@ mod tests {
             criteria: vec![
                 CriterionSpec {
                     id: "a".into(),
-                    level: 4,
+                    level: "4".into(),
+                    severity: 3,
                     when: vec![(0, vec![0])],
                 },
                 CriterionSpec {
                     id: "b".into(),
-                    level: 2,
+                    level: "2".into(),
+                    severity: 1,
                     when: vec![(1, vec![0])],
                 },
                 CriterionSpec {
                     id: "c".into(),
-                    level: 1,
+                    level: "1".into(),
+                    severity: 0,
                     when: vec![(1, vec![1])],
                 },
             ],
@@ -342,14 +360,14 @@ mod tests {
         assert_eq!(
             c.evaluate(&[Some(0), Some(1)]),
             Outcome::Level {
-                level: 4,
+                level: "4".into(),
                 criteria: vec!["a".into()]
             }
         );
         assert_eq!(
             c.evaluate(&[Some(1), Some(1)]),
             Outcome::Level {
-                level: 1,
+                level: "1".into(),
                 criteria: vec!["c".into()]
             }
         );
@@ -361,7 +379,7 @@ mod tests {
         assert_eq!(
             c.evaluate(&[Some(0), None]),
             Outcome::Level {
-                level: 4,
+                level: "4".into(),
                 criteria: vec!["a".into()]
             }
         );
@@ -377,7 +395,7 @@ mod tests {
             c.evaluate(&[None, Some(1)]),
             Outcome::NeedsAnswers {
                 questions: vec!["exposed".into()],
-                at_least: Some(1),
+                at_least: Some("1".into()),
             }
         );
     }
@@ -395,8 +413,8 @@ mod tests {
         let mut seen = 0;
         for combo in c.combinations() {
             let full: Vec<Option<usize>> = combo.iter().map(|a| Some(*a)).collect();
-            let leaf = walk(&tree, &c, &combo).map(Outcome::level);
-            assert_eq!(leaf, Some(c.evaluate(&full).level()));
+            let leaf = walk(&tree, &c, &combo).map(|o| o.level().cloned());
+            assert_eq!(leaf, Some(c.evaluate(&full).level().cloned()));
             seen += 1;
         }
         assert_eq!(seen, 6);
