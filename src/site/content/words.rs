@@ -125,10 +125,7 @@ mod tests {
         assert_eq!(w.due(4, None).as_deref(), Some("4 月底前"));
         assert_eq!(w.due(13, None), None);
         assert_eq!(w.due(0, None), None);
-        assert_eq!(
-            w.after_drill(Within::Days(14)),
-            "演練完成後 2 週內"
-        );
+        assert_eq!(w.after_drill(Within::Days(14)), "演練完成後 2 週內");
         assert_eq!(w.table(&["a".into(), "b".into()]), "表格：a、b");
     }
 }
