@@ -186,8 +186,9 @@ fn every_format_reports_the_same_character_column() {
     );
 }
 
-/// A number where a chapter expects an id string is shown as written
-/// (`5`), not as an empty id.
+/// A number where a chapter expects an id string is refused as an argument
+/// of the wrong type, shown as written (`5`) with the string to write, not
+/// as an empty id.
 #[test]
 fn a_number_given_as_an_id_is_shown_as_written() {
     let tmp = tempfile::tempdir().expect("create a temp dir");
@@ -219,9 +220,9 @@ fn a_number_given_as_an_id_is_shown_as_written() {
     assert_eq!(
         messages,
         [
-            "unknown event `5` in `event`",
-            "unknown event `1` in `within`",
-            "unknown contact `7` in `contact`"
+            "`id` of `event` is an id, written as a string: id=\"5\", not id=5",
+            "`event` of `within` is an id, written as a string: event=\"1\", not event=1",
+            "`id` of `contact` is an id, written as a string: id=\"7\", not id=7"
         ],
         "{json}"
     );

@@ -156,3 +156,54 @@ fn a_placeholder_is_marked_and_never_dialable() {
     );
     assert!(hotline["value_from"].is_null());
 }
+
+/// The `contact` shortcode prints a placeholder as the contact pages show
+/// it: the stand-in value with the locale's marking, never a link; a real
+/// contact in the same chapter stays a link.
+#[test]
+fn a_chapter_shows_a_placeholder_marked_and_unlinked() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = placeholder_site(tmp.path());
+    std::fs::write(
+        root.join("content/contact-calls.md"),
+        "+++\ntitle = \"calls\"\nslug = \"contact-calls\"\n+++\n\n\
+         - {{ contact(id=\"hotline\") }}\n- {{ contact(id=\"fax\") }}\n",
+    )
+    .expect("write chapter");
+    let out = tmp.path().join("out");
+    let root_s = root.to_str().expect("utf-8 path");
+    let (code, _, err) = run(&["check", "--root", root_s, "--deny-warnings"]);
+    assert_eq!(code, 0, "check: {err}");
+    let (code, _, err) = run(&[
+        "build",
+        "--root",
+        root_s,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, 0, "build: {err}");
+    let page =
+        std::fs::read_to_string(out.join("chapters/contact-calls.html")).expect("chapter page");
+    let items: Vec<&str> = page
+        .split("<li>")
+        .skip(1)
+        .filter_map(|s| s.split("</li>").next())
+        .filter(|s| s.contains("(02)2733-9922") || s.contains("tel:+886227331655"))
+        .collect();
+    assert_eq!(items.len(), 2, "both calls print: {page}");
+    let placeholder = items[0];
+    assert!(
+        !placeholder.contains("<a") && !placeholder.contains("tel:"),
+        "a placeholder is no link: {placeholder}"
+    );
+    assert!(
+        placeholder.contains("(02)2733-9922") && placeholder.contains(&words("placeholder")),
+        "the stand-in value with its marking: {placeholder}"
+    );
+    assert!(
+        items[1].contains("href=\"tel:+886227331655\"")
+            && !items[1].contains(&words("placeholder")),
+        "the real contact stays a link, unmarked: {}",
+        items[1]
+    );
+}

@@ -4,7 +4,7 @@
 use toml::Spanned;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::parse_share;
 use crate::policy::{DayOfMonth, FileId, Policy};
 
@@ -31,7 +31,7 @@ fn date(
     else {
         out.push(
             Diagnostic::error(
-                "calendar",
+                Rule::Calendar,
                 format!("month {} does not exist", month.get_ref()),
             )
             .at(span_of(file, month), "expected 1 to 12")
@@ -47,7 +47,7 @@ fn date(
         }
         DayOfMonth::Named(name) => {
             out.push(
-                Diagnostic::error("calendar", format!("`{name}` is not a day"))
+                Diagnostic::error(Rule::Calendar, format!("`{name}` is not a day"))
                     .at(span_of(file, day), "expected 1-31 or \"end\"")
                     .hint("write the day number, or \"end\" for the last day of the month"),
             );
@@ -60,16 +60,19 @@ fn date(
             match ok {
                 Some(d) if m == 2 && d == 29 => {
                     out.push(
-                        Diagnostic::warning("calendar", "29 February exists only in leap years")
-                            .at(span_of(file, day), "missing in three years out of four")
-                            .hint("use day = \"end\" for the last day of February"),
+                        Diagnostic::warning(
+                            Rule::Calendar,
+                            "29 February exists only in leap years",
+                        )
+                        .at(span_of(file, day), "missing in three years out of four")
+                        .hint("use day = \"end\" for the last day of February"),
                     );
                     Some((m, 28))
                 }
                 Some(d) => Some((m, d)),
                 None => {
                     out.push(
-                        Diagnostic::error("calendar", format!("month {m} has no day {d}"))
+                        Diagnostic::error(Rule::Calendar, format!("month {m} has no day {d}"))
                             .at(
                                 span_of(file, day),
                                 format!("month {m} has {} days at most", max_day(m)),
@@ -96,7 +99,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if *times.get_ref() < 1 {
                 out.push(
                     Diagnostic::error(
-                        "calendar",
+                        Rule::Calendar,
                         format!("`times_per_year` is {}", times.get_ref()),
                     )
                     .at(span_of(f, times), "must be at least 1")
@@ -105,7 +108,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             } else if drill.due.len() as i64 > *times.get_ref() {
                 out.push(
                     Diagnostic::error(
-                        "calendar",
+                        Rule::Calendar,
                         format!(
                             "drill `{}` has {} due dates but runs {} time(s) a year",
                             drill.id.get_ref(),
@@ -128,7 +131,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::error(
-                        "calendar",
+                        Rule::Calendar,
                         format!(
                             "the report of `{}` is due {}/{} but the drill may run until {}/{}",
                             drill.id.get_ref(),
@@ -145,7 +148,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             if report.within.is_none() && report.by.is_none() {
                 out.push(
-                    Diagnostic::error("calendar", format!("a report of `{}` has no due time", drill.id.get_ref()))
+                    Diagnostic::error(Rule::Calendar, format!("a report of `{}` has no due time", drill.id.get_ref()))
                         .at(span_of(f, &report.to), "when is it due?")
                         .hint("add within = \"2w\" (after the drill) or by = { month = 10, day = \"end\" }")
                         .subject(drill.id.get_ref().clone()),
@@ -156,12 +159,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             match parse_share(p.share.get_ref()) {
                 Some((n, dd)) if n > 0 && dd > 0 && n <= dd => {}
                 Some(_) => out.push(
-                    Diagnostic::error("calendar", format!("share `{}` is outside (0, 1]", p.share.get_ref()))
+                    Diagnostic::error(Rule::Calendar, format!("share `{}` is outside (0, 1]", p.share.get_ref()))
                         .at(span_of(f, &p.share), "not a share of a whole")
                         .hint("a participation share is more than nothing and at most everyone: \"1/3\", \"1/4\", \"1/1\""),
                 ),
                 None => out.push(
-                    Diagnostic::error("calendar", format!("`{}` is not a fraction", p.share.get_ref()))
+                    Diagnostic::error(Rule::Calendar, format!("`{}` is not a fraction", p.share.get_ref()))
                         .at(span_of(f, &p.share), "expected a fraction such as \"1/3\"")
                         .hint("write the share as numerator/denominator"),
                 ),
@@ -172,7 +175,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::error(
-                    "calendar",
+                    Rule::Calendar,
                     format!(
                         "at least {} scenario(s) cannot cover {} levels",
                         s.min.get_ref(),

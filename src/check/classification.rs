@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use super::specs::classifier;
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::LevelId;
 use crate::domain::classify::{Classifier, Outcome};
 use crate::policy::{Policy, Span};
@@ -52,7 +52,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 None => format!("more than {}", u128::MAX),
             };
             let mut d = Diagnostic::error(
-                "classification-size",
+                Rule::ClassificationSize,
                 format!(
                     "the {} questions have {count} combinations of answers, more than the {MAX_COMBINATIONS} that can be checked",
                     v.question.len()
@@ -115,7 +115,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let described = describe(&c, pattern);
         let first = pattern.iter().position(|a| a.is_some()).unwrap_or(0);
         out.push(
-            Diagnostic::error("classification-gap", format!("no level for: {described}"))
+            Diagnostic::error(Rule::ClassificationGap, format!("no level for: {described}"))
                 .at(question_span(first), "an incident can answer this way and get no level")
                 .hint("add a [[criterion]] that covers this combination; if the guideline is silent, record the choice as a [[decision]] in notes.toml and reference it with `decision`")
                 .subject(described.clone()),
@@ -131,7 +131,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let id = level.id.get_ref();
         if !reached.contains(id) {
             out.push(
-                Diagnostic::error("level-unreachable", format!("no combination of answers reaches level {id}"))
+                Diagnostic::error(Rule::LevelUnreachable, format!("no combination of answers reaches level {id}"))
                     .at(span_of(f, &level.id), "unreachable level")
                     .hint("add a criterion for this level, or check that a more severe criterion does not always win")
                     .subject(id.to_string()),
@@ -148,7 +148,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 same_as_another.insert(&b.id);
                 out.push(
                     Diagnostic::error(
-                        "classification-overlap",
+                        Rule::ClassificationOverlap,
                         format!(
                             "criteria `{}` (level {}) and `{}` (level {}) have the same conditions",
                             a.id, a.level, b.id, b.level
@@ -180,7 +180,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         if matches_any && !decides {
             out.push(
                 Diagnostic::warning(
-                    "classification-overlap",
+                    Rule::ClassificationOverlap,
                     format!(
                         "criterion `{}` (level {}) never decides a level: a more severe criterion always matches too",
                         crit.id, crit.level
@@ -193,7 +193,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         } else if !matches_any {
             out.push(
                 Diagnostic::warning(
-                    "classification-overlap",
+                    Rule::ClassificationOverlap,
                     format!("criterion `{}` matches no combination of answers", crit.id),
                 )
                 .at(criterion_span(&crit.id), "matches nothing")
@@ -226,7 +226,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     let qid = &c.questions[q].id;
                     out.push(
                         Diagnostic::error(
-                            "classification-monotonicity",
+                            Rule::ClassificationMonotonicity,
                             format!(
                                 "answering `{qid}` with the more severe `{}` instead of `{}` lowers the level from {level} to {other_level} (with {})",
                                 c.questions[q].answers[more_severe],

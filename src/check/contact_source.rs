@@ -13,7 +13,7 @@
 
 use super::contacts::{valid_email, valid_https_url};
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{Contact, FileId, Policy};
 
 /// Second-level domains and top-level domains reserved for examples and
@@ -53,7 +53,7 @@ fn one(f: FileId, contact: &Contact, out: &mut Vec<Diagnostic>) {
     match (placeholder, &contact.value_from) {
         (None, None) => out.push(
             Diagnostic::error(
-                "contact-source",
+                Rule::ContactSource,
                 format!("contact `{id}` does not say where its value comes from"),
             )
             .at(span_of(f, &contact.value), "no `value_from` and not a placeholder")
@@ -62,7 +62,7 @@ fn one(f: FileId, contact: &Contact, out: &mut Vec<Diagnostic>) {
         ),
         (Some(p), Some(_)) => out.push(
             Diagnostic::error(
-                "contact-source",
+                Rule::ContactSource,
                 format!("contact `{id}` is a placeholder but cites where its value comes from"),
             )
             .at(span_of(f, p), "a placeholder has no source")
@@ -84,7 +84,7 @@ fn one(f: FileId, contact: &Contact, out: &mut Vec<Diagnostic>) {
             {
                 out.push(
                     Diagnostic::error(
-                        "contact-source",
+                        Rule::ContactSource,
                         format!("placeholder `{id}` uses `{host}`, a domain that may belong to someone"),
                     )
                     .at(span_of(f, &contact.value), "not a domain reserved for examples")
@@ -99,7 +99,7 @@ fn one(f: FileId, contact: &Contact, out: &mut Vec<Diagnostic>) {
             if from_text.starts_with("http") && !valid_https_url(from_text) {
                 out.push(
                     Diagnostic::error(
-                        "contact-source",
+                        Rule::ContactSource,
                         format!("contact `{id}`: `{from_text}` is not an https page address"),
                     )
                     .at(span_of(f, from), "expected a full https:// address or a guideline section")

@@ -13,7 +13,7 @@
 //! are not judged against a guess.
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::phone;
 use crate::policy::Policy;
 
@@ -75,7 +75,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if region.is_none() {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!("unknown country `{}`", country.get_ref()),
                 )
                 .at(span_of(m.file, country), "not a region phone numbers know")
@@ -117,7 +117,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if !ok {
             out.push(
                 Diagnostic::error(
-                    "contact-format",
+                    Rule::ContactFormat,
                     format!(
                         "contact `{}`: `{value}` is not {expected}",
                         contact.id.get_ref()

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::specs::event_specs;
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::LevelId;
 use crate::policy::Policy;
 use crate::ruleset::deadlines::{EventKind, EventSpec};
@@ -61,7 +61,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::error(
-                            "deadline-order",
+                            Rule::DeadlineOrder,
                             format!(
                                 "`{}`: level {severe} gets {} but the less severe level {mild} gets {}",
                                 spec.id,
@@ -124,7 +124,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 fmt_minutes(theirs),
                 levels.join(", ")
             );
-            let diag = Diagnostic::warning("deadline-precedence", msg)
+            let diag = Diagnostic::warning(Rule::DeadlinePrecedence, msg)
                 .at(span_of(f, prereq_span), "must be done first")
                 .hint("shorten the prerequisite's time or lengthen this one; if the guideline really says so, acknowledge it in notes.toml")
                 .subject(spec.id.clone())
@@ -207,7 +207,7 @@ fn cycle_diagnostic(
         .collect();
     let e = &events[cycle[0]];
     let mut diag = Diagnostic::error(
-        "deadline-cycle",
+        Rule::DeadlineCycle,
         format!(
             "events are timed from each other in a loop: {}",
             names.join(" → ")

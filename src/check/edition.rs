@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::Policy;
 
 pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
@@ -18,12 +18,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     super::schema::text(f, lang, &e.note, out);
     match (&e.date, &e.undated) {
         (Some(date), Some(_)) => out.push(
-            Diagnostic::error("schema", "`[edition]` has both `date` and `undated`")
+            Diagnostic::error(Rule::Schema, "`[edition]` has both `date` and `undated`")
                 .at(span_of(f, date), "dated here")
                 .hint("keep `date` when the text carries one, `undated` when it does not"),
         ),
         (None, None) => out.push(
-            Diagnostic::error("schema", "`[edition]` says neither `date` nor `undated`")
+            Diagnostic::error(Rule::Schema, "`[edition]` says neither `date` nor `undated`")
                 .at(span_of(f, &e.title), "which text, of when?")
                 .hint("add date = \"YYYY-MM-DD\" from the text, or undated = { zh-TW = \"...\" } saying it carries no date"),
         ),
@@ -33,7 +33,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         && NaiveDate::parse_from_str(date.get_ref(), "%Y-%m-%d").is_err()
     {
         out.push(
-            Diagnostic::error("schema", format!("`{}` is not a date", date.get_ref()))
+            Diagnostic::error(Rule::Schema, format!("`{}` is not a date", date.get_ref()))
                 .at(span_of(f, date), "expected YYYY-MM-DD")
                 .hint("write the date the text carries, such as \"2019-01-01\""),
         );
@@ -48,7 +48,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let year = since.len() == 4 && since.chars().all(|c| c.is_ascii_digit());
         if !year && NaiveDate::parse_from_str(since, "%Y-%m-%d").is_err() {
             out.push(
-                Diagnostic::error("schema", format!("`{since}` is not a year or a date"))
+                Diagnostic::error(Rule::Schema, format!("`{since}` is not a year or a date"))
                     .at(span_of(f, &l.since), "expected YYYY or YYYY-MM-DD")
                     .hint("write when the rule took effect, such as \"2019\" or \"2019-01-01\""),
             );

@@ -9,7 +9,7 @@
 //! form a loop. It only reads the policy.
 
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{Event, FileId, Policy};
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
@@ -21,7 +21,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         if e.if_anchor_missed && e.anchor.is_none() {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!(
                         "event `{}` has `if_anchor_missed` but no anchor",
                         e.id.get_ref()
@@ -38,7 +38,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!("event `{}` counts as itself", e.id.get_ref()),
                 )
                 .at(span_of(f, target), "names its own event")
@@ -50,7 +50,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if e.anchor.is_some() {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!(
                             "event `{}` has an anchor and `not_after`",
                             e.id.get_ref()
@@ -69,7 +69,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                 if unfit {
                     out.push(
                         Diagnostic::error(
-                            "schema",
+                            Rule::Schema,
                             format!(
                                 "`not_after` of `{}` names `{}`, which is not a plain starting event",
                                 e.id.get_ref(),
@@ -92,7 +92,7 @@ fn known(ix: &Index, f: FileId, id: &toml::Spanned<String>, out: &mut Vec<Diagno
         return true;
     }
     let mut d = Diagnostic::error(
-        "unknown-reference",
+        Rule::UnknownReference,
         format!("unknown event `{}`", id.get_ref()),
     )
     .at(span_of(f, id), "no event has this id")

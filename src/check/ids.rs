@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::{LevelId, Levels};
 use crate::policy::{FileId, Policy, Span};
 
@@ -45,7 +45,7 @@ impl IdTable {
             // on USB sticks and in zip files to machines that mangle
             // non-ASCII names.
             out.push(
-                Diagnostic::error("schema", format!("{kind} id `{}` is not lowercase ASCII", id.get_ref()))
+                Diagnostic::error(Rule::Schema, format!("{kind} id `{}` is not lowercase ASCII", id.get_ref()))
                     .at(span.clone(), "ids become file names")
                     .hint("use lowercase letters, digits and hyphens, such as \"report-fallback\"; put the Chinese name in `name`")
                     .subject(id.get_ref().clone()),
@@ -54,7 +54,7 @@ impl IdTable {
         if let Some(first) = self.entries.get(id.get_ref()) {
             out.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Rule::DuplicateId,
                     format!("{kind} `{}` is defined twice", id.get_ref()),
                 )
                 .at(span, "second definition")
@@ -139,7 +139,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
                 // A level id becomes a URL (`levels/<id>/`) and a key of
                 // every `within` table, like any other id.
                 out.push(
-                    Diagnostic::error("schema", format!("level id `{}` is not lowercase ASCII", level.id.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("level id `{}` is not lowercase ASCII", level.id.get_ref()))
                         .at(span.clone(), "ids become file names")
                         .hint("use a number (id = 4) or lowercase letters, digits and hyphens (id = \"significant\")")
                         .subject(level.id.get_ref().to_string()),
@@ -148,7 +148,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             if let Some(first) = ix.levels.get(level.id.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("level {} is defined twice", level.id.get_ref()),
                     )
                     .at(span, "second definition")
@@ -189,7 +189,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             if let Some(unit) = ix.units.span(r.id.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("`{}` is both a unit and a role", r.id.get_ref()),
                     )
                     .at(span_of(o.file, &r.id), "role")
@@ -211,7 +211,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
             if let Some(first) = numbers.get(agency.number.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("agency number {} is used twice", agency.number.get_ref()),
                     )
                     .at(span, "second use")
@@ -249,7 +249,7 @@ pub fn build(policy: &Policy, out: &mut Vec<Diagnostic>) -> Index {
                 if let Some(first) = names.get(&name) {
                     out.push(
                         Diagnostic::error(
-                            "duplicate-id",
+                            Rule::DuplicateId,
                             format!("agency name or alias `{name}` is used twice"),
                         )
                         .at(span, "second use")

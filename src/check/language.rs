@@ -4,7 +4,7 @@
 //! (`locales/<language>.toml`) by it. This module only reads the policy.
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::Policy;
 
 /// Whether `tag` is a language tag as BCP 47 writes them: a primary subtag
@@ -32,12 +32,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
     let Some(meta) = &policy.meta else { return };
     match &meta.value.language {
         None => out.push(
-            Diagnostic::error("schema", "policy.toml declares no `language`")
+            Diagnostic::error(Rule::Schema, "policy.toml declares no `language`")
                 .at(span_of(meta.file, &meta.value.timezone), "declare the language after this line")
                 .hint("add language = \"zh-TW\" (a BCP 47 tag) after `timezone`: every text must have it, and it selects the theme's locales/<language>.toml"),
         ),
         Some(tag) if !is_language_tag(tag.get_ref()) => out.push(
-            Diagnostic::error("schema", format!("`{}` is not a language tag", tag.get_ref()))
+            Diagnostic::error(Rule::Schema, format!("`{}` is not a language tag", tag.get_ref()))
                 .at(span_of(meta.file, tag), "not a BCP 47 tag")
                 .hint("use a BCP 47 tag such as \"zh-TW\" or \"en\""),
         ),

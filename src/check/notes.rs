@@ -5,7 +5,7 @@
 //! fixed inconsistency cannot leave a stale excuse behind.
 
 use super::span_of;
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Rule, Severity};
 use crate::policy::Policy;
 
 pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnostic)> {
@@ -44,7 +44,7 @@ pub fn apply(policy: &Policy, out: &mut Vec<Diagnostic>) -> Vec<(String, Diagnos
         if out.len() == before && !has_errors {
             out.push(
                 Diagnostic::warning(
-                    "acknowledgement",
+                    Rule::Acknowledgement,
                     format!(
                         "`{}` acknowledges `{rule}` about `{subject}`, but check reports no such problem",
                         note.id.get_ref()

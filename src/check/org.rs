@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use toml::Spanned;
 
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::Policy;
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
@@ -18,14 +18,14 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let roots: Vec<_> = units.iter().filter(|u| u.parent.is_none()).collect();
     if units.is_empty() {
         out.push(
-            Diagnostic::error("org-tree", "the organisation has no units")
+            Diagnostic::error(Rule::OrgTree, "the organisation has no units")
                 .in_file("policy/organisation.toml")
                 .hint("add [[unit]] entries, starting with the council as the root"),
         );
     } else if roots.is_empty() {
         out.push(
             Diagnostic::error(
-                "org-tree",
+                Rule::OrgTree,
                 "the organisation has no root: every unit has a parent",
             )
             .at(span_of(f, &units[0].id), "has a parent too")
@@ -35,7 +35,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     for extra in roots.iter().skip(1) {
         out.push(
             Diagnostic::error(
-                "org-tree",
+                Rule::OrgTree,
                 format!(
                     "unit `{}` has no parent, but `{}` is already the root",
                     extra.id.get_ref(),
@@ -58,7 +58,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             .collect();
         let first = &units[cycle[0]];
         let mut d = Diagnostic::error(
-            "org-tree",
+            Rule::OrgTree,
             format!("units are each other's parents: {}", names.join(" → ")),
         )
         .at(span_of(f, &first.id), "part of a loop")
@@ -147,7 +147,7 @@ fn role_loop(
             format!("roles are part of each other: {}", names.join(" → "))
         }
     };
-    let mut d = Diagnostic::error("org-tree", message)
+    let mut d = Diagnostic::error(Rule::OrgTree, message)
         .at(span_of(f, &first.id), "part_of chain loops back here")
         .hint("a role's `part_of` chain must end at a role without `part_of`")
         .subject(first.id.get_ref().clone());

@@ -7,7 +7,7 @@
 use toml::Spanned;
 
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::LevelId;
 use crate::policy::{FileId, Policy, Span};
 
@@ -67,7 +67,7 @@ impl Refs<'_> {
         if exists || !target_loaded {
             return;
         }
-        let mut d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`"))
+        let mut d = Diagnostic::error(Rule::UnknownReference, format!("unknown {kind} `{name}`"))
             .at(span, format!("no {kind} has this id"))
             .subject(name.clone());
         d = match nearest(name, candidates) {
@@ -117,7 +117,7 @@ impl Refs<'_> {
             // one edit apart, so the nearest one says nothing.
             self.out.push(
                 Diagnostic::error(
-                    "unknown-reference",
+                    Rule::UnknownReference,
                     format!("unknown level {}", level.get_ref()),
                 )
                 .at(span_of(file, level), "no level has this id")

@@ -10,18 +10,21 @@ use toml::Spanned;
 use super::ids::IdTable;
 use super::references::nearest;
 use super::{Index, span_of};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, Policy};
 
 const WHERE: &str = "policy/policy.toml";
 
 fn missing((role, kind, example): Role) -> Diagnostic {
-    Diagnostic::error("missing-role", format!("no `{role}` role in `[handbook]`"))
-        .in_file(WHERE)
-        .hint(format!(
-            "declare it in the `[handbook]` table of {WHERE}: {role} = {example} (the id of {kind})"
-        ))
-        .subject(role.to_owned())
+    Diagnostic::error(
+        Rule::MissingRole,
+        format!("no `{role}` role in `[handbook]`"),
+    )
+    .in_file(WHERE)
+    .hint(format!(
+        "declare it in the `[handbook]` table of {WHERE}: {role} = {example} (the id of {kind})"
+    ))
+    .subject(role.to_owned())
 }
 
 fn reference(
@@ -36,7 +39,7 @@ fn reference(
         return;
     }
     let name = id.get_ref();
-    let d = Diagnostic::error("unknown-reference", format!("unknown {kind} `{name}`"))
+    let d = Diagnostic::error(Rule::UnknownReference, format!("unknown {kind} `{name}`"))
         .at(span_of(f, id), format!("no {kind} has this id"))
         .subject(name.clone());
     out.push(match nearest(name, table.ids()) {
@@ -87,7 +90,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         });
         if anchored.is_some() {
             out.push(
-                Diagnostic::error("schema", format!("`{}` must be a starting event", id.get_ref()))
+                Diagnostic::error(Rule::Schema, format!("`{}` must be a starting event", id.get_ref()))
                     .at(span_of(f, id), "the discovery role names an event with an anchor")
                     .hint("name an event without `anchor` and `within`: the discovery is when the clock starts"),
             );

@@ -10,7 +10,7 @@
 use toml::Spanned;
 
 use super::span_of;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, Policy, Text, Within};
 use crate::ruleset::deadlines::parse_within;
 
@@ -25,7 +25,7 @@ fn one_of(
         return;
     }
     let mut d = Diagnostic::error(
-        "schema",
+        Rule::Schema,
         format!("`{}` is not a valid {what}", value.get_ref()),
     )
     .at(
@@ -53,7 +53,7 @@ fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionS
     let meta = policy.meta.as_ref()?;
     let Some(sections) = &meta.value.sections else {
         out.push(
-            Diagnostic::error("schema", "policy.toml has no `[sections]` table")
+            Diagnostic::error(Rule::Schema, "policy.toml has no `[sections]` table")
                 .in_file("policy/policy.toml")
                 .hint("declare how the guideline numbers its sections, after the top-level keys: [sections] with pattern = '^(\\d|第|附件)' (a regular expression every `source` must match) and examples = [\"3.1(一)\", \"第 6 章\"]"),
         );
@@ -67,7 +67,7 @@ fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionS
             let detail = e.to_string();
             let last = detail.lines().last().unwrap_or("invalid pattern").trim();
             out.push(
-                Diagnostic::error("schema", "the section pattern is not a valid regular expression")
+                Diagnostic::error(Rule::Schema, "the section pattern is not a valid regular expression")
                     .at(span_of(meta.file, &sections.pattern), last.to_owned())
                     .hint("write a regular expression in the syntax of the Rust regex crate, such as '^(\\d|第|附件)'; in a TOML literal string '...' a backslash needs no escaping"),
             );
@@ -76,7 +76,7 @@ fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionS
     };
     if sections.examples.is_empty() {
         out.push(
-            Diagnostic::error("schema", "`[sections]` has no examples")
+            Diagnostic::error(Rule::Schema, "`[sections]` has no examples")
                 .at(span_of(meta.file, &sections.pattern), "no example of a section")
                 .hint("list a few sources written the right way: examples = [\"3.1(一)\", \"第 6 章\"]; they are shown when a source does not match"),
         );
@@ -85,7 +85,7 @@ fn section_scheme(policy: &Policy, out: &mut Vec<Diagnostic>) -> Option<SectionS
         if !pattern.is_match(example.get_ref().trim()) {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!(
                         "the section example `{}` does not match the pattern",
                         example.get_ref()
@@ -119,7 +119,7 @@ fn source(
     }
     let examples: Vec<String> = scheme.examples.iter().map(|e| format!("\"{e}\"")).collect();
     out.push(
-        Diagnostic::error("schema", format!("`{s}` is not a section of the guideline"))
+        Diagnostic::error(Rule::Schema, format!("`{s}` is not a section of the guideline"))
             .at(
                 span_of(file, value),
                 format!("does not match the section pattern `{}`", scheme.pattern.as_str()),
@@ -141,12 +141,12 @@ pub(super) fn text(file: FileId, lang: Option<&str>, value: &Text, out: &mut Vec
         match map.get(lang) {
             Some(t) if !t.trim().is_empty() => {}
             Some(_) => out.push(
-                Diagnostic::error("schema", "text is empty")
+                Diagnostic::error(Rule::Schema, "text is empty")
                     .at(span_of(file, value), format!("empty {lang} text"))
                     .hint("write the text, or remove the optional key"),
             ),
             None => out.push(
-                Diagnostic::error("schema", format!("text has no `{lang}` version"))
+                Diagnostic::error(Rule::Schema, format!("text has no `{lang}` version"))
                     .at(span_of(file, value), format!("{lang} missing"))
                     .hint(format!(
                         "write it as {{ {lang} = \"...\" }} (the policy's `language`); other languages go beside it"
@@ -157,14 +157,14 @@ pub(super) fn text(file: FileId, lang: Option<&str>, value: &Text, out: &mut Vec
     for (tag, value) in map {
         if Some(tag.as_str()) != lang && value.trim().is_empty() {
             out.push(
-                Diagnostic::error("schema", format!("`{tag}` text is empty"))
+                Diagnostic::error(Rule::Schema, format!("`{tag}` text is empty"))
                     .at(text_span.clone(), "empty translation")
                     .hint("write the translation, or leave the language out until it exists"),
             );
         }
         if !super::language::is_language_tag(tag) {
             out.push(
-                Diagnostic::error("schema", format!("`{tag}` is not a language tag"))
+                Diagnostic::error(Rule::Schema, format!("`{tag}` is not a language tag"))
                     .at(text_span.clone(), "bad language key")
                     .hint("use a BCP 47 tag such as zh-TW or en"),
             );
@@ -190,7 +190,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
                 Diagnostic::error(
-                    "schema",
+                    Rule::Schema,
                     format!("unknown time zone `{}`", v.timezone.get_ref()),
                 )
                 .at(span_of(f, &v.timezone), "not an IANA time zone")
@@ -201,7 +201,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         if v.version.get_ref().trim().is_empty() {
             out.push(
-                Diagnostic::error("schema", "version is empty")
+                Diagnostic::error(Rule::Schema, "version is empty")
                     .at(span_of(f, &v.version), "empty")
                     .hint("set a version such as \"2026.1\" and raise it when a rule changes"),
             );
@@ -217,7 +217,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         }
         if v.level.is_empty() {
             out.push(
-                Diagnostic::error("schema", "no level is declared")
+                Diagnostic::error(Rule::Schema, "no level is declared")
                     .in_file("policy/levels.toml")
                     .hint("declare at least one [[level]] with an id, a name and a summary; list them most severe first"),
             );
@@ -229,7 +229,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if q.answer.len() < 2 {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("question `{}` has fewer than two answers", q.id.get_ref()),
                     )
                     .at(span_of(f, &q.id), "needs [[question.answer]] entries")
@@ -246,7 +246,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if c.when.is_empty() {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("criterion `{}` has no conditions", c.id.get_ref()),
                     )
                     .at(span_of(f, &c.id), "`when` is empty")
@@ -279,12 +279,12 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             }
             match (&e.anchor, &e.within) {
                 (Some(_), None) => out.push(
-                    Diagnostic::error("schema", format!("event `{}` has an anchor but no `within`", e.id.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("event `{}` has an anchor but no `within`", e.id.get_ref()))
                         .at(span_of(f, &e.id), "when is this due?")
                         .hint("add within = \"1h\", a table of level = duration, \"immediately\" or \"unspecified\""),
                 ),
                 (None, Some(w)) => out.push(
-                    Diagnostic::error("schema", format!("event `{}` has `within` but no anchor", e.id.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("event `{}` has `within` but no anchor", e.id.get_ref()))
                         .at(span_of(f, w), "timed from what?")
                         .hint("add anchor = \"<event id>\", or remove `within` for a starting event"),
                 ),
@@ -295,7 +295,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     Within::Every(s) => {
                         if let Err(msg) = parse_within(s) {
                             out.push(
-                                Diagnostic::error("schema", msg)
+                                Diagnostic::error(Rule::Schema, msg)
                                     .at(span_of(f, w), "not a duration")
                                     .hint("use minutes, hours, days or weeks: \"30m\", \"1h\", \"3d\", \"2w\"; or \"immediately\" / \"unspecified\""),
                             );
@@ -304,7 +304,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     Within::PerLevel(map) => {
                         if map.is_empty() {
                             out.push(
-                                Diagnostic::error("schema", "`within` table is empty")
+                                Diagnostic::error(Rule::Schema, "`within` table is empty")
                                     .at(span_of(f, w), "no level has this event")
                                     .hint("list the levels that have the event, by their ids in levels.toml: { <level> = \"1h\" }"),
                             );
@@ -315,7 +315,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                             {
                                 out.push(
                                     Diagnostic::error(
-                                        "schema",
+                                        Rule::Schema,
                                         format!("`{level}` is not a level"),
                                     )
                                     .at(span_of(f, w), format!("key must be one of: {}", levels.join(", ")))
@@ -327,7 +327,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                             }
                             if let Err(msg) = parse_within(value) {
                                 out.push(
-                                    Diagnostic::error("schema", msg)
+                                    Diagnostic::error(Rule::Schema, msg)
                                         .at(span_of(f, w), "not a duration")
                                         .hint("use \"30m\", \"1h\", \"3d\", \"2w\", \"immediately\" or \"unspecified\""),
                                 );
@@ -360,7 +360,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 out.push(
-                    Diagnostic::error("schema", format!("unit kind `{}` is not declared", u.kind.get_ref()))
+                    Diagnostic::error(Rule::Schema, format!("unit kind `{}` is not declared", u.kind.get_ref()))
                         .at(span_of(f, &u.kind), "organisation.toml declares no [[unit_kind]]")
                         .hint(format!("declare the kinds units may have in organisation.toml: [[unit_kind]] with id = \"{}\"", u.kind.get_ref()))
                         .subject(u.kind.get_ref().clone()),
@@ -380,7 +380,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
             if *agency.number.get_ref() < 1 {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("agency number {} is not positive", agency.number.get_ref()),
                     )
                     .at(span_of(a.file, &agency.number), "expected 1 or more")
@@ -456,7 +456,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                     && let Err(msg) = parse_within(w.get_ref())
                 {
                     out.push(
-                        Diagnostic::error("schema", msg)
+                        Diagnostic::error(Rule::Schema, msg)
                             .at(span_of(f, w), "not a duration")
                             .hint("use \"2w\", \"10d\" ..."),
                     );

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Index, span_of};
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Diagnostic, Rule, Severity};
 use crate::policy::{Policy, Span};
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
@@ -26,7 +26,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if !super::ids::is_slug(id.get_ref()) {
                 out.push(
                     Diagnostic::error(
-                        "schema",
+                        Rule::Schema,
                         format!("{what} id `{}` is not lowercase ASCII", id.get_ref()),
                     )
                     .at(span_of(f, id), "ids become file names")
@@ -44,7 +44,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if let Some((_, first)) = nodes.get(n.id.get_ref().as_str()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("tree `{tid}` has two nodes `{}`", n.id.get_ref()),
                     )
                     .at(span, "second definition")
@@ -61,7 +61,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if let Some(first) = outcomes.get(o.id.get_ref().as_str()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!("tree `{tid}` has two outcomes `{}`", o.id.get_ref()),
                     )
                     .at(span, "second definition")
@@ -72,7 +72,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             } else if nodes.contains_key(o.id.get_ref().as_str()) {
                 out.push(
                     Diagnostic::error(
-                        "duplicate-id",
+                        Rule::DuplicateId,
                         format!(
                             "`{}` is both a node and an outcome of `{tid}`",
                             o.id.get_ref()
@@ -89,7 +89,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         let Some((start, _)) = nodes.get(tree.start.get_ref().as_str()).cloned() else {
             out.push(
                 Diagnostic::error(
-                    "decision-tree",
+                    Rule::DecisionTree,
                     format!(
                         "tree `{tid}` starts at `{}`, which is not one of its nodes",
                         tree.start.get_ref()
@@ -112,7 +112,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                         Some((j, _)) => edges[i].push(*j),
                         None => out.push(
                             Diagnostic::error(
-                                "decision-tree",
+                                Rule::DecisionTree,
                                 format!(
                                     "answer leads to `{}`, which is not a node of `{tid}`",
                                     next.get_ref()
@@ -135,7 +135,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                         Some(_) => outcome_edges[i].push(o.get_ref().as_str()),
                         None => out.push(
                             Diagnostic::error(
-                                "decision-tree",
+                                Rule::DecisionTree,
                                 format!(
                                     "answer leads to `{}`, which is not an outcome of `{tid}`",
                                     o.get_ref()
@@ -158,14 +158,17 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
                         ),
                     },
                     (Some(next), Some(_)) => out.push(
-                        Diagnostic::error("decision-tree", "answer has both `next` and `outcome`")
-                            .at(span_of(f, next), "leads two ways")
-                            .hint("an answer leads to one place: keep `next` or `outcome`")
-                            .subject(n.id.get_ref().clone()),
+                        Diagnostic::error(
+                            Rule::DecisionTree,
+                            "answer has both `next` and `outcome`",
+                        )
+                        .at(span_of(f, next), "leads two ways")
+                        .hint("an answer leads to one place: keep `next` or `outcome`")
+                        .subject(n.id.get_ref().clone()),
                     ),
                     (None, None) => out.push(
                         Diagnostic::error(
-                            "decision-tree",
+                            Rule::DecisionTree,
                             format!("an answer of `{}` leads nowhere", n.id.get_ref()),
                         )
                         .at(span_of(f, &a.text), "dead end")
@@ -180,7 +183,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if n.answer.len() < 2 {
                 out.push(
                     Diagnostic::error(
-                        "decision-tree",
+                        Rule::DecisionTree,
                         format!("node `{}` offers fewer than two answers", n.id.get_ref()),
                     )
                     .at(span_of(f, &n.id), "a question needs a choice")
@@ -197,7 +200,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         if let Some(i) = cycle_at {
             let n = &tree.node[i];
             out.push(
-                Diagnostic::error("decision-tree", format!("tree `{tid}` loops back to `{}`", n.id.get_ref()))
+                Diagnostic::error(Rule::DecisionTree, format!("tree `{tid}` loops back to `{}`", n.id.get_ref()))
                     .at(span_of(f, &n.id), "reached again from its own answers")
                     .hint("a decision tree never asks the same question twice on one path; end the loop in an outcome")
                     .subject(n.id.get_ref().clone()),
@@ -218,7 +221,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if !reached[i] && !led_to_by_unreachable[i] {
                 out.push(
                     Diagnostic::error(
-                        "decision-tree",
+                        Rule::DecisionTree,
                         format!(
                             "node `{}` of `{tid}` cannot be reached from `{}`",
                             n.id.get_ref(),
@@ -241,7 +244,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
             if !outcome_reached.contains(id) && !outcome_behind.contains(id) {
                 out.push(
                     Diagnostic::error(
-                        "decision-tree",
+                        Rule::DecisionTree,
                         format!("outcome `{id}` of `{tid}` is never reached"),
                     )
                     .at(span.clone(), "no answer leads here")

@@ -270,6 +270,7 @@ fn clamp(range: std::ops::Range<usize>, len: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::Rule;
 
     #[test]
     fn box_headers_are_read_and_converted_to_characters() {
@@ -289,7 +290,7 @@ mod tests {
         let mut sources = SourceMap::default();
         let file = sources.add("content/long.md".into(), text);
         let start = 3 + 70_000;
-        let d = Diagnostic::error("content-reference", "unknown shortcode nope").at(
+        let d = Diagnostic::error(Rule::ContentReference, "unknown shortcode nope").at(
             crate::policy::Span::new(file, start..start + 12),
             "not a shortcode",
         );

@@ -14,7 +14,7 @@ mod snippet;
 
 pub use human::render_human;
 pub use machine::{render_github, render_json, render_sarif};
-pub use rules::{RULES, Rule};
+pub use rules::{RULES, Rule, RuleInfo};
 
 use std::path::PathBuf;
 
@@ -45,7 +45,7 @@ pub struct Related {
 /// One problem, with everything needed to show and locate it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable rule id such as `deadline-order`.
+    /// The id of the [`Rule`] (such as `deadline-order`).
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -65,9 +65,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
-            rule,
+            rule: rule.id(),
             severity: Severity::Error,
             message: message.into(),
             span: None,
@@ -79,7 +79,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(rule: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(rule, message)

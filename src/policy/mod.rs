@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 pub use toml::Spanned;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 
 /// The policy files a project has, in the order they are read and listed.
 pub const POLICY_FILES: &[&str] = &[
@@ -117,7 +117,7 @@ pub fn load(root: &Path) -> Result<Loaded, LoadError> {
     for path in unknown {
         loaded.diagnostics.push(
             Diagnostic::error(
-                "schema",
+                Rule::Schema,
                 format!("unknown policy file `{}`", path.display()),
             )
             .in_file(path)
@@ -158,7 +158,7 @@ fn read<T: DeserializeOwned>(
             let id = sources.add(rel, String::new());
             diagnostics.push(
                 Diagnostic::error(
-                    "encoding",
+                    Rule::Encoding,
                     format!("file is {bytes} bytes or more; policy files may be at most {MAX_FILE_BYTES} bytes"),
                 )
                 .at(Span::new(id, 0..0), "here")
@@ -168,7 +168,7 @@ fn read<T: DeserializeOwned>(
         }
         Err(ReadError::NotFound) => {
             diagnostics.push(
-                Diagnostic::error("schema", format!("missing policy file `{}`", rel.display()))
+                Diagnostic::error(Rule::Schema, format!("missing policy file `{}`", rel.display()))
                     .in_file(rel)
                     .hint("every policy needs all of its files; copy the file from the bundled policy and edit it"),
             );
@@ -210,7 +210,7 @@ fn read<T: DeserializeOwned>(
             };
             let id = sources.add(rel, text);
             diagnostics.push(
-                Diagnostic::error("encoding", message)
+                Diagnostic::error(Rule::Encoding, message)
                     .at(Span::new(id, offset..offset), "here")
                     .hint(hint),
             );
@@ -281,7 +281,7 @@ fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     let message = toml_words(e.message().trim());
     let first_line = message.lines().next().unwrap_or("").to_owned();
     if !syntax_ok {
-        return Diagnostic::error("parse", format!("invalid TOML: {first_line}"))
+        return Diagnostic::error(Rule::Parse, format!("invalid TOML: {first_line}"))
             .at(Span::new(file, span), first_line)
             .hint("fix the TOML syntax; strings need double quotes, tables need `[name]` headers");
     }
@@ -304,7 +304,7 @@ fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
             "see docs/policy.md for the expected shape".to_owned(),
         )
     };
-    Diagnostic::error("schema", first_line)
+    Diagnostic::error(Rule::Schema, first_line)
         .at(Span::new(file, span), label)
         .hint(hint)
 }

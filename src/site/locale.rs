@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 use toml::de::{DeTable, DeValue};
 
 use super::theme::Reader;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, Policy, SourceMap, Span};
 
 /// Locale files built into the binary (the bundled `themes/default`).
@@ -100,7 +100,7 @@ impl Locale {
         let (table, name) = key.rsplit_once('.').unwrap_or(("", key));
         Box::new(
             Diagnostic::error(
-                "locale",
+                Rule::Locale,
                 format!(
                     "the interface text `{key}` is missing for language `{}`",
                     self.language
@@ -150,7 +150,7 @@ pub fn load_into(
     let (file, entries) = match (theme, project) {
         (None, None) => {
             let mut d = Diagnostic::error(
-                "locale",
+                Rule::Locale,
                 format!("there is no interface text for language `{language}`"),
             );
             if let Some(tag) = policy.meta.as_ref().and_then(|m| {
@@ -178,7 +178,7 @@ pub fn load_into(
                     *text = value;
                 } else {
                     let mut d = Diagnostic::error(
-                        "locale",
+                        Rule::Locale,
                         format!("the theme has no interface text `{key}`"),
                     )
                     .at(span, "unknown key");
@@ -240,7 +240,7 @@ fn flatten(
             let message = e.message().trim().to_owned();
             let first = message.lines().next().unwrap_or("invalid TOML").to_owned();
             out.push(
-                Diagnostic::error("locale", format!("invalid TOML: {first}"))
+                Diagnostic::error(Rule::Locale, format!("invalid TOML: {first}"))
                     .at(Span::new(file, e.span().unwrap_or(0..0)), first)
                     .hint("a locale file is tables of strings: `[nav]` then `home = \"...\"`"),
             );
@@ -255,7 +255,7 @@ fn flatten(
             let name = key.get_ref();
             if !is_key(name) {
                 out.push(
-                    Diagnostic::error("locale", format!("`{name}` is not a usable key"))
+                    Diagnostic::error(Rule::Locale, format!("`{name}` is not a usable key"))
                         .at(span, "templates read keys as t.table.key")
                         .hint("use ASCII letters, digits and `_` in keys"),
                 );
@@ -272,7 +272,7 @@ fn flatten(
                 }
                 DeValue::Table(t) => stack.push((dotted, t)),
                 _ => out.push(
-                    Diagnostic::error("locale", format!("`{dotted}` is not text"))
+                    Diagnostic::error(Rule::Locale, format!("`{dotted}` is not text"))
                         .at(
                             Span::new(file, value.span()),
                             "expected a string or a table",

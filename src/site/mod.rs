@@ -94,7 +94,8 @@ pub enum BuildError {
 /// Everything a render needs, checked and compiled.
 pub struct Prepared {
     pub ruleset: Ruleset,
-    pub pages: Vec<content::Page>,
+    /// The chapters, every shortcode resolved by [`check_project`].
+    pub pages: Vec<content::ResolvedPage>,
     /// The theme [`check_project`] loaded and scanned: `render` uses this
     /// one, so it is the theme that was checked.
     pub theme: theme::Theme,
@@ -114,6 +115,12 @@ pub struct Prepared {
 /// does not exist) is `build`'s alone.
 pub struct ProjectCheck {
     pub pages: Vec<content::Page>,
+    /// The rule set, when the policy has no errors: the chapters' shortcodes
+    /// were resolved against it, and `prepare` renders from it.
+    pub ruleset: Option<Ruleset>,
+    /// The chapters with their shortcodes resolved, when the rule set
+    /// compiled and every shortcode resolved.
+    pub resolved: Option<Vec<content::ResolvedPage>>,
     /// The theme, when it loaded; `None` when it has errors, which are in
     /// `diagnostics`.
     pub theme: Option<theme::Theme>,
@@ -128,6 +135,10 @@ pub struct ProjectCheck {
 /// static scan of the templates and Tera's parse; `theme::load_into` adds
 /// the template texts to the sources, so its errors show their snippet) and
 /// the interface text of the policy's language (`locale::load_into`).
+/// Shortcodes are parsed as the chapters load; once the policy has no
+/// errors (and its locale loaded), the rule set is compiled and every
+/// shortcode resolved against it by the same function the pages print with
+/// (`content::resolve_pages`).
 /// The theme does not depend on the policy, so its problems are reported
 /// even when the policy has errors; nothing is rendered here, so a broken
 /// policy cannot set off render errors in the templates.
@@ -135,15 +146,9 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
     let mut sources = loaded.sources.clone();
     let mut diagnostics = checked.diagnostics.clone();
     let pages = content::load(root, &mut sources, &mut diagnostics);
-    let known = pages::known_paths(&loaded.policy, &pages);
-    content::check(
-        &pages,
-        &sources,
-        &checked.index,
-        &loaded.policy,
-        &known,
-        &mut diagnostics,
-    );
+    content::check_links(&pages, &sources, &mut diagnostics);
+    // A policy with errors does not compile; its own errors are reported,
+    // and chapter references into it wait until it is fixed.
     let theme = match theme::load_into(root, &mut sources) {
         Ok(theme) => Some(theme),
         Err(problems) => {
@@ -158,9 +163,16 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
             None
         }
     };
+    let ruleset = ruleset::compile(loaded, checked).ok();
+    let resolved = ruleset.as_ref().zip(locale.as_ref()).and_then(|(r, text)| {
+        let known = pages::known_paths(&loaded.policy, &pages);
+        content::resolve_pages(&pages, r, text, &known, &mut diagnostics)
+    });
     crate::diagnostics::sort(&mut diagnostics, &sources);
     ProjectCheck {
         pages,
+        ruleset,
+        resolved,
         theme,
         locale,
         sources,
@@ -175,25 +187,26 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     let loaded = policy::load(root).map_err(BuildError::Load)?;
     let checked: Checked = crate::check::run(&loaded);
     let ProjectCheck {
-        pages,
+        ruleset,
+        resolved,
         theme,
         locale,
         sources,
         diagnostics,
+        ..
     } = check_project(root, &loaded, &checked);
     let failed = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    // A theme or locale that did not load always left an error in
-    // `diagnostics` (a policy without a language is a `schema` error).
-    let (false, Some(mut theme), Some(locale)) = (failed, theme, locale) else {
+    // A theme or locale that did not load (a policy without a language is
+    // a `schema` error), a policy that did not compile and a shortcode that
+    // did not resolve always left an error in `diagnostics`.
+    let (false, Some(mut theme), Some(locale), Some(ruleset), Some(pages)) =
+        (failed, theme, locale, ruleset, resolved)
+    else {
         return Err(BuildError::Diagnostics {
             diagnostics,
             sources,
         });
     };
-    let ruleset = ruleset::compile(&loaded, &checked).map_err(|_| BuildError::Diagnostics {
-        diagnostics: diagnostics.clone(),
-        sources: sources.clone(),
-    })?;
     theme.use_language(&ruleset.meta.language);
     Ok(Prepared {
         ruleset,

@@ -23,7 +23,7 @@ use errors::{load_error, relocate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, SourceMap, Span, decode, read_regular_file};
 
 macro_rules! bundled {
@@ -134,7 +134,7 @@ impl Reader {
     pub(super) fn new(root: &Path) -> Result<Reader, Box<Diagnostic>> {
         let canonical_root = std::fs::canonicalize(root).map_err(|e| {
             Box::new(Diagnostic::error(
-                "io",
+                Rule::Io,
                 format!("cannot resolve the project folder {}: {e}", root.display()),
             ))
         })?;
@@ -156,8 +156,11 @@ impl Reader {
             let path = self.root.join(&rel);
             let io = |message: String| {
                 Box::new(
-                    Diagnostic::error("io", format!("cannot read {}: {message}", rel.display()))
-                        .in_file(rel.clone()),
+                    Diagnostic::error(
+                        Rule::Io,
+                        format!("cannot read {}: {message}", rel.display()),
+                    )
+                    .in_file(rel.clone()),
                 )
             };
             // Only a file that is not there falls back to the next place; an
@@ -183,7 +186,7 @@ impl Reader {
             let text = decode(&bytes).map_err(|p| {
                 Box::new(
                     Diagnostic::error(
-                        "encoding",
+                        Rule::Encoding,
                         format!("{} is not usable text: {p:?}", rel.display()),
                     )
                     .in_file(rel.clone())
@@ -204,7 +207,7 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
     let canonical_root = std::fs::canonicalize(root).map_err(|e| {
         fail(
             Diagnostic::error(
-                "io",
+                Rule::Io,
                 format!("cannot resolve the project folder {}: {e}", root.display()),
             ),
             SourceMap::default(),
@@ -235,7 +238,7 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
         .filter_map(|(name, text)| {
             let d = scan::too_deep(text)?;
             Some(
-                Diagnostic::error("template", format!("{name} is too deeply nested: {}", d.what))
+                Diagnostic::error(Rule::Template, format!("{name} is too deeply nested: {}", d.what))
                     .at(Span::new(*files.get(name)?, d.range), "too deep")
                     .hint("Tera recurses once per level, so deep templates would crash the build; split the template into macros or pass flatter data"),
             )
@@ -255,7 +258,10 @@ fn load_theme(root: &Path) -> Result<Theme, ThemeErrors> {
             return Err(fail(d, sources));
         }
         Err(e) => {
-            let d = Diagnostic::error("template", format!("cannot start the template parser: {e}"));
+            let d = Diagnostic::error(
+                Rule::Template,
+                format!("cannot start the template parser: {e}"),
+            );
             return Err(fail(d, sources));
         }
     };
@@ -318,7 +324,7 @@ fn safety_problems(
             continue;
         };
         out.push(
-            Diagnostic::error("template", format!("`{}` is not available in templates", f.name))
+            Diagnostic::error(Rule::Template, format!("`{}` is not available in templates", f.name))
                 .at(Span::new(file, f.range.clone()), "reads the environment of the build machine")
                 .hint("templates cannot read environment variables or files: put what the page needs into the policy or the theme"),
         );
@@ -330,7 +336,7 @@ fn safety_problems(
     {
         out.push(
             Diagnostic::error(
-                "template",
+                Rule::Template,
                 format!(
                     "calls, includes and extends chain more than {} deep",
                     scan::MAX_CALL_DEPTH
@@ -355,7 +361,7 @@ fn safety_problems(
             )
         };
         out.push(
-            Diagnostic::error("template", message)
+            Diagnostic::error(Rule::Template, message)
                 .at(Span::new(file, e.range.clone()), "recursive call")
                 .hint("recursion in templates is not allowed (Tera has no depth limit, so it would crash the build); have the page builder pass the data flat, e.g. a list with depths, and loop over it"),
         );

@@ -11,7 +11,7 @@
 use pulldown_cmark::{Event, Parser, Tag};
 
 use super::Page;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::Span;
 
 /// Schemes a chapter link or image may not use.
@@ -46,7 +46,7 @@ pub fn check(page: &Page, text: &str, out: &mut Vec<Diagnostic>) {
         let start = page.body_start + range.start;
         out.push(
             Diagnostic::error(
-                "content-link",
+                Rule::ContentLink,
                 format!("a chapter link uses the `{scheme}:` scheme"),
             )
             .at(Span::new(page.file, start..page.body_start + range.end), "runs code when opened")

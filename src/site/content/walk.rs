@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 
 /// Collects the chapter files under `dir`. A folder or file that cannot be
 /// read is an `io` error with its path, never silently left out; a symbolic
@@ -22,7 +22,7 @@ pub(super) fn chapter_files(
         Ok(c) => c,
         Err(e) => {
             out.push(Diagnostic::error(
-                "io",
+                Rule::Io,
                 format!("cannot resolve the project folder {}: {e}", root.display()),
             ));
             return;
@@ -44,7 +44,7 @@ pub(super) fn chapter_files(
                         .map_or_else(|| e.to_string(), ToString::to_string)
                 };
                 out.push(
-                    Diagnostic::error("io", format!("cannot read {}: {what}", path.display()))
+                    Diagnostic::error(Rule::Io, format!("cannot read {}: {what}", path.display()))
                         .in_file(path)
                         .hint("check the permissions; every file and folder under content/ must be readable"),
                 );
@@ -58,7 +58,7 @@ pub(super) fn chapter_files(
                 let link = rel(entry.path());
                 out.push(
                     Diagnostic::error(
-                        "io",
+                        Rule::Io,
                         format!(
                             "{} is a symbolic link that leads outside the project",
                             link.display()

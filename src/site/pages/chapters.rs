@@ -34,9 +34,13 @@ pub fn render_chapters(
     prepared
         .pages
         .iter()
-        .map(|page| {
+        .map(|resolved| {
+            let page = &resolved.page;
             let text = &prepared.sources.get(page.file).text;
-            let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug]);
+            // What the chapter prints is a function of its text, the rule
+            // set and the locale's words.
+            let words = format!("{:?}", resolved.words);
+            let key = hash_of(&[text, &prepared.ruleset.digest, &page.slug, &words]);
             if let Some(c) = cache.as_deref_mut()
                 && let Some((k, chapter)) = c.chapters.get(&page.slug)
                 && *k == key
@@ -44,13 +48,15 @@ pub fn render_chapters(
                 return chapter.clone();
             }
             *rendered += 1;
-            let body = &text[page.body_start..];
             let path = chapter_url(&page.slug);
-            let markdown =
-                content::render(&content::expand(body, &prepared.ruleset, &root_of(&path)));
+            let markdown = content::render(
+                &content::expand(resolved, text, &root_of(&path)),
+                &resolved.words,
+            );
             let print = content::render_with_prefix(
-                &content::expand(body, &prepared.ruleset, ""),
+                &content::expand(resolved, text, ""),
                 &format!("{}-", page.slug),
+                &resolved.words,
             );
             let chapter = Chapter {
                 slug: page.slug.clone(),

@@ -22,7 +22,7 @@ use super::cache::{RenderCache, RenderStats, hash_of};
 use super::content::Page;
 use super::locale::Locale;
 use super::{Files, Prepared};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::{Anchor, LevelId};
 use crate::policy::Policy;
 use crate::ruleset::Ruleset;
@@ -298,12 +298,12 @@ pub fn render_all(
             .map(|h| match h {
                 Ok(h) => h.join().unwrap_or_else(|_| {
                     Err(Box::new(Diagnostic::error(
-                        "template",
+                        Rule::Template,
                         "a page renderer crashed",
                     )))
                 }),
                 Err(e) => Err(Box::new(Diagnostic::error(
-                    "template",
+                    Rule::Template,
                     format!("cannot start a page renderer: {e}"),
                 ))),
             })

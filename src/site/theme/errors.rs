@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Theme;
-use crate::diagnostics::{Diagnostic, Related};
+use crate::diagnostics::{Diagnostic, Related, Rule};
 use crate::policy::{FileId, SourceMap, Span};
 
 /// Moves a diagnostic's spans from one source map into another, adding the
@@ -84,7 +84,8 @@ pub(super) fn load_error(
         .flat_map(|m| quoted(m))
         .find_map(|q| files.get_key_value(q));
     let Some((name, &file)) = template else {
-        return Diagnostic::error("template", messages.join(": ").replace('\n', " ")).hint(hint);
+        return Diagnostic::error(Rule::Template, messages.join(": ").replace('\n', " "))
+            .hint(hint);
     };
     let text = &sources.get(file).text;
     // Syntax errors come from pest, whose message has ` --> line:col` and
@@ -106,7 +107,7 @@ pub(super) fn load_error(
         let at = offset_of(text, line, column);
         let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
         return Diagnostic::error(
-            "template",
+            Rule::Template,
             format!("template syntax error in {name}: {expected}"),
         )
         .at(Span::new(file, at..end), expected)
@@ -121,10 +122,10 @@ pub(super) fn load_error(
         .filter(|q| *q != name.as_str())
         .find_map(|q| text.find(&format!("\"{q}\"")).map(|i| i..i + q.len() + 2));
     match other {
-        Some(range) => Diagnostic::error("template", message)
+        Some(range) => Diagnostic::error(Rule::Template, message)
             .at(Span::new(file, range), "named here")
             .hint(hint),
-        None => Diagnostic::error("template", message)
+        None => Diagnostic::error(Rule::Template, message)
             .at(Span::new(file, 0..0), "in this template")
             .hint(hint),
     }
@@ -237,14 +238,14 @@ impl Theme {
         let hint = "fix the template named here (the originals are in themes/default/templates/)";
         match located {
             Some((name, _, at, len)) if self.in_caller.contains_key(name) => {
-                Diagnostic::error("template", message)
+                Diagnostic::error(Rule::Template, message)
                     .at(Span::new(self.in_caller[name], at..at + len), "fails here")
                     .hint(hint)
             }
             Some((_, file, at, _)) => {
                 let (line, column) = file.line_col(at);
                 Diagnostic::error(
-                    "template",
+                    Rule::Template,
                     format!("{message} (line {line}, column {column})"),
                 )
                 .in_file(file.path.clone())
@@ -256,7 +257,7 @@ impl Theme {
                     .and_then(|n| self.files.get(*n))
                     .map(|id| self.sources.get(*id).path.clone())
                     .unwrap_or_else(|| Path::new("templates").join(page_template));
-                Diagnostic::error("template", message)
+                Diagnostic::error(Rule::Template, message)
                     .in_file(path)
                     .hint(hint)
             }
