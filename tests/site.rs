@@ -22,7 +22,7 @@ fn build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildErro
         root: root.to_path_buf(),
         out: out.to_path_buf(),
         force: false,
-        year: 2026,
+        year: Some(2026),
     })?;
     Ok(read_tree(out))
 }

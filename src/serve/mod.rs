@@ -63,7 +63,6 @@ struct SiteState {
 /// Rebuilds with what it kept from the last time.
 struct Builder {
     root: PathBuf,
-    year: i32,
     cache: RenderCache,
 }
 
@@ -111,7 +110,8 @@ impl Builder {
                 return Err(format!("error: {}: {error}\n", path.display()));
             }
         };
-        site::pages::render_all(&prepared, self.year, Some(&mut self.cache))
+        let year = site::current_year(prepared.ruleset.zone());
+        site::pages::render_all(&prepared, year, Some(&mut self.cache))
             // Render errors point into the templates, whose texts
             // `load_into` put in the prepared sources.
             .map_err(|d| diagnostics::render_human(&[*d], &prepared.sources))
@@ -217,7 +217,6 @@ pub fn start(
     let watcher = watch::ProjectWatcher::start(&root).map_err(ServeError::Watch)?;
     let mut builder = Builder {
         root: root.clone(),
-        year: site::default_year(),
         cache: RenderCache::default(),
     };
     let started = Instant::now();
