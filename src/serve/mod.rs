@@ -332,15 +332,16 @@ fn rebuild_loop(
     }
 }
 
-/// `handbook serve`: start, print the address, run until Ctrl-C.
-pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let server = match start(opts, Box::new(|line| eprintln!("{line}"))) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return crate::commands::EXIT_USAGE;
-        }
-    };
+/// `handbook serve`: start, print the address, run until Ctrl-C. A server
+/// that cannot start is the error; the CLI (`commands::serve`) turns it
+/// into its message and exit code.
+pub fn run(
+    opts: &ServeOptions,
+    open: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), ServeError> {
+    let server = start(opts, Box::new(|line| eprintln!("{line}")))?;
     let url = format!("http://{}/", server.addr());
     let _ = writeln!(
         out,
@@ -368,5 +369,5 @@ pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn W
     let _ = rx.recv();
     server.stop();
     let _ = writeln!(out, "stopped");
-    crate::commands::EXIT_OK
+    Ok(())
 }
