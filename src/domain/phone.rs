@@ -5,7 +5,7 @@
 //!
 //! `check` (`contact-format`) asks [`parse`] whether a number is usable and
 //! [`example`] for its hint; `compile` asks [`contact_href`] for the link
-//! and [`e164`] for the number a vCard carries.
+//! and [`contact_number`] for the number a vCard carries.
 //! The number a reader sees stays as the policy writes it; only the link is
 //! normalised. This module must never know a country's rules itself.
 
@@ -59,6 +59,12 @@ pub fn e164(value: &str, country: &str) -> String {
             .filter(|c| c.is_ascii_digit() || *c == '+')
             .collect(),
     }
+}
+
+/// The number a contact of `kind` carries in a vCard: [`e164`] for a phone
+/// or a fax, `None` for an e-mail or web address.
+pub fn contact_number(kind: &str, value: &str, country: &str) -> Option<String> {
+    matches!(kind, "phone" | "fax").then(|| e164(value, country))
 }
 
 /// The link for a contact: for a phone a global `tel:` number (RFC 3966,
@@ -132,6 +138,11 @@ mod tests {
         assert_eq!(contact_href("fax", "(02)2733-1655", "TW"), None);
         assert_eq!(e164("(02)2733-1655", "TW"), "+886227331655");
         assert_eq!(e164("+32 2 793 02 00", "BE"), "+3227930200");
+        assert_eq!(
+            contact_number("fax", "(02)2733-1655", "TW").as_deref(),
+            Some("+886227331655")
+        );
+        assert_eq!(contact_number("email", "a@example.org", "TW"), None);
     }
 
     #[test]

@@ -314,11 +314,15 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                         )
                     })
                     .flatten(),
-                number: (!is_placeholder(c)
-                    && matches!(c.kind.get_ref().as_str(), "phone" | "fax"))
-                .then(|| {
-                    crate::domain::phone::e164(c.value.get_ref(), meta.value.country.get_ref())
-                }),
+                number: (!is_placeholder(c))
+                    .then(|| {
+                        crate::domain::phone::contact_number(
+                            c.kind.get_ref(),
+                            c.value.get_ref(),
+                            meta.value.country.get_ref(),
+                        )
+                    })
+                    .flatten(),
                 placeholder: is_placeholder(c),
                 value_from: c.value_from.as_ref().map(s),
                 owner: s(&c.owner),
