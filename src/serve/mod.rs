@@ -341,6 +341,16 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), ServeError> {
+    // The handler first: the server answers as soon as it has started, and a
+    // Ctrl-C after the first page must stop it cleanly, not kill it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    if ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .is_err()
+    {
+        let _ = writeln!(err, "warning: cannot catch Ctrl-C; stop with a signal");
+    }
     let server = start(opts, Box::new(|line| eprintln!("{line}")))?;
     let url = format!("http://{}/", server.addr());
     let _ = writeln!(
@@ -357,14 +367,6 @@ pub fn run(
             "xdg-open"
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
-    }
-    let (tx, rx) = std::sync::mpsc::channel();
-    if ctrlc::set_handler(move || {
-        let _ = tx.send(());
-    })
-    .is_err()
-    {
-        let _ = writeln!(err, "warning: cannot catch Ctrl-C; stop with a signal");
     }
     let _ = rx.recv();
     server.stop();
