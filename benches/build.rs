@@ -15,7 +15,7 @@ fn main() {
         root: root.to_path_buf(),
         out: tmp.join("public"),
         force: false,
-        year: 2026,
+        year: Some(2026),
     };
     let mut render_only = Vec::new();
     let mut full = Vec::new();

@@ -150,7 +150,7 @@ fn main() -> ExitCode {
             bind,
             port,
             open,
-        } => incident_handbook::serve::run(
+        } => commands::serve(
             &incident_handbook::serve::ServeOptions { root, bind, port },
             open,
             &mut out,

@@ -7,6 +7,8 @@ mod common;
 mod edition;
 #[path = "deadlines/missed_anchor.rs"]
 mod missed_anchor;
+#[path = "deadlines/table_text.rs"]
+mod table_text;
 use common::{bundled, handbook};
 
 use incident_handbook::commands::{DeadlineFormat, DeadlinesOptions, facts_from_options};

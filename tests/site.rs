@@ -22,7 +22,7 @@ fn build(root: &Path, out: &Path) -> Result<BTreeMap<String, Vec<u8>>, BuildErro
         root: root.to_path_buf(),
         out: out.to_path_buf(),
         force: false,
-        year: 2026,
+        year: Some(2026),
     })?;
     Ok(read_tree(out))
 }
@@ -486,4 +486,70 @@ fn a_policy_file_that_fails_to_load_does_not_bury_its_error_under_chapter_errors
         }
         other => panic!("expected diagnostics, got {other:?}"),
     }
+}
+
+/// A fax number is shown as text, never a `tel:` link (a reader who taps it
+/// calls a fax machine) and never marked as a placeholder; the vCard keeps
+/// it as a fax number, and the compiled contact has no `href`.
+#[test]
+fn a_fax_is_shown_and_carded_but_never_a_link_or_a_placeholder() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let root = small_site(tmp.path());
+    let r = common::compiled(&root);
+    let files = build(&root, &root.join("public")).expect("fixture builds");
+    let faxes: Vec<_> = r
+        .contacts
+        .iter()
+        .filter(|c| c.kind == "fax" && !c.placeholder)
+        .collect();
+    assert!(!faxes.is_empty(), "the fixture has a real fax contact");
+    let contacts_page = html(&files, "contacts/index.html");
+    for fax in faxes {
+        assert_eq!(fax.href, None, "{}: a fax has no link", fax.id);
+        let number = fax.number.as_deref().expect("a fax has its E.164 number");
+        assert!(number.starts_with('+'), "{number}");
+        for (path, bytes) in &files {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                !text.contains(&format!("tel:{number}")),
+                "{path} offers the fax {} as a tel: link",
+                fax.id
+            );
+        }
+        let start = contacts_page
+            .find(&format!("id=\"contact-{}\"", fax.id))
+            .expect("the fax has a card");
+        let card = &contacts_page[start..];
+        let card = &card[..card.find("</li>").expect("card end")];
+        assert!(card.contains(&fax.value), "the number is shown: {card}");
+        assert!(!card.contains("<a href=\"tel:"), "no link: {card}");
+        assert!(
+            !card.contains("placeholder"),
+            "a real fax is not marked as a placeholder: {card}"
+        );
+        let unit_page = html(&files, &format!("org/{}.html", fax.owner));
+        assert!(
+            unit_page.contains(&fax.value),
+            "the unit page shows the fax"
+        );
+        assert!(
+            !unit_page.contains("placeholder-mark"),
+            "the unit page marks no placeholder"
+        );
+        let vcard = String::from_utf8_lossy(
+            files
+                .get(&format!("contacts/{}.vcf", fax.owner))
+                .expect("the owner's vCard"),
+        )
+        .replace("\r\n ", "");
+        assert!(
+            vcard.contains(&format!("TEL;TYPE=WORK,FAX:{number}")),
+            "the vCard keeps the fax: {vcard}"
+        );
+    }
+    let print = html(&files, "print.html");
+    assert!(
+        !print.contains("placeholder-mark"),
+        "the print page marks no real contact as a placeholder"
+    );
 }

@@ -33,7 +33,7 @@ fn built_site() -> BTreeMap<String, String> {
         root: Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf(),
         out: out.clone(),
         force: false,
-        year: 2026,
+        year: Some(2026),
     })
     .expect("the bundled handbook builds");
     let mut files = BTreeMap::new();

@@ -8,8 +8,8 @@ use super::specs::event_specs;
 use super::{Index, span_of};
 use crate::diagnostics::{Diagnostic, Rule};
 use crate::domain::LevelId;
+use crate::domain::event::{EventKind, EventSpec};
 use crate::policy::Policy;
-use crate::ruleset::deadlines::{EventKind, EventSpec};
 
 pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(d) = &policy.deadlines else { return };

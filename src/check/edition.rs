@@ -25,7 +25,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         (None, None) => out.push(
             Diagnostic::error(Rule::Schema, "`[edition]` says neither `date` nor `undated`")
                 .at(span_of(f, &e.title), "which text, of when?")
-                .hint("add date = \"YYYY-MM-DD\" from the text, or undated = { zh-TW = \"...\" } saying it carries no date"),
+                .hint(format!("add date = \"YYYY-MM-DD\" from the text, or undated = {{ {} = \"...\" }} saying it carries no date", lang.unwrap_or("<language>"))),
         ),
         _ => {}
     }

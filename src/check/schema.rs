@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use super::span_of;
 use crate::diagnostics::{Diagnostic, Rule};
+use crate::domain::duration::parse_within;
 use crate::policy::{FileId, Policy, Text, Within};
-use crate::ruleset::deadlines::parse_within;
 
 fn one_of(
     file: FileId,

@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use crate::domain::classify::{Classifier, CriterionSpec, QuestionSpec};
+use crate::domain::duration::parse_within;
+use crate::domain::event::{EventKind, EventSpec};
 use crate::domain::{LevelId, Levels};
 use crate::policy;
-use crate::ruleset::deadlines::{EventKind, EventSpec, parse_within};
 
 fn s(v: &Spanned<String>) -> String {
     v.get_ref().clone()

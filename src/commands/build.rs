@@ -22,7 +22,7 @@ pub fn build(opts: &BuildCommand, out: &mut dyn Write, err: &mut dyn Write) -> u
         root: opts.root.clone(),
         out: opts.out.clone(),
         force: opts.force,
-        year: site::default_year(),
+        year: None,
     });
     match result {
         Ok(report) => {

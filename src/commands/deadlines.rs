@@ -288,9 +288,10 @@ fn table(
     due: &[DueTime],
 ) -> String {
     let zone = ruleset.zone();
-    let zh = |t: Option<&crate::ruleset::Text>| {
-        t.and_then(|t| t.get("zh-TW")).cloned().unwrap_or_default()
-    };
+    // `compute` lists only the rule set's events, whose actors resolve, so
+    // a name is always there; the handbook's language picks the text.
+    let name =
+        |t: Option<&crate::ruleset::Text>| ruleset.opt_text_of(t).unwrap_or_default().to_owned();
     let mut rows: Vec<[String; 6]> = vec![[
         "EVENT".into(),
         format!("DUE ({})", zone.name()),
@@ -320,7 +321,7 @@ fn table(
             format!(
                 "{} {}",
                 d.event,
-                zh(ruleset.event(&d.event).map(|e| &e.name))
+                name(ruleset.event(&d.event).map(|e| &e.name))
             ),
             when,
             d.within.label(),
@@ -331,7 +332,7 @@ fn table(
                 }
                 (a, _) => a.clone().unwrap_or_default(),
             },
-            zh(ruleset.actor_name(&d.actor)),
+            name(ruleset.actor_name(&d.actor)),
             d.source.clone(),
         ]);
     }
@@ -343,11 +344,7 @@ fn table(
                 .unwrap_or(0)
         })
         .collect();
-    let level_name = ruleset
-        .level(&facts.level)
-        .and_then(|l| l.name.get("zh-TW"))
-        .cloned()
-        .unwrap_or_default();
+    let level_name = name(ruleset.level(&facts.level).map(|l| &l.name));
     let mut s = format!(
         "{level_name} (level {}), discovered {}\n\n",
         facts.level,
@@ -355,14 +352,18 @@ fn table(
     );
     for st in starts {
         let Some(t) = st.time else { continue };
-        let name = zh(ruleset.event(&st.event).map(|e| &e.name));
+        let event_name = name(ruleset.event(&st.event).map(|e| &e.name));
         match (&st.from, st.assumed) {
             (Some(from), true) => s.push_str(&format!(
-                "{} {name}: {}* (not given: taken as `{from}`, the latest it can be)\n",
+                "{} {event_name}: {}* (not given: taken as `{from}`, the latest it can be)\n",
                 st.event,
                 format_time(&t, zone)
             )),
-            _ => s.push_str(&format!("{} {name}: {}\n", st.event, format_time(&t, zone))),
+            _ => s.push_str(&format!(
+                "{} {event_name}: {}\n",
+                st.event,
+                format_time(&t, zone)
+            )),
         }
         any_assumed |= st.assumed;
     }
@@ -392,23 +393,23 @@ fn table(
 /// Which text the deadlines come from, and the later rules that change some
 /// of them.
 fn edition_lines(ruleset: &Ruleset) -> String {
-    let zh = |t: &crate::ruleset::Text| t.get("zh-TW").cloned().unwrap_or_default();
+    let text = |t| ruleset.text_of(t);
     let e = &ruleset.meta.edition;
     let date = match &e.date {
         Some(d) => format!("dated {d}"),
         None => "the copy encoded carries no date".to_owned(),
     };
-    let mut s = format!("\nBased on {} ({date}).\n", zh(&e.title));
+    let mut s = format!("\nBased on {} ({date}).\n", text(&e.title));
     if !e.later.is_empty() {
         let later: Vec<String> = e
             .later
             .iter()
-            .map(|l| format!("{} (since {})", zh(&l.name), l.since))
+            .map(|l| format!("{} (since {})", text(&l.name), l.since))
             .collect();
         s.push_str(&format!(
             "Later rules change some of these deadlines: {}. {}\n",
             later.join(", "),
-            zh(&e.note)
+            text(&e.note)
         ));
     }
     s

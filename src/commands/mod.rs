@@ -10,12 +10,14 @@ mod check;
 mod classify;
 mod compile;
 mod deadlines;
+mod serve;
 
 pub use build::{BuildCommand, build};
 pub use check::{CheckOptions, DiagnosticFormat, check};
 pub use classify::{ClassifyOptions, classify};
 pub use compile::{CompileOptions, compile};
 pub use deadlines::{DeadlineFormat, DeadlinesOptions, deadlines, facts_from_options, json_output};
+pub use serve::serve;
 
 use std::io::Write;
 use std::path::Path;

@@ -2,13 +2,15 @@
 //!
 //! This is the lowest layer of the crate. Every other module (policy,
 //! check, ruleset, site, commands) may use these types; this module must
-//! never import any of them (one re-export below waits to move here). A
+//! never import any of them. A
 //! value here says what it is (`LevelId`, `EventId`, `Anchor`), so a level
 //! cannot be passed where an event is expected, and nothing assumes how many
 //! levels a policy has or what their ids look like: the order of severity is
 //! the policy's, carried by [`Levels`].
 
 pub mod classify;
+pub mod duration;
+pub mod event;
 mod level;
 pub mod phone;
 
@@ -20,10 +22,7 @@ pub fn parse_share(text: &str) -> Option<(u32, u32)> {
     Some((n.trim().parse().ok()?, d.trim().parse().ok()?))
 }
 
-/// Durations stay with the deadline calculator that owns their arithmetic
-/// (`ruleset::deadlines`); re-exported here so consumers name them through
-/// the domain.
-pub use crate::ruleset::deadlines::Within;
+pub use duration::Within;
 
 use std::fmt;
 

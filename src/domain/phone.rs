@@ -4,7 +4,8 @@
 //! national format (`(02)2733-9922`) or internationally with `+`.
 //!
 //! `check` (`contact-format`) asks [`parse`] whether a number is usable and
-//! [`example`] for its hint; `compile` asks [`contact_href`] for the link.
+//! [`example`] for its hint; `compile` asks [`contact_href`] for the link
+//! and [`contact_number`] for the number a vCard carries.
 //! The number a reader sees stays as the policy writes it; only the link is
 //! normalised. This module must never know a country's rules itself.
 
@@ -46,25 +47,36 @@ pub fn example(region: Id) -> Option<String> {
     Some(number.format().mode(Mode::National).to_string())
 }
 
-/// The link for a contact: for a phone a global `tel:` number (RFC 3966)
-/// in E.164, which dials from any phone, a foreign SIM included;
-/// `mailto:` for an e-mail address; the URL itself otherwise. A number that
-/// does not parse (only a rule set `check` refused could hold one) links
-/// its digits as written.
-pub fn contact_href(kind: &str, value: &str, country: &str) -> String {
+/// A phone or fax number in E.164 (`+886227339922`), which dials from any
+/// phone, a foreign SIM included, and is what a vCard carries. A number
+/// that does not parse (only a rule set `check` refused could hold one)
+/// keeps its digits (and `+`) as written.
+pub fn e164(value: &str, country: &str) -> String {
+    match region(country).and_then(|r| parse(r, value)) {
+        Some(number) => number.format().mode(Mode::E164).to_string(),
+        None => value
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect(),
+    }
+}
+
+/// The number a contact of `kind` carries in a vCard: [`e164`] for a phone
+/// or a fax, `None` for an e-mail or web address.
+pub fn contact_number(kind: &str, value: &str, country: &str) -> Option<String> {
+    matches!(kind, "phone" | "fax").then(|| e164(value, country))
+}
+
+/// The link for a contact: for a phone a global `tel:` number (RFC 3966,
+/// [`e164`]); `mailto:` for an e-mail address; the URL itself for a web
+/// address. A fax number is no link: a reader who taps it starts a phone
+/// call to a fax machine.
+pub fn contact_href(kind: &str, value: &str, country: &str) -> Option<String> {
     match kind {
-        "phone" | "fax" => match region(country).and_then(|r| parse(r, value)) {
-            Some(number) => format!("tel:{}", number.format().mode(Mode::E164)),
-            None => format!(
-                "tel:{}",
-                value
-                    .chars()
-                    .filter(|c| c.is_ascii_digit() || *c == '+')
-                    .collect::<String>()
-            ),
-        },
-        "email" => format!("mailto:{value}"),
-        _ => value.to_owned(),
+        "phone" => Some(format!("tel:{}", e164(value, country))),
+        "fax" => None,
+        "email" => Some(format!("mailto:{value}")),
+        _ => Some(value.to_owned()),
     }
 }
 
@@ -98,22 +110,39 @@ mod tests {
 
     #[test]
     fn links_are_e164_whatever_the_written_form() {
+        let href = |kind, value, country| contact_href(kind, value, country);
         assert_eq!(
-            contact_href("phone", "(02)2733-9922", "TW"),
-            "tel:+886227339922"
+            href("phone", "(02)2733-9922", "TW").as_deref(),
+            Some("tel:+886227339922")
         );
         assert_eq!(
-            contact_href("phone", "+886-2-2733-9922", "TW"),
-            "tel:+886227339922"
+            href("phone", "+886-2-2733-9922", "TW").as_deref(),
+            Some("tel:+886227339922")
         );
         assert_eq!(
-            contact_href("phone", "02 793 02 00", "BE"),
-            "tel:+3227930200"
+            href("phone", "02 793 02 00", "BE").as_deref(),
+            Some("tel:+3227930200")
         );
         assert_eq!(
-            contact_href("email", "a@example.org", "TW"),
-            "mailto:a@example.org"
+            href("email", "a@example.org", "TW").as_deref(),
+            Some("mailto:a@example.org")
         );
+        assert_eq!(
+            href("url", "https://example.org/", "TW").as_deref(),
+            Some("https://example.org/")
+        );
+    }
+
+    #[test]
+    fn a_fax_is_no_link_but_keeps_its_e164_number() {
+        assert_eq!(contact_href("fax", "(02)2733-1655", "TW"), None);
+        assert_eq!(e164("(02)2733-1655", "TW"), "+886227331655");
+        assert_eq!(e164("+32 2 793 02 00", "BE"), "+3227930200");
+        assert_eq!(
+            contact_number("fax", "(02)2733-1655", "TW").as_deref(),
+            Some("+886227331655")
+        );
+        assert_eq!(contact_number("email", "a@example.org", "TW"), None);
     }
 
     #[test]

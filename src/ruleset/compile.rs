@@ -305,13 +305,24 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 name: text(&c.name),
                 kind: s(&c.kind),
                 value: s(&c.value),
-                href: (!is_placeholder(c)).then(|| {
-                    crate::domain::phone::contact_href(
-                        c.kind.get_ref(),
-                        c.value.get_ref(),
-                        meta.value.country.get_ref(),
-                    )
-                }),
+                href: (!is_placeholder(c))
+                    .then(|| {
+                        crate::domain::phone::contact_href(
+                            c.kind.get_ref(),
+                            c.value.get_ref(),
+                            meta.value.country.get_ref(),
+                        )
+                    })
+                    .flatten(),
+                number: (!is_placeholder(c))
+                    .then(|| {
+                        crate::domain::phone::contact_number(
+                            c.kind.get_ref(),
+                            c.value.get_ref(),
+                            meta.value.country.get_ref(),
+                        )
+                    })
+                    .flatten(),
                 placeholder: is_placeholder(c),
                 value_from: c.value_from.as_ref().map(s),
                 owner: s(&c.owner),

@@ -173,8 +173,12 @@ pub struct Contact {
     pub kind: String,
     pub value: String,
     /// `tel:`, `mailto:` or the URL itself; `None` for a placeholder, which
-    /// is never offered as a link.
+    /// is never offered as a link, and for a fax (tapping one would start a
+    /// phone call).
     pub href: Option<String>,
+    /// A phone or fax number in E.164 (`+886227331655`), what a vCard
+    /// carries; `None` for other kinds and for a placeholder.
+    pub number: Option<String>,
     /// The value is a stand-in to replace (`placeholder = true`).
     pub placeholder: bool,
     /// Where the value comes from: a page or a guideline section.

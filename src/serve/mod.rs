@@ -63,7 +63,6 @@ struct SiteState {
 /// Rebuilds with what it kept from the last time.
 struct Builder {
     root: PathBuf,
-    year: i32,
     cache: RenderCache,
 }
 
@@ -111,7 +110,8 @@ impl Builder {
                 return Err(format!("error: {}: {error}\n", path.display()));
             }
         };
-        site::pages::render_all(&prepared, self.year, Some(&mut self.cache))
+        let year = site::current_year(prepared.ruleset.zone());
+        site::pages::render_all(&prepared, year, Some(&mut self.cache))
             // Render errors point into the templates, whose texts
             // `load_into` put in the prepared sources.
             .map_err(|d| diagnostics::render_human(&[*d], &prepared.sources))
@@ -217,7 +217,6 @@ pub fn start(
     let watcher = watch::ProjectWatcher::start(&root).map_err(ServeError::Watch)?;
     let mut builder = Builder {
         root: root.clone(),
-        year: site::default_year(),
         cache: RenderCache::default(),
     };
     let started = Instant::now();
@@ -333,15 +332,26 @@ fn rebuild_loop(
     }
 }
 
-/// `handbook serve`: start, print the address, run until Ctrl-C.
-pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let server = match start(opts, Box::new(|line| eprintln!("{line}"))) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            return crate::commands::EXIT_USAGE;
-        }
-    };
+/// `handbook serve`: start, print the address, run until Ctrl-C. A server
+/// that cannot start is the error; the CLI (`commands::serve`) turns it
+/// into its message and exit code.
+pub fn run(
+    opts: &ServeOptions,
+    open: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), ServeError> {
+    // The handler first: the server answers as soon as it has started, and a
+    // Ctrl-C after the first page must stop it cleanly, not kill it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    if ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .is_err()
+    {
+        let _ = writeln!(err, "warning: cannot catch Ctrl-C; stop with a signal");
+    }
+    let server = start(opts, Box::new(|line| eprintln!("{line}")))?;
     let url = format!("http://{}/", server.addr());
     let _ = writeln!(
         out,
@@ -358,16 +368,8 @@ pub fn run(opts: &ServeOptions, open: bool, out: &mut dyn Write, err: &mut dyn W
         };
         let _ = std::process::Command::new(opener).arg(&url).spawn();
     }
-    let (tx, rx) = std::sync::mpsc::channel();
-    if ctrlc::set_handler(move || {
-        let _ = tx.send(());
-    })
-    .is_err()
-    {
-        let _ = writeln!(err, "warning: cannot catch Ctrl-C; stop with a signal");
-    }
     let _ = rx.recv();
     server.stop();
     let _ = writeln!(out, "stopped");
-    crate::commands::EXIT_OK
+    Ok(())
 }

@@ -50,7 +50,7 @@ pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Di
     }
     let mut notes = Vec::new();
     for c in r.contacts.iter().filter(|c| c.owner == owner) {
-        let Some(href) = &c.href else {
+        if c.placeholder {
             notes.push(locale.fill(
                 "contacts.placeholder_note",
                 &[
@@ -60,12 +60,16 @@ pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Di
                 ],
             )?);
             continue;
-        };
-        let tel = href.trim_start_matches("tel:");
-        match c.kind.as_str() {
-            "phone" => lines.push(format!("TEL;TYPE=WORK,VOICE:{tel}")),
-            "fax" => lines.push(format!("TEL;TYPE=WORK,FAX:{tel}")),
-            "email" => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
+        }
+        // A fax has no link (`href`), but a vCard keeps it as what it is, a
+        // fax number: phones do not dial a TEL;TYPE=FAX.
+        match (c.kind.as_str(), &c.number) {
+            ("phone", Some(number)) => lines.push(format!("TEL;TYPE=WORK,VOICE:{number}")),
+            ("fax", Some(number)) => lines.push(format!("TEL;TYPE=WORK,FAX:{number}")),
+            ("email", _) => lines.push(format!("EMAIL;TYPE=INTERNET:{}", escape(&c.value))),
+            // `compile` gives every phone and fax that is no placeholder its
+            // number.
+            ("phone" | "fax", None) => continue,
             _ => lines.push(format!("URL:{}", c.value)),
         }
         notes.push(

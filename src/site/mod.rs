@@ -53,9 +53,9 @@ pub struct BuildOptions {
     /// Replace an existing output folder even without the
     /// [`output::MARKER`] (never the root, an input folder or a file).
     pub force: bool,
-    /// The year the drill calendars start at (this year, unless
-    /// `SOURCE_DATE_EPOCH` says otherwise).
-    pub year: i32,
+    /// The year the drill calendars start at; `None` for [`current_year`]
+    /// in the policy's time zone, which is known only once it has compiled.
+    pub year: Option<i32>,
 }
 
 /// What a successful build produced.
@@ -241,7 +241,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     // again just before the swap.
     let target = output::OutputTarget::resolve(&opts.root, INPUT_FOLDERS, &opts.out, opts.force)
         .map_err(refused)?;
-    let files = render(&prepared, opts.year)?;
+    let year = match opts.year {
+        Some(year) => year,
+        None => current_year(prepared.ruleset.zone()),
+    };
+    let files = render(&prepared, year)?;
     output::write_atomically(&target, &files).map_err(refused)?;
     Ok(BuildReport {
         out: target.path().to_path_buf(),
@@ -255,14 +259,35 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// The year drill calendars start at: `SOURCE_DATE_EPOCH` (for reproducible
-/// builds) or the current year in the policy's time zone.
-pub fn default_year() -> i32 {
-    use chrono::Datelike;
+/// The year drill calendars start at: the year in `zone` (the policy's) at
+/// `SOURCE_DATE_EPOCH` (for reproducible builds) or now.
+pub fn current_year(zone: chrono_tz::Tz) -> i32 {
     let now = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .unwrap_or_else(chrono::Utc::now);
-    now.with_timezone(&chrono_tz::Asia::Taipei).year()
+    year_at(now, zone)
+}
+
+/// The calendar year an instant falls in on `zone`'s wall clock: on New
+/// Year's Eve one zone may already be in the next year.
+fn year_at(instant: chrono::DateTime<chrono::Utc>, zone: chrono_tz::Tz) -> i32 {
+    use chrono::Datelike;
+    instant.with_timezone(&zone).year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::year_at;
+
+    #[test]
+    fn the_year_is_the_policy_zones() {
+        let eve = chrono::DateTime::parse_from_rfc3339("2026-12-31T20:00:00Z")
+            .expect("time")
+            .to_utc();
+        assert_eq!(year_at(eve, chrono_tz::Europe::Brussels), 2026);
+        assert_eq!(year_at(eve, chrono_tz::Asia::Tokyo), 2027);
+        assert_eq!(year_at(eve, chrono_tz::America::New_York), 2026);
+    }
 }

@@ -106,7 +106,7 @@ pub fn pages(
         template: "index.html",
         title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
-            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
+            "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "placeholder": c.placeholder, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
@@ -144,7 +144,7 @@ pub fn pages(
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
             "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
             "deadline_rows": super::reference::deadline_rows(r, "", timings, &durations),
-            "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
+            "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "placeholder": c.placeholder, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),
     });
     Ok(out)
