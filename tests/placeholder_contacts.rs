@@ -167,7 +167,7 @@ fn a_chapter_shows_a_placeholder_marked_and_unlinked() {
     std::fs::write(
         root.join("content/contact-calls.md"),
         "+++\ntitle = \"calls\"\nslug = \"contact-calls\"\n+++\n\n\
-         - {{ contact(id=\"hotline\") }}\n- {{ contact(id=\"fax\") }}\n",
+         - {{ contact(id=\"hotline\") }}\n- {{ contact(id=\"email\") }}\n- {{ contact(id=\"fax\") }}\n",
     )
     .expect("write chapter");
     let out = tmp.path().join("out");
@@ -188,9 +188,13 @@ fn a_chapter_shows_a_placeholder_marked_and_unlinked() {
         .split("<li>")
         .skip(1)
         .filter_map(|s| s.split("</li>").next())
-        .filter(|s| s.contains("(02)2733-9922") || s.contains("tel:+886227331655"))
+        .filter(|s| {
+            s.contains("(02)2733-9922")
+                || s.contains("service@icst.org.tw")
+                || s.contains("(02)2733-1655")
+        })
         .collect();
-    assert_eq!(items.len(), 2, "both calls print: {page}");
+    assert_eq!(items.len(), 3, "every call prints: {page}");
     let placeholder = items[0];
     assert!(
         !placeholder.contains("<a") && !placeholder.contains("tel:"),
@@ -201,9 +205,16 @@ fn a_chapter_shows_a_placeholder_marked_and_unlinked() {
         "the stand-in value with its marking: {placeholder}"
     );
     assert!(
-        items[1].contains("href=\"tel:+886227331655\"")
+        items[1].contains("href=\"mailto:service@icst.org.tw\"")
             && !items[1].contains(&words("placeholder")),
         "the real contact stays a link, unmarked: {}",
         items[1]
+    );
+    assert!(
+        !items[2].contains("<a")
+            && !items[2].contains(&words("placeholder"))
+            && !items[2].contains("<em>"),
+        "a fax is plain text, neither a link nor marked: {}",
+        items[2]
     );
 }

@@ -267,7 +267,7 @@ fn check_accepts_exactly_the_calls_that_print_and_the_page_prints_them() {
         root: root.clone(),
         out: out.clone(),
         force: false,
-        year: 2026,
+        year: Some(2026),
     })
     .unwrap_or_else(|_| panic!("builds"));
     let html = std::fs::read_to_string(out.join("chapters/calls.html")).expect("page");

@@ -159,15 +159,18 @@ fn resolve_fact(
         Shortcode::Level { id } => md(text(&level(r, id, sc)?.name)),
         Shortcode::Contact { id } => {
             let c = contact(id)?;
-            Ok(Fact::Markdown(match &c.href {
-                Some(href) => format!("[{}]({href})", md_escape(&c.value)),
+            Ok(Fact::Markdown(match (&c.href, c.placeholder) {
                 // A placeholder is never a link, and says what it is, as
                 // the contact pages show it.
-                None => format!(
+                (_, true) => format!(
                     "*{}* **{}**",
                     md_escape(&c.value),
                     md_escape(words.placeholder())
                 ),
+                (Some(href), false) => format!("[{}]({href})", md_escape(&c.value)),
+                // A real value that is no link (a fax number: tapping it
+                // would start a call) is printed as it is written.
+                (None, false) => md_escape(&c.value),
             }))
         }
         Shortcode::Hours { id } => match &contact(id)?.hours {
