@@ -86,13 +86,17 @@ const SEVERITY_STEPS: usize = 5;
 /// are spread evenly over the steps between, rounded to the nearest.
 pub fn severity_class(r: &Ruleset, id: &LevelId) -> Option<String> {
     let at = r.levels.iter().position(|l| &l.id == id)?;
-    let last = r.levels.len() - 1;
-    let step = if last == 0 {
-        0
-    } else {
-        (at * (SEVERITY_STEPS - 1) * 2 + last) / (2 * last)
-    };
-    Some(format!("sev-{}", step + 1))
+    Some(format!("sev-{}", severity_step(at, r.levels.len())))
+}
+
+/// The colour step (1 to `SEVERITY_STEPS`) of the level at index `at` of
+/// `count` levels listed most severe first.
+fn severity_step(at: usize, count: usize) -> usize {
+    let last = count.saturating_sub(1);
+    if last == 0 {
+        return 1;
+    }
+    (at * (SEVERITY_STEPS - 1) * 2 + last) / (2 * last) + 1
 }
 
 /// What a reader sees for a level in tables, lists and timing phrases: its
@@ -445,4 +449,24 @@ pub fn data_script(r: &Ruleset) -> String {
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
     format!("window.HANDBOOK_DATA = {json};\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::severity_step;
+
+    #[test]
+    fn severity_steps_spread_any_count_from_first_to_last() {
+        let steps = |n| (0..n).map(|at| severity_step(at, n)).collect::<Vec<_>>();
+        assert_eq!(steps(1), [1]);
+        assert_eq!(steps(2), [1, 5]);
+        assert_eq!(steps(3), [1, 3, 5]);
+        // The bundled four levels keep their four colours.
+        assert_eq!(steps(4), [1, 2, 4, 5]);
+        assert_eq!(steps(5), [1, 2, 3, 4, 5]);
+        // More levels than steps: in order, never out of range.
+        let nine = steps(9);
+        assert!(nine.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!((nine[0], nine[8]), (1, 5));
+    }
 }
