@@ -318,7 +318,14 @@ fn renaming_every_id_keeps_every_fact() {
             + at;
         let changed = format!("{}{to}{}", &text[..found], &text[found + from.len()..]);
         broken.insert(path.to_owned(), changed.into_bytes());
-        let found = compare_sites(&s.old, &broken, &path_of, &s.reverse, digests, &Allowances::default());
+        let found = compare_sites(
+            &s.old,
+            &broken,
+            &path_of,
+            &s.reverse,
+            digests,
+            &Allowances::default(),
+        );
         assert!(
             found.len() == 1 && found[0].starts_with(path),
             "replacing {from} with {to} in {path}: {found:?}"

@@ -91,8 +91,14 @@ fn the_finder_sees_a_planted_level_id() {
     let site = BTreeMap::from([
         ("a.html".to_owned(), "<p>重大事件 1 小時內</p>".to_owned()),
         ("b.html".to_owned(), "<th>severe 級</th>".to_owned()),
-        ("c.html".to_owned(), "<a title=\"minor\" href=\"#level-minor\">x</a>".to_owned()),
-        ("d.html".to_owned(), "<script>var l = 'moderate';</script><p>ok</p>".to_owned()),
+        (
+            "c.html".to_owned(),
+            "<a title=\"minor\" href=\"#level-minor\">x</a>".to_owned(),
+        ),
+        (
+            "d.html".to_owned(),
+            "<script>var l = 'moderate';</script><p>ok</p>".to_owned(),
+        ),
     ]);
     assert_eq!(
         pages_showing(&site, &["severe", "moderate", "minor"]),
@@ -138,7 +144,10 @@ fn three_levels_show_names_and_rank_colours_never_ids() {
     for (page, html) in &site {
         for id in &ids {
             for class in [format!(" level-{id}\""), format!(" level-{id} ")] {
-                assert!(!html.contains(&class), "{page} keys a colour to the id `{id}`");
+                assert!(
+                    !html.contains(&class),
+                    "{page} keys a colour to the id `{id}`"
+                );
             }
         }
     }
@@ -155,14 +164,32 @@ fn a_short_label_is_shown_in_tables_and_the_portal_and_intros_come_from_the_poli
     // them, the level cards the full name.
     let index = visible_text(&site["index.html"]);
     for l in &r.levels {
-        let short = l.short.as_ref().expect("the bundled levels have short labels");
-        assert!(index.contains(&format!(" {} ", short["zh-TW"])), "{short:?} heads a column");
-        assert!(index.contains(l.name["zh-TW"].as_str()), "{} is listed", l.name["zh-TW"]);
+        let short = l
+            .short
+            .as_ref()
+            .expect("the bundled levels have short labels");
+        assert!(
+            index.contains(&format!(" {} ", short["zh-TW"])),
+            "{short:?} heads a column"
+        );
+        assert!(
+            index.contains(l.name["zh-TW"].as_str()),
+            "{} is listed",
+            l.name["zh-TW"]
+        );
     }
 
     // The portal role: a link to the portal contact on the home page.
-    let portal_id = r.handbook.portal.as_deref().expect("the bundled portal role");
-    let portal = r.contacts.iter().find(|c| c.id == portal_id).expect("portal contact");
+    let portal_id = r
+        .handbook
+        .portal
+        .as_deref()
+        .expect("the bundled portal role");
+    let portal = r
+        .contacts
+        .iter()
+        .find(|c| c.id == portal_id)
+        .expect("portal contact");
     let href = portal.href.as_deref().expect("the portal is a link");
     // Tera escapes `/` in attribute values.
     let escaped = href.replace('/', "&#x2F;");
@@ -185,7 +212,10 @@ fn a_short_label_is_shown_in_tables_and_the_portal_and_intros_come_from_the_poli
             .nth(1)
             .and_then(|s| s.split("</p>").next())
             .unwrap_or_else(|| panic!("{page} has a lead"));
-        assert!(lead.contains(intro.text["zh-TW"].as_str()), "{page}: {lead}");
+        assert!(
+            lead.contains(intro.text["zh-TW"].as_str()),
+            "{page}: {lead}"
+        );
         let source = intro.source.as_deref().expect("a section");
         assert!(lead.contains(source), "{page} cites {source}: {lead}");
     }

@@ -145,7 +145,10 @@ fn portal_is_a_url(policy: &Policy, f: FileId, id: &Spanned<String>, out: &mut V
                 "schema",
                 format!("the portal `{}` is a `{kind}` contact", id.get_ref()),
             )
-            .at(span_of(f, id), "the portal role names a contact that is not a web page")
+            .at(
+                span_of(f, id),
+                "the portal role names a contact that is not a web page",
+            )
             .hint("name a contact with kind = \"url\": the home page links the reporting portal"),
         );
     }

@@ -189,7 +189,11 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         source(&sec, f, &v.source, out);
         // The page intros of `[handbook.intro]`: text and section alike.
         let intros = v.handbook.as_ref().and_then(|h| h.get_ref().intro.as_ref());
-        for intro in intros.into_iter().flat_map(|i| [&i.contacts, &i.org, &i.flow, &i.agencies]).flatten() {
+        for intro in intros
+            .into_iter()
+            .flat_map(|i| [&i.contacts, &i.org, &i.flow, &i.agencies])
+            .flatten()
+        {
             text(f, lang, &intro.text, out);
             if let Some(s) = &intro.source {
                 source(&sec, f, s, out);

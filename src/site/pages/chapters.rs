@@ -95,7 +95,11 @@ pub fn pages(
         })
         .collect();
     let hotline = r.contacts.iter().find(|c| c.id == r.handbook.phone_line);
-    let portal = r.handbook.portal.as_ref().and_then(|id| r.contacts.iter().find(|c| &c.id == id));
+    let portal = r
+        .handbook
+        .portal
+        .as_ref()
+        .and_then(|id| r.contacts.iter().find(|c| &c.id == id));
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",

@@ -68,7 +68,12 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
         "levels.toml" => {
             known(&doc, f, "", &["level", "question", "criterion"]);
             for level in tables(&doc, "level") {
-                known(level, f, "level", &["id", "name", "short", "summary", "source"]);
+                known(
+                    level,
+                    f,
+                    "level",
+                    &["id", "name", "short", "summary", "source"],
+                );
                 ed.level_value(level.get("id").expect("level id"));
             }
             for q in tables(&doc, "question") {
