@@ -106,7 +106,7 @@ pub fn pages(
         title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
             "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
-            "portal": portal.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "source": c.source})),
+            "report_online": portal.map(|c| json!({"value": c.value, "href": c.href, "name": r.text_of(&c.name), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
