@@ -176,7 +176,8 @@ fn the_static_level_tree_reaches_the_classifiers_level_on_every_path() {
                 let page = &pages[&path];
                 if page.contains("class=\"result ") {
                     let got = r.levels.iter().map(|l| &l.id).find(|l| {
-                        page.contains(&format!("class=\"result result-level level-{l}\""))
+                        page.contains("class=\"result result-level sev-")
+                            && page.contains(&format!(" data-level=\"{l}\""))
                     });
                     assert_eq!(got, expected, "{fixture}: {combo:?} ends at {path}");
                     if let Some(l) = got {

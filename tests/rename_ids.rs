@@ -11,8 +11,7 @@
 //! Each kind gets its own prefix (`xev-12-report`, `xch-3-portal`,
 //! `xnd-3-portal`), so code that confuses two kinds, or names an id, shows as
 //! a wrong page; the numbers make the new ids sort the other way round, so a
-//! page that lists by id rather than in the policy's order shows too
-//! (`ORDER_BY_ID`). Levels `4, 3, 2, 1` become `sev-a` to `sev-d`: not
+//! page that lists by id rather than in the policy's order shows too. Levels `4, 3, 2, 1` become `sev-a` to `sev-d`: not
 //! digits, and sorted against their severity.
 //!
 //! `RENAME_KEEP=<dir> cargo test --test rename_ids` keeps a copy of the
@@ -37,27 +36,6 @@ use rename_support::{Kind, Renames, rename_project};
 /// allows (any level ids, issue 9 item 4). `false` keeps them, to look at
 /// the rest alone.
 const RENAME_LEVELS: bool = true;
-
-/// Pages that list entries in the order of their ids rather than in the
-/// policy's order, so the rename (which reverses the order of the ids)
-/// reorders them: their words and links are compared, not their order. Each
-/// entry names the code responsible; a test fails once it is fixed.
-const ORDER_BY_ID: &[(&str, &str)] = &[(
-    "contacts/index.html",
-    "the vCard list (「存到手機通訊錄」) is sorted by owner id: `owners` in \
-     src/site/pages/directory.rs sorts the ids instead of keeping the contacts' order",
-)];
-
-/// A known fault: the theme writes a level's id where a reader needs its
-/// name, so the bundled pages say `4、3 級 1 小時內` (which becomes
-/// `sev-a、sev-b 級 1 小時內`; a policy with named levels gets `significant
-/// 級`). Texts are compared with the level ids mapped back, so only that may
-/// differ; a test fails once no page shows a level id any more.
-const LEVEL_IDS_AS_WORDS: &str = "themes/default/templates/timing.txt prints \
-    `t.groups[].levels` (level ids from src/site/pages/timing.rs) before 級 in every \
-    timing phrase (duties, flow, org and tree outcome pages, search entries of events); \
-    index.html heads its per-level table with `{{ l.level }} 級`; drills.html prints \
-    `d.scenarios.levels` before 級";
 
 /// The renamed project next to the original, both checked and built.
 struct Sites {
@@ -148,26 +126,10 @@ fn renaming_every_id_keeps_every_fact() {
     let digests = (s.digests.0.as_str(), s.digests.1.as_str());
 
     // Every page, card, calendar and script data shows the same as before,
-    // but for the known faults listed above.
-    let allow = Allowances {
-        order_free: ORDER_BY_ID.iter().map(|(p, _)| *p).collect(),
-        shown: s
-            .renames
-            .pairs()
-            .filter(|(k, old, new)| *k == Kind::Level && old != new && RENAME_LEVELS)
-            .map(|(_, old, new)| (new.to_owned(), old.to_owned()))
-            .collect(),
-    };
-    let problems = compare_sites(&s.old, &s.new, &path_of, &s.reverse, digests, &allow);
-    assert!(
-        problems.is_empty(),
-        "{} differences after renaming every id:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
-    // Each page let off is still needed, and no other page differs in the
-    // strict comparison (but for the search index's copy of their text).
-    let strict = compare_sites(
+    // held to the strict comparison: no page lists by id (the contacts
+    // page's vCards keep the policy's order) and none shows a level id as a
+    // word (levels show their name or short label).
+    let problems = compare_sites(
         &s.old,
         &s.new,
         &path_of,
@@ -175,20 +137,11 @@ fn renaming_every_id_keeps_every_fact() {
         digests,
         &Allowances::default(),
     );
-    for (path, why) in ORDER_BY_ID {
-        assert!(
-            strict.iter().any(|p| p.starts_with(&format!("{path}:"))),
-            "{path} keeps the policy's order now ({why}): remove it from ORDER_BY_ID"
-        );
-    }
-    let level_words: Vec<&String> = strict
-        .iter()
-        .filter(|p| p.contains("only by renamed ids shown as text"))
-        .collect();
     assert!(
-        !RENAME_LEVELS || !level_words.is_empty(),
-        "no page shows a level id as a word now ({LEVEL_IDS_AS_WORDS}): \
-         remove LEVEL_IDS_AS_WORDS"
+        problems.is_empty(),
+        "{} differences after renaming every id:\n{}",
+        problems.len(),
+        problems.join("\n")
     );
     assert!(s.old.len() > 200, "the whole site was compared");
 
@@ -308,10 +261,7 @@ fn renaming_every_id_keeps_every_fact() {
             let old = format!("trees/{}/outcome-{}.html", tree.id, outcome.id);
             let new = s.renames.site_path(&old);
             assert_ne!(old, new);
-            let text = unrename(
-                &without_digest(&page(html(&s.new, &new)).text, &s.digests.1),
-                &allow.shown,
-            );
+            let text = without_digest(&page(html(&s.new, &new)).text, &s.digests.1);
             assert_eq!(
                 without_digest(&page(html(&s.old, &old)).text, &s.digests.0),
                 text,
@@ -368,7 +318,14 @@ fn renaming_every_id_keeps_every_fact() {
             + at;
         let changed = format!("{}{to}{}", &text[..found], &text[found + from.len()..]);
         broken.insert(path.to_owned(), changed.into_bytes());
-        let found = compare_sites(&s.old, &broken, &path_of, &s.reverse, digests, &allow);
+        let found = compare_sites(
+            &s.old,
+            &broken,
+            &path_of,
+            &s.reverse,
+            digests,
+            &Allowances::default(),
+        );
         assert!(
             found.len() == 1 && found[0].starts_with(path),
             "replacing {from} with {to} in {path}: {found:?}"

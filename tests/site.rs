@@ -208,10 +208,10 @@ fn no_js_level_tree_reaches_the_classifier_level_on_every_path() {
         loop {
             let page = html(&files, &path);
             if page.contains("class=\"result ") {
-                let got =
-                    r.levels.iter().map(|l| &l.id).find(|l| {
-                        page.contains(&format!("class=\"result result-level level-{l}\""))
-                    });
+                let got = r.levels.iter().map(|l| &l.id).find(|l| {
+                    page.contains("class=\"result result-level sev-")
+                        && page.contains(&format!(" data-level=\"{l}\""))
+                });
                 assert_eq!(got, expected, "answers {combo:?} end at {path}");
                 if let Some(l) = got {
                     let name = r.level(l).and_then(|x| x.name.get("zh-TW")).expect("name");

@@ -99,6 +99,10 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     if let Some(id) = &h.phone_line {
         reference(f, "contact", id, &ix.contacts, contacts, out);
     }
+    if let Some(id) = &h.portal {
+        reference(f, "contact", id, &ix.contacts, contacts, out);
+        portal_is_a_url(policy, f, id, out);
+    }
     if let Some(id) = &h.not_an_incident {
         reference(
             f,
@@ -125,6 +129,31 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
         .flatten()
     {
         reference(f, "condition", id, &ix.conditions, events, out);
+    }
+}
+
+/// The portal role links a web page: its contact must be of kind `url`.
+fn portal_is_a_url(policy: &Policy, f: FileId, id: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    let contact = policy.contacts.as_ref().and_then(|c| {
+        c.value
+            .contact
+            .iter()
+            .find(|c| c.id.get_ref() == id.get_ref())
+    });
+    let Some(contact) = contact else { return };
+    let kind = contact.kind.get_ref();
+    if kind != "url" {
+        out.push(
+            Diagnostic::error(
+                Rule::Schema,
+                format!("the portal `{}` is a `{kind}` contact", id.get_ref()),
+            )
+            .at(
+                span_of(f, id),
+                "the portal role names a contact that is not a web page",
+            )
+            .hint("name a contact with kind = \"url\": the home page links the reporting portal"),
+        );
     }
 }
 

@@ -187,6 +187,18 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         text(f, lang, &v.title, out);
         text(f, lang, &v.guideline, out);
         source(&sec, f, &v.source, out);
+        // The page intros of `[handbook.intro]`: text and section alike.
+        let intros = v.handbook.as_ref().and_then(|h| h.get_ref().intro.as_ref());
+        for intro in intros
+            .into_iter()
+            .flat_map(|i| [&i.contacts, &i.org, &i.flow, &i.agencies])
+            .flatten()
+        {
+            text(f, lang, &intro.text, out);
+            if let Some(s) = &intro.source {
+                source(&sec, f, s, out);
+            }
+        }
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
                 Diagnostic::error(
@@ -212,6 +224,7 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         let v = &l.value;
         for level in &v.level {
             text(f, lang, &level.name, out);
+            opt_text(f, lang, &level.short, out);
             text(f, lang, &level.summary, out);
             source(&sec, f, &level.source, out);
         }

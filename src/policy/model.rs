@@ -95,6 +95,38 @@ pub struct Handbook {
     pub support_condition: Option<Id>,
     /// The condition `deadlines --portal-down` sets (optional likewise).
     pub portal_down_condition: Option<Id>,
+    /// The reporting portal the home page links beside the phone line (a
+    /// contact of kind `url`; optional).
+    #[serde(default)]
+    pub portal: Option<Id>,
+    /// What the guideline itself says about a page, shown after the theme's
+    /// generic lead (optional, each page alike).
+    #[serde(default)]
+    pub intro: Option<PageIntros>,
+}
+
+/// `[handbook.intro]`: a sentence of the guideline's own per page, with the
+/// section it comes from. The theme's leads are generic; facts of one
+/// guideline belong here.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageIntros {
+    #[serde(default)]
+    pub contacts: Option<PageIntro>,
+    #[serde(default)]
+    pub org: Option<PageIntro>,
+    #[serde(default)]
+    pub flow: Option<PageIntro>,
+    #[serde(default)]
+    pub agencies: Option<PageIntro>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageIntro {
+    pub text: Text,
+    #[serde(default)]
+    pub source: Option<Spanned<String>>,
 }
 
 /// `[edition]` of `policy.toml`: the text this policy encodes. Either `date`
@@ -147,6 +179,9 @@ pub struct Level {
     /// `[[level]]` tables, most severe first.
     pub id: Spanned<LevelId>,
     pub name: Text,
+    /// A short label for tables and lists (`4 級`); the name when absent.
+    #[serde(default)]
+    pub short: Option<Text>,
     pub summary: Text,
     pub source: Spanned<String>,
 }

@@ -104,6 +104,7 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
         .map(|l| Level {
             id: l.id.get_ref().clone(),
             name: text(&l.name),
+            short: opt_text(&l.short),
             summary: text(&l.summary),
             source: s(&l.source),
         })

@@ -66,6 +66,8 @@ pub struct Meta {
 pub struct Level {
     pub id: LevelId,
     pub name: Text,
+    /// The short label of tables and lists; readers see `name` when absent.
+    pub short: Option<Text>,
     pub summary: Text,
     pub source: String,
 }

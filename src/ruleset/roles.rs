@@ -27,6 +27,32 @@ pub struct Roles {
     pub support_condition: Option<String>,
     /// The condition `deadlines --portal-down` sets, if the policy has one.
     pub portal_down_condition: Option<String>,
+    /// The reporting portal (a `url` contact) the home page links, if any.
+    pub portal: Option<String>,
+    /// What the guideline says about some pages, after the theme's lead.
+    pub intro: PageIntros,
+}
+
+/// `[handbook.intro]` compiled: per page, a text and its section.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PageIntros {
+    pub contacts: Option<PageIntro>,
+    pub org: Option<PageIntro>,
+    pub flow: Option<PageIntro>,
+    pub agencies: Option<PageIntro>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageIntro {
+    pub text: crate::ruleset::Text,
+    pub source: Option<String>,
+}
+
+fn intro(i: &Option<model::PageIntro>) -> Option<PageIntro> {
+    i.as_ref().map(|i| PageIntro {
+        text: i.text.get_ref().clone(),
+        source: i.source.as_ref().map(|s| s.get_ref().clone()),
+    })
 }
 
 /// `None` when a required role is missing (which `check` reports).
@@ -41,5 +67,15 @@ pub fn compile(h: &model::Handbook) -> Option<Roles> {
         indicators_tree: h.indicators_tree.as_ref().map(s),
         support_condition: h.support_condition.as_ref().map(s),
         portal_down_condition: h.portal_down_condition.as_ref().map(s),
+        portal: h.portal.as_ref().map(s),
+        intro: match &h.intro {
+            Some(i) => PageIntros {
+                contacts: intro(&i.contacts),
+                org: intro(&i.org),
+                flow: intro(&i.flow),
+                agencies: intro(&i.agencies),
+            },
+            None => PageIntros::default(),
+        },
     })
 }

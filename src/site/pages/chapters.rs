@@ -93,7 +93,7 @@ pub fn pages(
                 "name": r.text_of(&e.name),
                 "from": timings.from(&e.id),
                 "within": r.levels.iter().map(|l| json!({
-                    "level": l.id,
+                    "level": super::level_label(r, &l.id),
                     "label": e.within.get(&l.id).map(|w| durations.text(*w)).unwrap_or_default(),
                 })).collect::<Vec<_>>(),
                 "source": e.source,
@@ -101,16 +101,22 @@ pub fn pages(
         })
         .collect();
     let hotline = r.contacts.iter().find(|c| c.id == r.handbook.phone_line);
+    let portal = r
+        .handbook
+        .portal
+        .as_ref()
+        .and_then(|id| r.contacts.iter().find(|c| &c.id == id));
     out.push(PageOut {
         path: "index.html".into(),
         template: "index.html",
         title: r.text_of(&r.meta.title).to_owned(),
         context: json!({
             "phone_line": hotline.map(|c| json!({"value": c.value, "href": c.href, "placeholder": c.placeholder, "name": r.text_of(&c.name), "hours": c.hours.as_ref().map(|t| r.text_of(t)), "source": c.source})),
+            "report_online": portal.map(|c| json!({"value": c.value, "href": c.href, "placeholder": c.placeholder, "name": r.text_of(&c.name), "source": c.source})),
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
             "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),
         }),
@@ -142,7 +148,7 @@ pub fn pages(
         title: locale.get("nav.print")?.to_owned(),
         context: json!({
             "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "summary": r.text_of(&l.summary), "source": l.source})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "deadline_rows": super::reference::deadline_rows(r, "", timings, &durations),
             "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "placeholder": c.placeholder, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),
         }),

@@ -134,6 +134,7 @@ pub fn pages(
                     "not_an_incident_decision": r.handbook.not_an_incident,
                     "level": level,
                     "level_name": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.name)),
+                    "level_sev": level.and_then(|l| super::severity_class(r, l)),
                     "level_summary": level.and_then(|l| r.level(l)).map(|l| r.text_of(&l.summary)),
                     "level_url": level.map(level_url),
                     "criteria": criteria.iter().filter_map(|id| r.criteria.iter().find(|c| &c.id == id)).map(|c| json!({

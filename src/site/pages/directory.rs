@@ -33,6 +33,25 @@ fn contact_card(
     }))
 }
 
+/// The owners of contacts, each once, in the order their first contact is
+/// listed in the policy (the order readers see the cards in), not by id.
+fn owners_in_policy_order(r: &Ruleset) -> Vec<&str> {
+    let mut seen = std::collections::BTreeSet::new();
+    r.contacts
+        .iter()
+        .map(|c| c.owner.as_str())
+        .filter(|id| seen.insert(*id))
+        .collect()
+}
+
+/// A page's `[handbook.intro]` sentence for the template (`intro`).
+fn intro(r: &Ruleset, i: &Option<crate::ruleset::roles::PageIntro>) -> Value {
+    match i {
+        Some(i) => json!({"text": r.text_of(&i.text), "source": i.source}),
+        None => Value::Null,
+    }
+}
+
 pub fn pages(
     r: &Ruleset,
     locale: &Locale,
@@ -46,20 +65,17 @@ pub fn pages(
         .map(|c| contact_card(r, locale, c))
         .collect::<Result<_, _>>()?;
     let mut out = Vec::new();
-    let owners: Vec<&str> = {
-        let mut o: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
-        o.sort_unstable();
-        o.dedup();
-        o
-    };
+    let owners = owners_in_policy_order(r);
     out.push(PageOut {
         path: "contacts/index.html".into(),
         template: "contacts.html",
         title: title("nav.contacts")?,
         context: json!({
             // The initial report's time at the least severe level (the last
-            // listed): the time every incident has at the latest.
-            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| durations.text(*w)).unwrap_or_default(),
+            // listed): the time every incident has at the latest; null when that
+            // level has no initial report.
+            "report_within": r.event(&r.handbook.initial_report).and_then(|e| e.within.get(r.level_order().least_severe()?)).map(|w| durations.text(*w)),
+            "intro": intro(r, &r.handbook.intro.contacts),
             "contacts": cards,
             "owners": owners.iter().map(|id| json!({
                 "name": r.actor_name(id).map(|t| r.text_of(t)),
@@ -176,6 +192,7 @@ pub fn pages(
         template: "org.html",
         title: title("nav.org")?,
         context: json!({
+            "intro": intro(r, &r.handbook.intro.org),
             "svg": chart,
             "outline": outline(r, r.units.iter().find(|u| u.parent.is_none()).map(|u| u.id.as_str())),
             "roles": r.roles.iter().map(|x| json!({"name": r.text_of(&x.name), "url": actor_url(&x.id), "part_of": x.part_of.as_ref().and_then(|p| r.actor_name(p)).map(|t| r.text_of(t))})).collect::<Vec<_>>(),
@@ -187,6 +204,7 @@ pub fn pages(
         template: "flow.html",
         title: title("nav.flow")?,
         context: json!({
+            "intro": intro(r, &r.handbook.intro.flow),
             "svg": diagrams::process_flow(r, locale, "", timings)?,
             "rows": super::reference::deadline_rows(r, "", timings, &durations),
         }),
@@ -197,6 +215,7 @@ pub fn pages(
         template: "agencies.html",
         title: title("nav.agencies")?,
         context: json!({
+            "intro": intro(r, &r.handbook.intro.agencies),
             "agencies": r.agencies.iter().map(|a| json!({
                 "number": a.number,
                 "name": r.text_of(&a.name),

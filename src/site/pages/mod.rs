@@ -76,6 +76,54 @@ pub fn duty_url(id: &str) -> String {
 pub fn level_url(id: &LevelId) -> String {
     format!("levels.html#{}", Anchor::level(id))
 }
+/// The number of colour steps `style.css` declares (`.sev-1`, most severe,
+/// to `.sev-5`); a policy's levels are spread over them by rank.
+const SEVERITY_STEPS: usize = 5;
+
+/// The colour class of a level from its place in the policy's order (most
+/// severe first), never from its id: the most severe level is `sev-1`, the
+/// least severe `sev-5` (one level alone is `sev-1`), and the levels between
+/// are spread evenly over the steps between, rounded to the nearest.
+pub fn severity_class(r: &Ruleset, id: &LevelId) -> Option<String> {
+    let at = r.levels.iter().position(|l| &l.id == id)?;
+    Some(format!("sev-{}", severity_step(at, r.levels.len())))
+}
+
+/// The colour step (1 to `SEVERITY_STEPS`) of the level at index `at` of
+/// `count` levels listed most severe first.
+fn severity_step(at: usize, count: usize) -> usize {
+    let last = count.saturating_sub(1);
+    if last == 0 {
+        return 1;
+    }
+    (at * (SEVERITY_STEPS - 1) * 2 + last) / (2 * last) + 1
+}
+
+/// What a reader sees for a level in tables, lists and timing phrases: its
+/// `short` label when the policy declares one (`4 級`), otherwise its name.
+/// Never the id, which is the policy editor's word.
+pub fn level_label<'a>(r: &'a Ruleset, id: &LevelId) -> Option<&'a str> {
+    let l = r.levels.iter().find(|l| &l.id == id)?;
+    let shown = match &l.short {
+        Some(short) => short,
+        None => &l.name,
+    };
+    Some(r.text_of(shown))
+}
+
+/// A level as templates get it: id (for anchors and links only), name,
+/// label, colour class, summary and source.
+pub fn level_context(r: &Ruleset, l: &crate::ruleset::Level) -> Value {
+    json!({
+        "id": l.id,
+        "name": r.text_of(&l.name),
+        "label": level_label(r, &l.id),
+        "sev": severity_class(r, &l.id),
+        "summary": r.text_of(&l.summary),
+        "source": l.source,
+    })
+}
+
 pub fn agency_url(number: i64) -> String {
     format!("agencies.html#agency-{number}")
 }
@@ -375,7 +423,16 @@ pub fn data_script(r: &Ruleset) -> String {
         "version": r.meta.version,
         "digest": r.digest,
         "timezone": r.meta.timezone,
-        "levels": r.levels,
+        // The compiled levels plus what the script shows for each: its
+        // label and colour class (never the id as a word).
+        "levels": r.levels.iter().map(|l| {
+            let mut v = serde_json::to_value(l).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("label".into(), json!(level_label(r, &l.id)));
+                m.insert("sev".into(), json!(severity_class(r, &l.id)));
+            }
+            v
+        }).collect::<Vec<_>>(),
         "questions": r.questions,
         "criteria": r.criteria,
         "levelTree": r.level_tree,
@@ -392,4 +449,24 @@ pub fn data_script(r: &Ruleset) -> String {
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
     format!("window.HANDBOOK_DATA = {json};\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::severity_step;
+
+    #[test]
+    fn severity_steps_spread_any_count_from_first_to_last() {
+        let steps = |n| (0..n).map(|at| severity_step(at, n)).collect::<Vec<_>>();
+        assert_eq!(steps(1), [1]);
+        assert_eq!(steps(2), [1, 5]);
+        assert_eq!(steps(3), [1, 3, 5]);
+        // The bundled four levels keep their four colours.
+        assert_eq!(steps(4), [1, 2, 4, 5]);
+        assert_eq!(steps(5), [1, 2, 3, 4, 5]);
+        // More levels than steps: in order, never out of range.
+        let nine = steps(9);
+        assert!(nine.windows(2).all(|w| w[0] <= w[1]));
+        assert_eq!((nine[0], nine[8]), (1, 5));
+    }
 }

@@ -97,6 +97,8 @@ pub fn pages(
             "levels": r.levels.iter().map(|l| json!({
                 "id": l.id,
                 "name": r.text_of(&l.name),
+                "label": super::level_label(r, &l.id),
+                "sev": super::severity_class(r, &l.id),
                 "summary": r.text_of(&l.summary),
                 "source": l.source,
                 "criteria": r.criteria.iter().filter(|c| c.level == l.id).map(|c| json!({
@@ -130,7 +132,7 @@ pub fn pages(
             "rows": deadline_rows(r, "", timings, &durations),
             // The zone every time on the page is in (the lead names it).
             "timezone": r.meta.timezone,
-            "levels": r.levels.iter().map(|l| json!({"id": l.id, "name": r.text_of(&l.name)})).collect::<Vec<_>>(),
+            "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "conditions": r.conditions.iter().map(|c| json!({"id": c.id, "text": r.text_of(&c.text), "source": c.source})).collect::<Vec<_>>(),
             // The discovery has its own field; a start bounded by another
             // event (the occurrence) sits beside it, since it is usually
@@ -193,7 +195,7 @@ pub fn pages(
                     "source": x.source,
                 })).collect::<Vec<_>>(),
                 "participation": d.participation.iter().map(|p| json!({"share": p.share, "of": r.text_of(&p.of), "source": p.source})).collect::<Vec<_>>(),
-                "scenarios": d.scenarios.as_ref().map(|s| json!({"min": s.min, "levels": s.levels, "source": s.source})),
+                "scenarios": d.scenarios.as_ref().map(|s| json!({"min": s.min, "levels": s.levels.iter().filter_map(|l| super::level_label(r, l)).collect::<Vec<_>>(), "source": s.source})),
                 "approval": d.approval.as_ref().map(|t| r.text_of(t)),
                 "source": d.source,
             })).collect::<Vec<_>>(),

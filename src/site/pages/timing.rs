@@ -135,7 +135,7 @@ fn facts(r: &Ruleset, levels: &Levels, durations: &DurationWords, e: &Event, par
     let (groups, uniform) = groups(levels, e, part);
     let groups: Vec<Value> = groups
         .into_iter()
-        .map(|(levels, w)| json!({"levels": levels, "within": durations.text(w), "immediately": w == Within::Immediately}))
+        .map(|(levels, w)| json!({"levels": levels.iter().filter_map(|l| super::level_label(r, l)).collect::<Vec<_>>(), "within": durations.text(w), "immediately": w == Within::Immediately}))
         .collect();
     json!({
         "part": part.name(),

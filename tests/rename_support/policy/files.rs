@@ -49,6 +49,9 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                         "indicators_tree",
                         "support_condition",
                         "portal_down_condition",
+                        "portal",
+                        // Texts and sections per page, no id.
+                        "intro",
                     ],
                 );
                 ed.one(h, "initial_report", Kind::Event, "");
@@ -59,12 +62,18 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                 ed.one(h, "indicators_tree", Kind::Tree, "");
                 ed.one(h, "support_condition", Kind::Condition, "");
                 ed.one(h, "portal_down_condition", Kind::Condition, "");
+                ed.one(h, "portal", Kind::Contact, "");
             }
         }
         "levels.toml" => {
             known(&doc, f, "", &["level", "question", "criterion"]);
             for level in tables(&doc, "level") {
-                known(level, f, "level", &["id", "name", "summary", "source"]);
+                known(
+                    level,
+                    f,
+                    "level",
+                    &["id", "name", "short", "summary", "source"],
+                );
                 ed.level_value(level.get("id").expect("level id"));
             }
             for q in tables(&doc, "question") {

@@ -269,16 +269,19 @@
   function levelResult(data, outcome, root) {
     var status = outcome.status || "unclassified";
     var level = status === "level" ? outcome.level : null;
+    // The colour class comes with the level (its rank in the policy's
+    // order), never from its id.
+    var levelInfo = level ? findBy(data.levels, "id", level) || {} : {};
     var section = el("section", {
-      className: "tree-result result result-" + status + (level ? " level-" + level : ""),
+      className: "tree-result result result-" + status + (levelInfo.sev ? " " + levelInfo.sev : ""),
       "data-level": level ? level : status,
       "aria-labelledby": "tree-r-title"
     });
     var title = el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1" });
     section.appendChild(title);
     if (status === "level") {
-      var info = findBy(data.levels, "id", level) || {};
-      var levelName = zh(info.name) || T("script.level_event", { level: level });
+      var info = levelInfo;
+      var levelName = zh(info.name) || T("tree.kind_level");
       title.textContent = T("classify.result", { result: levelName });
       section.appendChild(el("p", { className: "lead" }, [zh(info.summary), " ", src(info.source)]));
 
@@ -387,12 +390,12 @@
         // the policy's order (data.levels is most severe first).
         var top = null;
         (data.levels || []).forEach(function (info) {
-          if (top === null && (o.levels || []).indexOf(info.id) >= 0) top = info.id;
+          if (top === null && (o.levels || []).indexOf(info.id) >= 0) top = info;
         });
         var section = el("section", {
-          className: "tree-result result outcome" + (top ? " level-" + top : ""),
+          className: "tree-result result outcome" + (top && top.sev ? " " + top.sev : ""),
           "data-outcome": o.id,
-          "data-level": top ? top : null,
+          "data-level": top ? top.id : null,
           "aria-labelledby": "tree-r-title"
         });
         section.appendChild(el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1", text: zh(o.title) }));
@@ -411,7 +414,7 @@
         var items = [];
         (o.levels || []).forEach(function (l) {
           var info = findBy(data.levels, "id", l);
-          items.push([T("tree.kind_level"), zh(info && info.name) || T("script.level_event", { level: l }), root + "levels.html#level-" + l, null]);
+          items.push([T("tree.kind_level"), zh(info && info.name) || T("tree.kind_level"), root + "levels.html#level-" + l, null]);
         });
         (o.events || []).forEach(function (id) {
           var e = findBy(data.events, "id", id);
@@ -700,7 +703,7 @@
 
     function levelName(level) {
       var l = findBy(data.levels, "id", level);
-      return l ? zh(l.name) : T("script.level_event", { level: level });
+      return l ? zh(l.name) : T("tree.kind_level");
     }
 
     function update() {
