@@ -158,7 +158,7 @@ fn renaming_every_id_keeps_every_fact() {
             event.id
         );
         for (level, within) in &event.within {
-            let due = within.label_zh();
+            let due = common::bundled_duration_text(*within);
             assert!(
                 row.contains(&due),
                 "{} at level {level}: {due} in {row}",
@@ -291,7 +291,7 @@ fn renaming_every_id_keeps_every_fact() {
         (
             "deadlines.html",
             row.as_str(),
-            first_due.label_zh(),
+            common::bundled_duration_text(*first_due),
             String::new(),
         ),
         (

@@ -138,7 +138,7 @@ fn renaming_the_initial_report_keeps_the_pages_facts() {
     let first = r
         .event(&r.handbook.initial_report)
         .expect("initial report resolves");
-    let level_1 = first.within.get("1").expect("a level-1 time").label_zh();
+    let level_1 = common::bundled_duration_text(*first.within.get("1").expect("a level-1 time"));
     let contacts = page(&out_after, "contacts/index.html");
     assert!(
         contacts.contains(&level_1),

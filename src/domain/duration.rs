@@ -85,19 +85,6 @@ impl Within {
             Within::Unspecified => "unspecified".into(),
         }
     }
-
-    /// The same in plain zh-TW, for the handbook.
-    pub fn label_zh(self) -> String {
-        match self {
-            Within::Minutes(m) if m % 60 == 0 => format!("{} 小時內", m / 60),
-            Within::Minutes(m) => format!("{m} 分鐘內"),
-            Within::Days(d) if d % WEEK_DAYS == 0 => format!("{} 週內", d / WEEK_DAYS),
-            Within::Days(d) => format!("{d} 日內"),
-            Within::Months(n) => format!("{n} 個月內"),
-            Within::Immediately => "立即".into(),
-            Within::Unspecified => "未訂時限".into(),
-        }
-    }
 }
 
 /// The instant a wall-clock time of a calendar step stands for: the earlier

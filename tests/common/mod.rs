@@ -90,3 +90,14 @@ pub fn compiled(root: &Path) -> Ruleset {
     let (loaded, checked) = load_and_check(root).expect("policy loads");
     compile(&loaded, &checked).expect("policy compiles")
 }
+
+/// A duration as the bundled site phrases it: the theme's words for the
+/// bundled policy's language, through the same `DurationWords` pages use.
+#[allow(dead_code)]
+pub fn bundled_duration_text(w: incident_handbook::ruleset::deadlines::Within) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let prepared = incident_handbook::site::prepare(root).expect("bundled project prepares");
+    incident_handbook::site::duration::DurationWords::new(&prepared.locale)
+        .expect("duration words in the locale")
+        .text(w)
+}
