@@ -27,6 +27,7 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     let Some(levels) = &policy.levels else { return };
     let f = levels.file;
     let v = &levels.value;
+    unsure_answers(f, v, out);
     // A criterion naming an unknown question or answer has already been
     // reported; evaluating without it would report false gaps.
     let unresolved = v.criterion.iter().any(|c| {
@@ -266,4 +267,41 @@ fn describe(c: &Classifier, pattern: &[Option<usize>]) -> String {
         .filter_map(|(q, a)| a.map(|a| format!("{}={}", q.id, q.answers[a])))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// `unsure-answer`: a question's `unsure` is one of its own answers, and not
+/// one meaning "nothing happened" (not knowing must never clear a question).
+fn unsure_answers(
+    f: crate::policy::FileId,
+    v: &crate::policy::LevelsFile,
+    out: &mut Vec<Diagnostic>,
+) {
+    for q in &v.question {
+        let Some(unsure) = &q.unsure else { continue };
+        let span = Span::new(f, unsure.span());
+        match q.answer.iter().find(|a| a.id.get_ref() == unsure.get_ref()) {
+            None => out.push(
+                Diagnostic::error(
+                    Rule::UnsureAnswer,
+                    format!("question `{}` has no answer `{}`", q.id.get_ref(), unsure.get_ref()),
+                )
+                .at(span, "`unsure` must name an answer of this question")
+                .hint(format!(
+                    "use one of: {}",
+                    q.answer.iter().map(|a| a.id.get_ref().as_str()).collect::<Vec<_>>().join(", ")
+                ))
+                .subject(q.id.get_ref().clone()),
+            ),
+            Some(a) if a.nothing => out.push(
+                Diagnostic::error(
+                    Rule::UnsureAnswer,
+                    format!("`unsure` of question `{}` names an answer meaning nothing happened", q.id.get_ref()),
+                )
+                .at(span, "`nothing = true` answer")
+                .hint("a reader who cannot tell yet must be taken down the more severe branch: name an answer that is not `nothing = true`")
+                .subject(q.id.get_ref().clone()),
+            ),
+            Some(_) => {}
+        }
+    }
 }

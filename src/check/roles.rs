@@ -130,6 +130,86 @@ pub fn check(policy: &Policy, ix: &Index, out: &mut Vec<Diagnostic>) {
     {
         reference(f, "condition", id, &ix.conditions, events, out);
     }
+    if let Some(readers) = &h.readers {
+        readers_are_units(f, readers, ix, policy.organisation.is_some(), out);
+    }
+    let levels = policy.levels.is_some();
+    for follow_up in &h.follow_up {
+        reference(
+            f,
+            "tree",
+            &follow_up.tree,
+            &ix.trees,
+            policy.trees.is_some(),
+            out,
+        );
+        for (question, answers) in &follow_up.when {
+            if !levels {
+                continue;
+            }
+            let Some(known) = ix.answers.get(question.get_ref()) else {
+                reference(f, "question", question, &ix.questions, levels, out);
+                continue;
+            };
+            for answer in answers.get_ref().items() {
+                if !known.contains(answer) {
+                    out.push(
+                        Diagnostic::error(
+                            Rule::UnknownReference,
+                            format!(
+                                "unknown answer `{answer}` of question `{}`",
+                                question.get_ref()
+                            ),
+                        )
+                        .at(
+                            span_of(f, answers),
+                            "the question has no answer with this id",
+                        )
+                        .hint(format!(
+                            "use one of: {}",
+                            known.ids().collect::<Vec<_>>().join(", ")
+                        ))
+                        .subject(answer.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `readers`: each a unit or role of the organisation, listed once (the incident
+/// page offers them as "who am I"; `deadlines --role` accepts them).
+fn readers_are_units(
+    f: FileId,
+    readers: &Spanned<Vec<Spanned<String>>>,
+    ix: &Index,
+    loaded: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if readers.get_ref().is_empty() {
+        out.push(
+            Diagnostic::error(Rule::Schema, "`readers` lists no unit")
+                .at(span_of(f, readers), "an empty list offers the reader no role")
+                .hint("list the units a reader can be, e.g. readers = [\"<unit id>\", ...], or remove the key"),
+        );
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for id in readers.get_ref() {
+        // A reader is an actor of events: a unit or a role of the organisation.
+        if !ix.roles.contains(id.get_ref()) {
+            reference(f, "unit or role", id, &ix.units, loaded, out);
+        }
+        if !seen.insert(id.get_ref()) {
+            out.push(
+                Diagnostic::error(
+                    Rule::Schema,
+                    format!("`{}` is listed twice in `readers`", id.get_ref()),
+                )
+                .at(span_of(f, id), "listed again here")
+                .hint("list each unit once"),
+            );
+        }
+    }
 }
 
 /// The portal role links a web page: its contact must be of kind `url`.

@@ -199,6 +199,16 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
                 source(&sec, f, s, out);
             }
         }
+        if let Some(h) = &v.handbook {
+            for follow_up in &h.get_ref().follow_up {
+                text(f, lang, &follow_up.prompt, out);
+                source(&sec, f, &follow_up.source, out);
+            }
+            for item in &h.get_ref().report_item {
+                text(f, lang, &item.text, out);
+                source(&sec, f, &item.source, out);
+            }
+        }
         if v.timezone.get_ref().parse::<chrono_tz::Tz>().is_err() {
             out.push(
                 Diagnostic::error(
@@ -238,6 +248,10 @@ pub fn check(policy: &Policy, out: &mut Vec<Diagnostic>) {
         for q in &v.question {
             text(f, lang, &q.text, out);
             opt_text(f, lang, &q.help, out);
+            opt_text(f, lang, &q.definition, out);
+            for e in &q.examples {
+                text(f, lang, e, out);
+            }
             source(&sec, f, &q.source, out);
             if q.answer.len() < 2 {
                 out.push(

@@ -103,6 +103,43 @@ pub struct Handbook {
     /// generic lead (optional, each page alike).
     #[serde(default)]
     pub intro: Option<PageIntros>,
+    /// The units a reader of the handbook can be in an incident ("who am
+    /// I"), in the order the incident page offers them; their events are
+    /// "mine", the rest another body's (optional: without it the site shows
+    /// every deadline alike and `deadlines --role` is refused).
+    #[serde(default)]
+    pub readers: Option<Spanned<Vec<Id>>>,
+    /// Prompts shown on an incident's result, each linking a decision tree
+    /// (escalation, screening, other duties).
+    #[serde(default)]
+    pub follow_up: Vec<FollowUp>,
+    /// What a first report must contain, as the guideline lists it (the
+    /// report worksheet's items).
+    #[serde(default)]
+    pub report_item: Vec<ReportItem>,
+}
+
+/// `[[handbook.follow_up]]`: a short prompt on an incident's result that
+/// links a decision tree, shown always or only after given answers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// The tree the prompt links.
+    pub tree: Id,
+    pub prompt: Text,
+    pub source: Spanned<String>,
+    /// Show the prompt only when one of these answers was given (question id
+    /// to answer ids); without it, after every classified incident.
+    #[serde(default)]
+    pub when: BTreeMap<Spanned<String>, Spanned<OneOrMany>>,
+}
+
+/// `[[handbook.report_item]]`: one thing a report must contain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportItem {
+    pub text: Text,
+    pub source: Spanned<String>,
 }
 
 /// `[handbook.intro]`: a sentence of the guideline's own per page, with the
@@ -195,6 +232,16 @@ pub struct Question {
     pub text: Text,
     #[serde(default)]
     pub help: Option<Text>,
+    /// What the question's terms mean, for a reader who is not sure.
+    #[serde(default)]
+    pub definition: Option<Text>,
+    /// Short worked cases ("ransomware: tampering, and possibly a leak").
+    #[serde(default)]
+    pub examples: Vec<Text>,
+    /// The answer a reader who cannot tell yet is taken to have given: the
+    /// more severe branch, which the result then says was assumed.
+    #[serde(default)]
+    pub unsure: Option<Id>,
     pub source: Spanned<String>,
     #[serde(default)]
     pub answer: Vec<Answer>,

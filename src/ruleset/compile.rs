@@ -232,6 +232,9 @@ pub fn compile(loaded: &Loaded, checked: &Checked) -> Result<Ruleset, NotCompila
                 id: s(&q.id),
                 text: text(&q.text),
                 help: opt_text(&q.help),
+                definition: opt_text(&q.definition),
+                examples: q.examples.iter().map(text).collect(),
+                unsure: q.unsure.as_ref().map(s),
                 source: s(&q.source),
                 answers: q
                     .answer

@@ -77,6 +77,13 @@ pub struct Question {
     pub id: String,
     pub text: Text,
     pub help: Option<Text>,
+    /// What the question's terms mean.
+    pub definition: Option<Text>,
+    /// Short worked cases, in order.
+    pub examples: Vec<Text>,
+    /// The answer taken when the reader cannot tell yet (checked: one of
+    /// `answers`, not a `nothing` one).
+    pub unsure: Option<String>,
     pub source: String,
     pub answers: Vec<Answer>,
 }

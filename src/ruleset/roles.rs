@@ -31,6 +31,30 @@ pub struct Roles {
     pub portal: Option<String>,
     /// What the guideline says about some pages, after the theme's lead.
     pub intro: PageIntros,
+    /// The units a reader can be ("who am I"), in the policy's order; empty
+    /// when the policy declares none (then no role is offered).
+    pub readers: Vec<String>,
+    /// Prompts on an incident's result, each linking a tree.
+    pub follow_ups: Vec<FollowUp>,
+    /// What a first report must contain.
+    pub report_items: Vec<ReportItem>,
+}
+
+/// A prompt on an incident's result linking a tree; shown when `when` is
+/// empty or one of its answers was given (question id to answer ids).
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp {
+    pub tree: String,
+    pub prompt: crate::ruleset::Text,
+    pub source: String,
+    pub when: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// One thing a report must contain, with its section.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub text: crate::ruleset::Text,
+    pub source: String,
 }
 
 /// `[handbook.intro]` compiled: per page, a text and its section.
@@ -77,5 +101,37 @@ pub fn compile(h: &model::Handbook) -> Option<Roles> {
             },
             None => PageIntros::default(),
         },
+        readers: h
+            .readers
+            .as_ref()
+            .map(|r| r.get_ref().iter().map(s).collect())
+            .unwrap_or_default(),
+        follow_ups: h
+            .follow_up
+            .iter()
+            .map(|f| FollowUp {
+                tree: s(&f.tree),
+                prompt: f.prompt.get_ref().clone(),
+                source: f.source.get_ref().clone(),
+                when: f
+                    .when
+                    .iter()
+                    .map(|(q, a)| {
+                        (
+                            q.get_ref().clone(),
+                            a.get_ref().items().into_iter().cloned().collect(),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
+        report_items: h
+            .report_item
+            .iter()
+            .map(|i| ReportItem {
+                text: i.text.get_ref().clone(),
+                source: i.source.get_ref().clone(),
+            })
+            .collect(),
     })
 }

@@ -53,6 +53,9 @@ pub const TEMPLATES: &[(&str, &str)] = bundled!("templates":
     "gaps.html",
     "search.html",
     "print.html",
+    "incident.html",
+    "worksheet.html",
+    "report.html",
     "timing.txt",
 );
 
@@ -60,7 +63,11 @@ pub const TEMPLATES: &[(&str, &str)] = bundled!("templates":
 pub const STATIC: &[(&str, &str)] = bundled!("static":
     "style.css",
     "logic.js",
+    "incident-state.js",
     "handbook.js",
+    "incident.js",
+    "report.js",
+    "drills.js",
 );
 
 /// Largest template or static file read from a project.

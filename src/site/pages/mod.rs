@@ -442,6 +442,9 @@ pub fn data_script(r: &Ruleset) -> String {
         "conditions": r.conditions,
         "actors": actors,
         "trees": r.trees,
+        // The `[handbook]` roles: readers, follow-ups, report items and the
+        // ids the script singles out.
+        "handbook": r.handbook,
     });
     // `</` cannot appear inside JSON strings here, but escape it anyway so
     // the data can also be inlined in a <script> element safely.

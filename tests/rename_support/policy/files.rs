@@ -52,8 +52,25 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                         "portal",
                         // Texts and sections per page, no id.
                         "intro",
+                        "readers",
+                        "follow_up",
+                        // Texts and sections, no id.
+                        "report_item",
                     ],
                 );
+                ed.actors(h, "readers");
+                for follow_up in tables(h, "follow_up") {
+                    known(
+                        follow_up,
+                        f,
+                        "handbook.follow_up",
+                        &["tree", "prompt", "source", "when"],
+                    );
+                    ed.one(follow_up, "tree", Kind::Tree, "");
+                    if let Some(when) = table(follow_up, "when") {
+                        rename_when(&mut ed, renames, when);
+                    }
+                }
                 ed.one(h, "initial_report", Kind::Event, "");
                 ed.one(h, "discovery", Kind::Event, "");
                 ed.one(h, "phone_line", Kind::Contact, "");
@@ -81,10 +98,20 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                     q,
                     f,
                     "question",
-                    &["id", "text", "help", "source", "answer"],
+                    &[
+                        "id",
+                        "text",
+                        "help",
+                        "definition",
+                        "examples",
+                        "unsure",
+                        "source",
+                        "answer",
+                    ],
                 );
                 let qid = id(q, "question");
                 ed.one(q, "id", Kind::Question, "");
+                ed.one(q, "unsure", Kind::Answer, qid);
                 for a in tables(q, "answer") {
                     known(a, f, "question.answer", &["id", "text", "nothing"]);
                     ed.one(a, "id", Kind::Answer, qid);
@@ -100,23 +127,7 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
                 ed.one(c, "id", Kind::Criterion, "");
                 ed.level_value(c.get("level").expect("criterion level"));
                 ed.one(c, "decision", Kind::Decision, "");
-                for (question, answers) in table(c, "when").expect("criterion when") {
-                    let q = question.get_ref().as_ref();
-                    let new = renames.get(Kind::Question, "", q).to_owned();
-                    ed.key(question, &new);
-                    match answers.get_ref() {
-                        DeValue::Array(items) => {
-                            for v in items.iter() {
-                                let new = renames.get(Kind::Answer, q, string(v)).to_owned();
-                                ed.replace(v, &new);
-                            }
-                        }
-                        _ => {
-                            let new = renames.get(Kind::Answer, q, string(answers)).to_owned();
-                            ed.replace(answers, &new);
-                        }
-                    }
-                }
+                rename_when(&mut ed, renames, table(c, "when").expect("criterion when"));
             }
         }
         "deadlines.toml" => {
@@ -412,4 +423,27 @@ pub fn rename_file(name: &str, text: &str, renames: &Renames) -> String {
         other => panic!("policy/{other}: unknown to tests/rename_support/policy.rs"),
     }
     apply(text, ed.edits)
+}
+
+/// A `when` table of question ids to one answer id or a list of them (a
+/// criterion's, a follow-up's): the keys and the answers, each answer in its
+/// question's scope.
+fn rename_when(ed: &mut Editor<'_>, renames: &Renames, when: &toml::de::DeTable<'_>) {
+    for (question, answers) in when {
+        let q = question.get_ref().as_ref();
+        let new = renames.get(Kind::Question, "", q).to_owned();
+        ed.key(question, &new);
+        match answers.get_ref() {
+            DeValue::Array(items) => {
+                for v in items.iter() {
+                    let new = renames.get(Kind::Answer, q, string(v)).to_owned();
+                    ed.replace(v, &new);
+                }
+            }
+            _ => {
+                let new = renames.get(Kind::Answer, q, string(answers)).to_owned();
+                ed.replace(answers, &new);
+            }
+        }
+    }
 }

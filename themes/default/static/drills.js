@@ -1,0 +1,1 @@
+/* drills.js: filled in by issue 10 work in progress. */

@@ -1,0 +1,1 @@
+/* incident.js: filled in by issue 10 work in progress. */

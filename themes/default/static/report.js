@@ -1,0 +1,1 @@
+/* report.js: filled in by issue 10 work in progress. */
