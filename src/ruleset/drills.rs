@@ -97,19 +97,25 @@ impl DrillReport {
     }
 
     /// Every due time that follows from this report's rules for a drill
-    /// held at `held`, in the order the rules are declared: `within` (after
-    /// the drill), then `by` (the first such yearly date on or after the
-    /// drill's date). A report with both has both; neither rule is dropped.
-    /// `None` only outside chrono's date range.
-    pub fn dues(&self, held: DrillHeld, zone: Tz) -> Option<Vec<ReportDue>> {
-        let mut out = Vec::new();
-        if let Some(w) = self.within {
-            out.push(due_after(w, held, zone)?);
-        }
-        if let Some(by) = self.by {
-            out.push(ReportDue::On(by.on_or_after(held.date)?));
-        }
-        Some(out)
+    /// held at `held`, in this order: `within` (after the drill), then `by`
+    /// (the first such yearly date on or after the drill's date). A report
+    /// with both has both; neither rule is dropped. A due time beyond
+    /// chrono's calendar (the year 262 143) is left out.
+    pub fn dues(&self, held: DrillHeld, zone: Tz) -> Vec<ReportDue> {
+        self.due_within(held, zone)
+            .into_iter()
+            .chain(self.due_by(held))
+            .collect()
+    }
+
+    /// The due time of the `within` rule, if the report has one.
+    pub fn due_within(&self, held: DrillHeld, zone: Tz) -> Option<ReportDue> {
+        due_after(self.within?, held, zone)
+    }
+
+    /// The due date of the `by` rule, if the report has one.
+    pub fn due_by(&self, held: DrillHeld) -> Option<ReportDue> {
+        self.by?.on_or_after(held.date).map(ReportDue::On)
     }
 }
 
@@ -118,10 +124,7 @@ fn due_after(within: Within, held: DrillHeld, zone: Tz) -> Option<ReportDue> {
     Some(match within {
         Within::Unspecified => ReportDue::Unspecified,
         Within::Immediately => ReportDue::On(held.date),
-        Within::Days(d) => ReportDue::On(
-            held.date
-                .checked_add_signed(chrono::Duration::days(d))?,
-        ),
+        Within::Days(d) => ReportDue::On(held.date.checked_add_signed(chrono::Duration::days(d))?),
         Within::Months(n) => ReportDue::On(
             held.date
                 .checked_add_months(chrono::Months::new(u32::try_from(n).ok()?))?,
@@ -232,12 +235,12 @@ mod tests {
         let in_days = report(Some(Within::Days(14)), None);
         assert_eq!(
             in_days.dues(held(date(2026, 12, 25)), TAIPEI),
-            Some(vec![ReportDue::On(date(2027, 1, 8))])
+            (vec![ReportDue::On(date(2027, 1, 8))])
         );
         let in_a_month = report(Some(Within::Months(1)), None);
         assert_eq!(
             in_a_month.dues(held(date(2028, 1, 31)), TAIPEI),
-            Some(vec![ReportDue::On(date(2028, 2, 29))])
+            (vec![ReportDue::On(date(2028, 2, 29))])
         );
         let both = report(
             Some(Within::Immediately),
@@ -248,14 +251,14 @@ mod tests {
         );
         assert_eq!(
             both.dues(held(date(2028, 2, 29)), TAIPEI),
-            Some(vec![
+            (vec![
                 ReportDue::On(date(2028, 2, 29)),
                 ReportDue::On(date(2028, 3, 1))
             ])
         );
         assert_eq!(
             report(Some(Within::Unspecified), None).dues(held(date(2026, 1, 1)), TAIPEI),
-            Some(vec![ReportDue::Unspecified])
+            (vec![ReportDue::Unspecified])
         );
     }
 
@@ -265,7 +268,7 @@ mod tests {
         assert!(in_hours.needs_time());
         assert_eq!(
             in_hours.dues(held(date(2026, 2, 28)), TAIPEI),
-            Some(vec![ReportDue::NeedsTime])
+            (vec![ReportDue::NeedsTime])
         );
         let at = |d, h, m| DrillHeld {
             date: d,
@@ -274,22 +277,22 @@ mod tests {
         let due = |d: NaiveDate, h, m| ReportDue::At(d.and_hms_opt(h, m, 0).expect("a time"));
         assert_eq!(
             in_hours.dues(at(date(2026, 2, 28), 22, 30), TAIPEI),
-            Some(vec![due(date(2026, 3, 2), 10, 30)])
+            (vec![due(date(2026, 3, 2), 10, 30)])
         );
         // Elapsed hours across the end of summer time in Brussels: the wall
         // clock shows one hour less.
         let brussels = chrono_tz::Europe::Brussels;
         assert_eq!(
             in_hours.dues(at(date(2026, 10, 24), 12, 0), brussels),
-            Some(vec![due(date(2026, 10, 25), 23, 0)])
+            (vec![due(date(2026, 10, 25), 23, 0)])
         );
         assert_eq!(
             in_hours.dues(at(date(2026, 10, 25), 2, 30), brussels),
-            Some(vec![ReportDue::TimeNotOnClock])
+            (vec![ReportDue::TimeNotOnClock])
         );
         assert_eq!(
             in_hours.dues(at(date(2026, 3, 29), 2, 30), brussels),
-            Some(vec![ReportDue::TimeNotOnClock])
+            (vec![ReportDue::TimeNotOnClock])
         );
     }
 }
