@@ -50,7 +50,10 @@ fn month_end(year: i32, month: u32) -> NaiveDate {
     } else {
         (year, month + 1)
     };
-    NaiveDate::from_ymd_opt(y, m, 1).expect("a date").pred_opt().expect("a date")
+    NaiveDate::from_ymd_opt(y, m, 1)
+        .expect("a date")
+        .pred_opt()
+        .expect("a date")
 }
 
 fn yearly(year: i32, month: u32, day: Option<u32>) -> NaiveDate {
@@ -63,16 +66,40 @@ fn yearly(year: i32, month: u32, day: Option<u32>) -> NaiveDate {
 
 /// How the zh-TW theme writes a date.
 fn zh_date(d: NaiveDate) -> String {
-    let weekday = ["日", "一", "二", "三", "四", "五", "六"][d.weekday().num_days_from_sunday() as usize];
-    format!("{} 年 {} 月 {} 日（星期{weekday}）", d.year(), d.month(), d.day())
+    let weekday =
+        ["日", "一", "二", "三", "四", "五", "六"][d.weekday().num_days_from_sunday() as usize];
+    format!(
+        "{} 年 {} 月 {} 日（星期{weekday}）",
+        d.year(),
+        d.month(),
+        d.day()
+    )
 }
 
 /// How the English theme writes a date.
 fn en_date(d: NaiveDate) -> String {
-    let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    let weekdays = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
     let months = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     format!(
         "{} {} {} {}",
@@ -89,7 +116,9 @@ fn drill_section<'a>(page: &'a str, id: &str) -> &'a str {
         .find(&format!("<section class=\"drill\" id=\"drill-{id}\""))
         .unwrap_or_else(|| panic!("no section for drill {id}"));
     let rest = &page[start..];
-    let end = rest[1..].find("<section class=\"drill\"").map_or(rest.len(), |e| e + 1);
+    let end = rest[1..]
+        .find("<section class=\"drill\"")
+        .map_or(rest.len(), |e| e + 1);
     &rest[..end]
 }
 
@@ -142,7 +171,10 @@ fn the_bundled_drills_show_this_years_and_next_years_dates() {
 
     for year in [2027, 2028] {
         let file = format!("drills-{year}.ics");
-        assert!(page.contains(&format!("href=\"{file}\"")), "no link to {file}");
+        assert!(
+            page.contains(&format!("href=\"{file}\"")),
+            "no link to {file}"
+        );
         assert!(out.join(&file).is_file(), "{file} not written");
     }
     assert!(!page.contains("drills-2026.ics") && !page.contains("drills-2029.ics"));
@@ -153,17 +185,28 @@ fn the_bundled_drills_show_this_years_and_next_years_dates() {
         for year in [2027, 2028] {
             let expected = expected_dates(&r, &d.id, year);
             if expected.is_empty() {
-                assert!(!section.contains(&format!(">{year} 年</h4>")), "{}: dates without rules", d.id);
+                assert!(
+                    !section.contains(&format!(">{year} 年</h4>")),
+                    "{}: dates without rules",
+                    d.id
+                );
                 continue;
             }
             with_dates += 1;
             let block = year_block(section, &format!("{year} 年"));
             // Every date, in date order, each shown with its weekday.
-            let iso: Vec<String> = expected.iter().map(|x| x.format("%Y-%m-%d").to_string()).collect();
+            let iso: Vec<String> = expected
+                .iter()
+                .map(|x| x.format("%Y-%m-%d").to_string())
+                .collect();
             assert_eq!(datetimes(block), iso, "{} in {year}", d.id);
             for x in &expected {
                 assert!(
-                    block.contains(&format!("<time datetime=\"{}\">{}</time>", x.format("%Y-%m-%d"), zh_date(*x))),
+                    block.contains(&format!(
+                        "<time datetime=\"{}\">{}</time>",
+                        x.format("%Y-%m-%d"),
+                        zh_date(*x)
+                    )),
                     "{}: {} not shown as {}",
                     d.id,
                     x,
@@ -172,7 +215,10 @@ fn the_bundled_drills_show_this_years_and_next_years_dates() {
             }
         }
     }
-    assert!(with_dates >= 4, "only {with_dates} year blocks: the bundled drills have dates in both years");
+    assert!(
+        with_dates >= 4,
+        "only {with_dates} year blocks: the bundled drills have dates in both years"
+    );
 
     // The same dates spelled out by hand, against a shared mistake of the
     // page and the test's own counting: 30 September 2027 is a Thursday,
@@ -195,16 +241,25 @@ fn each_drill_with_reports_has_a_worked_example_and_helper_rules() {
     let page = std::fs::read_to_string(out.join("drills.html")).expect("drills page");
 
     // Without the script the helper stays hidden; the examples stand alone.
-    let helper = &page[page.find("<section id=\"drill-helper\"").expect("the helper")..];
+    let helper = &page[page
+        .find("<section id=\"drill-helper\"")
+        .expect("the helper")..];
     let helper = &helper[..helper.find("</section>").expect("its end")];
-    assert!(helper.contains(" hidden"), "the helper must be hidden until drills.js runs");
+    assert!(
+        helper.contains(" hidden"),
+        "the helper must be hidden until drills.js runs"
+    );
     assert!(page.contains("assets/drills.js"));
 
     let mut examples = 0;
     for d in &r.drills {
         let section = drill_section(&page, &d.id);
         if d.report.is_empty() {
-            assert!(!section.contains("drill-example"), "{}: an example without reports", d.id);
+            assert!(
+                !section.contains("drill-example"),
+                "{}: an example without reports",
+                d.id
+            );
             assert!(!helper.contains(&format!("data-drill=\"{}\"", d.id)));
             continue;
         }
@@ -217,7 +272,11 @@ fn each_drill_with_reports_has_a_worked_example_and_helper_rules() {
             .expect("the bundled drills with reports have deadlines");
         let example = &section[section.find("drill-example").expect("an example")..];
         assert!(
-            example.contains(&format!("<time datetime=\"{}\">{}</time>", held.format("%Y-%m-%d"), zh_date(held))),
+            example.contains(&format!(
+                "<time datetime=\"{}\">{}</time>",
+                held.format("%Y-%m-%d"),
+                zh_date(held)
+            )),
             "{}: the example is not held on {held}",
             d.id
         );
@@ -226,22 +285,36 @@ fn each_drill_with_reports_has_a_worked_example_and_helper_rules() {
                 (Some(days), _) => held + chrono::Duration::days(days),
                 (None, Some(by)) => {
                     let this_year = yearly(2027, by.month, by.day);
-                    if this_year >= held { this_year } else { yearly(2028, by.month, by.day) }
+                    if this_year >= held {
+                        this_year
+                    } else {
+                        yearly(2028, by.month, by.day)
+                    }
                 }
                 _ => panic!("{}: a bundled report rule this test does not count", d.id),
             };
             assert!(
-                example.contains(&format!("<time datetime=\"{}\">{}</time>", due.format("%Y-%m-%d"), zh_date(due))),
+                example.contains(&format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    due.format("%Y-%m-%d"),
+                    zh_date(due)
+                )),
                 "{}: the example lacks the report due {due}",
                 d.id
             );
         }
         // The helper carries the report rules as the rule set compiles them.
-        let block = &helper[helper.find(&format!("data-drill=\"{}\"", d.id)).expect("a helper block")..];
+        let block = &helper[helper
+            .find(&format!("data-drill=\"{}\"", d.id))
+            .expect("a helper block")..];
         for x in &d.report {
             let rule = serde_json::json!({"within": x.within, "by": x.by}).to_string();
             let attr = rule.replace('"', "&quot;");
-            assert!(block.contains(&format!("data-rule=\"{attr}\"")), "{}: no data-rule {rule}", d.id);
+            assert!(
+                block.contains(&format!("data-rule=\"{attr}\"")),
+                "{}: no data-rule {rule}",
+                d.id
+            );
         }
     }
     assert!(examples >= 2, "only {examples} worked examples");
@@ -285,7 +358,10 @@ source = "Art. 23"
 fn every_rule_kind_in_english_across_a_leap_year() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = tmp.path().join("nis2");
-    common::copy_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/nis2")), &root);
+    common::copy_dir(
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/nis2")),
+        &root,
+    );
     std::fs::write(root.join("policy/drills.toml"), TEST_DRILL).expect("write");
     let (code, _, err) = common::handbook_at(&root, &["check", "--deny-warnings"]);
     assert_eq!(code, 0, "check: {err}");
@@ -294,7 +370,13 @@ fn every_rule_kind_in_english_across_a_leap_year() {
     let section = drill_section(&page, "exercise");
 
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("a date");
-    let time = |x: NaiveDate| format!("<time datetime=\"{}\">{}</time>", x.format("%Y-%m-%d"), en_date(x));
+    let time = |x: NaiveDate| {
+        format!(
+            "<time datetime=\"{}\">{}</time>",
+            x.format("%Y-%m-%d"),
+            en_date(x)
+        )
+    };
     // 2027: due 31 January, February's end the 28th; a month after 31
     // January is 28 February. 2028: 29 February, both.
     let y2027 = year_block(section, "In 2027");
@@ -306,9 +388,15 @@ fn every_rule_kind_in_english_across_a_leap_year() {
     // Hours need a start time: the year blocks leave that report out, the
     // example starts at 09:00 and counts 36 elapsed hours.
     let example = &section[section.find("drill-example").expect("an example")..];
-    assert!(example.contains("Sunday 31 January 2027, 09:00"), "{example}");
+    assert!(
+        example.contains("Sunday 31 January 2027, 09:00"),
+        "{example}"
+    );
     assert!(example.contains("<time datetime=\"2027-02-28\">Sunday 28 February 2027</time>"));
-    assert!(example.contains("<time datetime=\"2027-02-01T21:00\">Monday 1 February 2027, 21:00</time>"));
+    assert!(
+        example
+            .contains("<time datetime=\"2027-02-01T21:00\">Monday 1 February 2027, 21:00</time>")
+    );
     // The helper asks for the time for this drill only.
     assert!(page.contains("id=\"drill-helper-time\""));
     assert!(page.contains("data-needs-time=\"true\""));
