@@ -11,6 +11,7 @@
 
 mod compile;
 pub mod deadlines;
+pub mod drills;
 pub mod edition;
 mod language;
 mod model;

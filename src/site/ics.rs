@@ -16,13 +16,13 @@
 //! It must never contain a reader-visible word: those come in
 //! [`CalendarWords`], from the theme's locale (`[calendar]`).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 use super::locale::Locale;
 use super::rfc_text::{escape_text as escape, fold_line as fold};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::deadlines::{DueTime, EventKind, IncidentFacts, format_time};
-use crate::ruleset::{Ruleset, Text};
+use crate::ruleset::{MonthDay, Ruleset, Text};
 
 /// The words a calendar shows, from the `[calendar]` table of the theme's
 /// locale ([`CalendarWords::new`]). Each is a template whose `{name}`
@@ -190,13 +190,6 @@ pub fn drills_path(year: i32) -> String {
     format!("drills-{year}.ics")
 }
 
-/// The last day of a month (28 to 31).
-fn last_day(year: i32, month: u32) -> Option<u32> {
-    (28..=31)
-        .rev()
-        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())
-}
-
 /// The calendar of one year's drill deadlines: all-day events, a date
 /// without a day falling on the month's last.
 pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords) -> String {
@@ -206,22 +199,20 @@ pub fn drills(r: &Ruleset, year: i32, words: &CalendarWords) -> String {
     let mut n = 0;
     for d in &r.drills {
         let drill = text(&d.name);
-        let mut dates: Vec<(u32, Option<u32>, String, String)> = d
+        // The dates as `ruleset::drills` places them in the year, the same
+        // the drills page shows.
+        let mut dates: Vec<(MonthDay, String, String)> = d
             .due
             .iter()
-            .map(|x| (x.month, x.day, text(&x.text), x.source.clone()))
+            .map(|x| (x.month_day(), text(&x.text), x.source.clone()))
             .collect();
         for rep in &d.report {
-            if let Some(by) = &rep.by {
-                dates.push((by.month, by.day, text(&rep.text), rep.source.clone()));
+            if let Some(by) = rep.by {
+                dates.push((by, text(&rep.text), rep.source.clone()));
             }
         }
-        for (month, day, what, source) in dates {
-            let Some(last) = last_day(year, month) else {
-                continue;
-            };
-            let day = day.map_or(last, |d| d.min(last));
-            let Some(date) = NaiveDate::from_ymd_opt(year, month, day) else {
+        for (month_day, what, source) in dates {
+            let Some(date) = month_day.date_in(year) else {
                 continue;
             };
             let Some(next) = date.succ_opt() else {
@@ -275,6 +266,7 @@ mod tests {
 
     #[test]
     fn last_days_of_months() {
+        use crate::ruleset::drills::last_day_of_month as last_day;
         assert_eq!(last_day(2028, 2), Some(29));
         assert_eq!(last_day(2026, 2), Some(28));
         assert_eq!(last_day(2026, 4), Some(30));

@@ -8,6 +8,7 @@ mod chapters;
 pub use chapters::Chapter;
 mod classify;
 mod directory;
+mod drills;
 pub(crate) mod reference;
 mod timing;
 mod trees;

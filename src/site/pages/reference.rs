@@ -1,5 +1,6 @@
-//! Reference pages: levels, the deadline calculator, duty checklists, drills,
-//! rewards and penalties, and the known gaps of the guideline.
+//! Reference pages: levels, the deadline calculator, duty checklists, drills
+//! (built in `drills.rs`), rewards and penalties, and the known gaps of the
+//! guideline.
 
 use serde_json::{Value, json};
 
@@ -70,24 +71,6 @@ pub fn pages(
 ) -> Result<Vec<PageOut>, Box<Diagnostic>> {
     let durations = DurationWords::new(locale)?;
     let title = |key: &str| locale.get(key).map(str::to_owned);
-    // The drill words, looked up once so the page below cannot fail halfway.
-    let (by_day, by_month_end) = (
-        title("drills.yearly_by_day")?,
-        title("drills.yearly_by_month_end")?,
-    );
-    let month_day = |month: u32, day: Option<u32>| match day {
-        Some(d) => by_day
-            .replace("{month}", &month.to_string())
-            .replace("{day}", &d.to_string()),
-        None => by_month_end.replace("{month}", &month.to_string()),
-    };
-    let cadence_words = [
-        title("drills.yearly_times")?,
-        title("drills.yearly_once")?,
-        title("drills.irregular")?,
-        title("drills.per_plan")?,
-    ];
-    let report_after = title("drills.report_after")?;
     let mut out = Vec::new();
     out.push(PageOut {
         path: "levels.html".into(),
@@ -165,43 +148,7 @@ pub fn pages(
             "indicators": r.indicators.iter().map(|i| json!({"name": r.text_of(&i.name), "question": r.text_of(&i.question), "source": i.source})).collect::<Vec<_>>(),
         }),
     });
-    out.push(PageOut {
-        path: "drills.html".into(),
-        template: "drills.html",
-        title: title("nav.drills")?,
-        context: json!({
-            "drills": r.drills.iter().map(|d| json!({
-                "id": d.id,
-                "name": r.text_of(&d.name),
-                "organiser": r.actor_name(&d.organiser).map(|t| r.text_of(t)),
-                "organiser_url": actor_url(&d.organiser),
-                "cadence": match d.cadence.as_str() {
-                    "yearly" => match d.times_per_year { Some(n) if n > 1 => cadence_words[0].replace("{n}", &n.to_string()), _ => cadence_words[1].clone() },
-                    "irregular" => cadence_words[2].clone(),
-                    _ => cadence_words[3].clone(),
-                },
-                "purpose": d.purpose.iter().map(|t| r.text_of(t)).collect::<Vec<_>>(),
-                "description": d.description.as_ref().map(|t| r.text_of(t)),
-                "due": d.due.iter().map(|x| json!({"when": month_day(x.month, x.day), "text": r.text_of(&x.text), "source": x.source})).collect::<Vec<_>>(),
-                "reports": d.report.iter().map(|x| json!({
-                    "when": match (&x.within, &x.by) {
-                        (Some(w), _) => report_after.replace("{within}", &durations.text(*w)),
-                        (None, Some(b)) => month_day(b.month, b.day),
-                        _ => String::new(),
-                    },
-                    "to": r.actor_name(&x.to).map(|t| r.text_of(t)),
-                    "to_url": actor_url(&x.to),
-                    "text": r.text_of(&x.text),
-                    "source": x.source,
-                })).collect::<Vec<_>>(),
-                "participation": d.participation.iter().map(|p| json!({"share": p.share, "of": r.text_of(&p.of), "source": p.source})).collect::<Vec<_>>(),
-                "scenarios": d.scenarios.as_ref().map(|s| json!({"min": s.min, "levels": s.levels.iter().filter_map(|l| super::level_label(r, l)).collect::<Vec<_>>(), "source": s.source})),
-                "approval": d.approval.as_ref().map(|t| r.text_of(t)),
-                "source": d.source,
-            })).collect::<Vec<_>>(),
-            "calendars": ([year, year + 1].iter().map(|y| json!({"year": y, "url": crate::site::ics::drills_path(*y)})).collect::<Vec<_>>()),
-        }),
-    });
+    out.push(super::drills::page(r, locale, year, &durations)?);
     let provisions = |v: &[crate::ruleset::Provision]| {
         v.iter()
             .map(|p| json!({
