@@ -60,11 +60,7 @@ fn build(root: &Path, out: &Path) {
 /// `within` results, and what that result must show.
 const EXPECTED: &[(&str, &str, usize)] = &[
     ("NCC", "agencies.html#agency-36", 3),
-    (
-        "勒索軟體",
-        "chapters/what-is-an-incident.html#幾個例子",
-        3,
-    ),
+    ("勒索軟體", "chapters/what-is-an-incident.html#幾個例子", 3),
     ("勒索軟體", "levels.html#questions-title", 3),
     ("email", "contacts/index.html#contact-email", 5),
     ("email", "trees/reporting-channel/email.html#q-title", 5),
@@ -192,7 +188,9 @@ fn a_group_the_handbook_never_uses_is_a_warning() {
     let tmp = tempfile::tempdir().expect("tmp");
     let root = project_with(
         tmp.path(),
-        Some("[[group]]\nterms = [\"NCC\", \"通傳會\"]\n\n[[group]]\nterms = [\"量子糾纏\", \"quantum entanglement\"]\n"),
+        Some(
+            "[[group]]\nterms = [\"NCC\", \"通傳會\"]\n\n[[group]]\nterms = [\"量子糾纏\", \"quantum entanglement\"]\n",
+        ),
     );
     let (code, stdout, _) = common::handbook_at(&root, &["check", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}");
@@ -213,5 +211,9 @@ fn without_a_table_the_handbook_builds_and_searches_words_as_written() {
     let hits = search(&site, &["衛生福利部", "通傳會"]);
     // The agency's alias still finds it; no expansion happens.
     assert_eq!(hits["衛生福利部"][0].0, "agencies.html#agency-17");
-    assert!(hits["通傳會"].iter().any(|(u, _, _)| u == "agencies.html#agency-36"));
+    assert!(
+        hits["通傳會"]
+            .iter()
+            .any(|(u, _, _)| u == "agencies.html#agency-36")
+    );
 }

@@ -116,7 +116,11 @@ impl Doc {
         let mut rest = main;
         let mut current: (Option<String>, String) = (None, String::new());
         while let Some((start, id, heading, end)) = next_heading(rest) {
-            push(current.0.take(), std::mem::take(&mut current.1), &rest[..start]);
+            push(
+                current.0.take(),
+                std::mem::take(&mut current.1),
+                &rest[..start],
+            );
             current = (Some(id), heading);
             rest = &rest[end..];
         }
@@ -135,9 +139,7 @@ fn next_heading(html: &str) -> Option<(usize, String, String, usize)> {
         let Some(level @ '1'..='6') = level else {
             continue;
         };
-        let Some(tag_end) = html[at..].find('>').map(|i| i + at) else {
-            return None;
-        };
+        let tag_end = html[at..].find('>').map(|i| i + at)?;
         let tag = &html[at..tag_end];
         let Some(id) = tag
             .find(" id=\"")
@@ -147,9 +149,7 @@ fn next_heading(html: &str) -> Option<(usize, String, String, usize)> {
             continue;
         };
         let close = format!("</h{level}>");
-        let Some(close_at) = html[tag_end..].find(&close).map(|i| i + tag_end) else {
-            return None;
-        };
+        let close_at = html[tag_end..].find(&close).map(|i| i + tag_end)?;
         let heading = strip_tags(&html[tag_end + 1..close_at]);
         return Some((at, strip_tags(id), heading, close_at + close.len()));
     }
@@ -428,7 +428,11 @@ mod tests {
             got,
             vec![
                 ("chapters/x.html", "", "頁 開頭"),
-                ("chapters/x.html#馬上記下時間", "馬上 記下 時間", "一 小節 二"),
+                (
+                    "chapters/x.html#馬上記下時間",
+                    "馬上 記下 時間",
+                    "一 小節 二"
+                ),
                 ("chapters/x.html#a&b", "通報", "三"),
             ]
         );

@@ -25,9 +25,9 @@ use toml::Spanned;
 use super::content::Page;
 use super::locale::Locale;
 use super::theme::Reader;
-use crate::ruleset::Ruleset;
 use crate::diagnostics::{Diagnostic, Rule};
 use crate::policy::{FileId, SourceMap, Span};
+use crate::ruleset::Ruleset;
 
 /// Where the table lives, under the project root.
 pub const DIR: &str = "content";
@@ -93,7 +93,11 @@ impl Synonyms {
 
 /// Reads and checks `content/synonyms.toml` when it exists, adding it to
 /// `sources`. `None` when it had errors (they are in `out`).
-pub fn load_into(root: &Path, sources: &mut SourceMap, out: &mut Vec<Diagnostic>) -> Option<Loaded> {
+pub fn load_into(
+    root: &Path,
+    sources: &mut SourceMap,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Loaded> {
     let reader = match Reader::new(root) {
         Ok(r) => r,
         Err(d) => {
@@ -145,15 +149,18 @@ pub fn parse(file: FileId, text: &str, out: &mut Vec<Diagnostic>) -> Option<Load
                         format!("`{}` is not a single character", v.get_ref()),
                     )
                     .at(at(v.span()), "a variant is one character")
-                    .hint("list characters written two ways, one per string: [\"臺\", \"台\"]"),
+                    .hint("list the ways of writing one character, one character per string"),
                 ),
             }
         }
         if chars.len() < 2 {
             out.push(
-                Diagnostic::error(Rule::Synonyms, "a variant set needs at least two characters")
-                    .at(at(set.span()), "fewer than two characters")
-                    .hint("list the character and the other way of writing it"),
+                Diagnostic::error(
+                    Rule::Synonyms,
+                    "a variant set needs at least two characters",
+                )
+                .at(at(set.span()), "fewer than two characters")
+                .hint("list the character and the other way of writing it"),
             );
             continue;
         }
@@ -162,10 +169,13 @@ pub fn parse(file: FileId, text: &str, out: &mut Vec<Diagnostic>) -> Option<Load
             let c = c.to_ascii_lowercase();
             if let Some(first) = folded_at.get(&c) {
                 out.push(
-                    Diagnostic::error(Rule::Synonyms, format!("the character `{c}` is in two variant sets"))
-                        .at(span.clone(), "listed again")
-                        .related(first.clone(), "first listed here")
-                        .hint("put every way of writing a character in one set"),
+                    Diagnostic::error(
+                        Rule::Synonyms,
+                        format!("the character `{c}` is in two variant sets"),
+                    )
+                    .at(span.clone(), "listed again")
+                    .related(first.clone(), "first listed here")
+                    .hint("put every way of writing a character in one set"),
                 );
                 continue;
             }
@@ -226,11 +236,17 @@ pub fn parse(file: FileId, text: &str, out: &mut Vec<Diagnostic>) -> Option<Load
                 );
                 continue;
             }
-            if terms.iter().any(|t| synonyms.normalise(t) == synonyms.normalise(word)) {
+            if terms
+                .iter()
+                .any(|t| synonyms.normalise(t) == synonyms.normalise(word))
+            {
                 out.push(
-                    Diagnostic::error(Rule::Synonyms, format!("`{word}` is both a term and a `finds` word of one group"))
-                        .at(at(w.span()), "already a term")
-                        .hint("a group's terms already find each other: remove it from `finds`"),
+                    Diagnostic::error(
+                        Rule::Synonyms,
+                        format!("`{word}` is both a term and a `finds` word of one group"),
+                    )
+                    .at(at(w.span()), "already a term")
+                    .hint("a group's terms already find each other: remove it from `finds`"),
                 );
                 continue;
             }
@@ -350,7 +366,10 @@ mod tests {
         assert!(loaded.is_none());
         assert_eq!(
             found,
-            vec![("`EMAIL` is in two places of the synonym table".to_owned(), 5)]
+            vec![(
+                "`EMAIL` is in two places of the synonym table".to_owned(),
+                5
+            )]
         );
     }
 
@@ -359,7 +378,10 @@ mod tests {
         let (_, found) = run("[[group]]\nterms = [\"a\", \"b\"]\nfinds = [\"A\"]\n");
         assert_eq!(
             found,
-            vec![("`A` is both a term and a `finds` word of one group".to_owned(), 3)]
+            vec![(
+                "`A` is both a term and a `finds` word of one group".to_owned(),
+                3
+            )]
         );
         let (_, found) = run("variants = [[\"臺灣\", \"台\"], [\"台\", \"檯\"], [\"x\"]]\n");
         let messages: Vec<&str> = found.iter().map(|(m, _)| m.as_str()).collect();
