@@ -18,7 +18,7 @@ use super::search::Doc;
 #[derive(Default)]
 pub struct RenderCache {
     pub(crate) chapters: HashMap<String, (u64, Chapter)>,
-    pub(crate) pages: HashMap<String, (u64, String, Option<Doc>)>,
+    pub(crate) pages: HashMap<String, (u64, String, Vec<Doc>)>,
     pub(crate) terms: super::search::TermCache,
 }
 

@@ -21,6 +21,7 @@ pub mod output;
 pub mod pages;
 pub mod rfc_text;
 pub mod search;
+pub mod synonyms;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -101,6 +102,8 @@ pub struct Prepared {
     pub theme: theme::Theme,
     /// The interface text of the policy's language.
     pub locale: locale::Locale,
+    /// The search's synonym table (`content/synonyms.toml`; empty without one).
+    pub synonyms: synonyms::Synonyms,
     /// Policy, chapters and template texts: warnings and render errors point
     /// into it.
     pub sources: SourceMap,
@@ -127,6 +130,8 @@ pub struct ProjectCheck {
     /// The interface text, when the policy declares a language and its
     /// locale files load; otherwise the reason is in `diagnostics`.
     pub locale: Option<locale::Locale>,
+    /// The synonym table, when it has no errors.
+    pub synonyms: Option<synonyms::Synonyms>,
     pub sources: SourceMap,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -163,7 +168,12 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
             None
         }
     };
+    let table = synonyms::load_into(root, &mut sources, &mut diagnostics);
     let ruleset = ruleset::compile(loaded, checked).ok();
+    if let (Some(table), Some(r), Some(text)) = (&table, &ruleset, &locale) {
+        let haystack = synonyms::haystack(&table.synonyms, r, text, &pages, &sources);
+        synonyms::check_used(table, &haystack, &mut diagnostics);
+    }
     let resolved = ruleset.as_ref().zip(locale.as_ref()).and_then(|(r, text)| {
         let known = pages::known_paths(&loaded.policy, &pages);
         content::resolve_pages(&pages, r, text, &known, &mut diagnostics)
@@ -175,6 +185,7 @@ pub fn check_project(root: &Path, loaded: &policy::Loaded, checked: &Checked) ->
         resolved,
         theme,
         locale,
+        synonyms: table.map(|t| t.synonyms),
         sources,
         diagnostics,
     }
@@ -191,6 +202,7 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
         resolved,
         theme,
         locale,
+        synonyms,
         sources,
         diagnostics,
         ..
@@ -199,8 +211,8 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
     // A theme or locale that did not load (a policy without a language is
     // a `schema` error), a policy that did not compile and a shortcode that
     // did not resolve always left an error in `diagnostics`.
-    let (false, Some(mut theme), Some(locale), Some(ruleset), Some(pages)) =
-        (failed, theme, locale, ruleset, resolved)
+    let (false, Some(mut theme), Some(locale), Some(ruleset), Some(pages), Some(synonyms)) =
+        (failed, theme, locale, ruleset, resolved, synonyms)
     else {
         return Err(BuildError::Diagnostics {
             diagnostics,
@@ -213,6 +225,7 @@ pub fn prepare(root: &Path) -> Result<Prepared, BuildError> {
         pages,
         theme,
         locale,
+        synonyms,
         sources,
         warnings: diagnostics,
     })

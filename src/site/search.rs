@@ -1,5 +1,14 @@
 //! The offline search index.
 //!
+//! A page is indexed per heading section: each heading with an `id` starts
+//! a document whose URL is `page.html#id` and which carries the heading's
+//! words, so a result opens at the section that matched (the text before
+//! the first such heading is the page's own document). Policy entities are
+//! documents of their own, at their anchors. The synonym table
+//! (`site::synonyms`) travels in the index: its variant folding applies to
+//! the index here and to queries in `logic.js`, and `logic.js` expands a
+//! query through its groups.
+//!
 //! Chinese has no spaces between words, so text is indexed by overlapping
 //! character pairs (bigrams) within runs of CJK characters, plus whole ASCII
 //! words; the query is cut the same way in `logic.js` (`tokenize`), so index
@@ -13,7 +22,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::json;
 
 use super::locale::Locale;
-use super::pages::{actor_url, agency_url, contact_url, duty_url, event_url, level_url};
+use super::pages::{
+    actor_url, agency_url, contact_url, duty_url, event_url, level_url, questions_url,
+};
+use super::synonyms::Synonyms;
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 
@@ -22,6 +34,8 @@ use crate::ruleset::Ruleset;
 pub struct Doc {
     pub url: String,
     pub title: String,
+    /// The heading of the section, empty for a page's top or an entity.
+    pub heading: String,
     pub text: String,
 }
 
@@ -30,18 +44,15 @@ fn is_cjk(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3040..=0x30FF | 0x3100..=0x312F | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
 }
 
-/// Full-width ASCII (Ａ, １) to ASCII, then lower case.
-fn normalise(c: char) -> char {
-    let c = match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    };
-    c.to_ascii_lowercase()
+/// Bigrams of CJK runs (a lone CJK character stands for itself) and ASCII
+/// words of letters and digits, full-width ASCII as ASCII, lower case.
+pub fn tokenize(text: &str) -> Vec<String> {
+    tokenize_with(text, &Synonyms::default())
 }
 
-/// Bigrams of CJK runs (a lone CJK character stands for itself) and ASCII
-/// words of letters and digits.
-pub fn tokenize(text: &str) -> Vec<String> {
+/// As [`tokenize`], with the synonym table's variants folded
+/// ([`Synonyms::normalise_char`]), as `logic.js` folds queries.
+pub fn tokenize_with(text: &str, synonyms: &Synonyms) -> Vec<String> {
     let mut tokens = Vec::new();
     let mut run: Vec<char> = Vec::new();
     let mut word = String::new();
@@ -54,7 +65,7 @@ pub fn tokenize(text: &str) -> Vec<String> {
         }
         run.clear();
     };
-    for c in text.chars().map(normalise) {
+    for c in text.chars().map(|c| synonyms.normalise_char(c)) {
         if is_cjk(c) {
             if !word.is_empty() {
                 tokens.push(std::mem::take(&mut word));
@@ -78,18 +89,71 @@ pub fn tokenize(text: &str) -> Vec<String> {
 }
 
 impl Doc {
-    /// The text of a rendered page's `<main>`, without markup.
-    pub fn from_html(url: &str, title: &str, html: &str) -> Doc {
+    /// A rendered page's `<main>` as documents without markup: the text
+    /// before its first heading with an `id` (at the page's URL, when it
+    /// has any text), then one per such heading (at `url#id`).
+    pub fn sections(url: &str, title: &str, html: &str) -> Vec<Doc> {
         let main = html
             .find("<main")
             .and_then(|s| html[s..].find("</main>").map(|e| &html[s..s + e]))
             .unwrap_or(html);
-        Doc {
-            url: url.to_owned(),
-            title: title.to_owned(),
-            text: strip_tags(main),
+        let mut docs = Vec::new();
+        let mut push = |anchor: Option<String>, heading: String, body: &str| {
+            let text = strip_tags(body);
+            if anchor.is_none() && text.is_empty() {
+                return;
+            }
+            docs.push(Doc {
+                url: match anchor {
+                    Some(id) => format!("{url}#{id}"),
+                    None => url.to_owned(),
+                },
+                title: title.to_owned(),
+                heading,
+                text,
+            });
+        };
+        let mut rest = main;
+        let mut current: (Option<String>, String) = (None, String::new());
+        while let Some((start, id, heading, end)) = next_heading(rest) {
+            push(
+                current.0.take(),
+                std::mem::take(&mut current.1),
+                &rest[..start],
+            );
+            current = (Some(id), heading);
+            rest = &rest[end..];
         }
+        push(current.0, current.1, rest);
+        docs
     }
+}
+
+/// The first `<h1>`..`<h6>` with an `id` in `html`: (where its tag starts,
+/// the id, its text, where its closing tag ends).
+fn next_heading(html: &str) -> Option<(usize, String, String, usize)> {
+    let mut from = 0;
+    while let Some(at) = html[from..].find("<h").map(|i| i + from) {
+        let level = html[at + 2..].chars().next();
+        from = at + 2;
+        let Some(level @ '1'..='6') = level else {
+            continue;
+        };
+        let tag_end = html[at..].find('>').map(|i| i + at)?;
+        let tag = &html[at..tag_end];
+        let Some(id) = tag
+            .find(" id=\"")
+            .map(|i| &tag[i + 5..])
+            .and_then(|t| t.find('"').map(|e| &t[..e]))
+        else {
+            continue;
+        };
+        let close = format!("</h{level}>");
+        let close_at = html[tag_end..].find(&close).map(|i| i + tag_end)?;
+        let heading = strip_tags(&html[tag_end + 1..close_at]);
+        return Some((at, strip_tags(id), heading, close_at + close.len()));
+    }
+    None
 }
 
 /// Removes tags and `<script>`/`<style>` contents, decodes the entities Tera
@@ -138,6 +202,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: level_url(&l.id),
             title: r.text_of(&l.name).to_owned(),
+            heading: String::new(),
             text: r.text_of(&l.summary).to_owned(),
         });
     }
@@ -145,6 +210,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: event_url(&e.id),
             title: r.text_of(&e.name).to_owned(),
+            heading: String::new(),
             text: format!(
                 "{} {}",
                 e.description
@@ -159,6 +225,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: contact_url(&c.id),
             title: r.text_of(&c.name).to_owned(),
+            heading: String::new(),
             text: format!("{} {}", c.value, r.text_of(&c.purpose)),
         });
     }
@@ -172,6 +239,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: actor_url(&u.id),
             title: r.text_of(&u.name).to_owned(),
+            heading: String::new(),
             text,
         });
     }
@@ -179,6 +247,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: actor_url(&x.id),
             title: r.text_of(&x.name).to_owned(),
+            heading: String::new(),
             text: x
                 .remit
                 .as_ref()
@@ -191,6 +260,7 @@ pub fn entity_docs(
         docs.push(Doc {
             url: agency_url(a.number),
             title: r.text_of(&a.name).to_owned(),
+            heading: String::new(),
             text: agency_text
                 .replace("{number}", &a.number.to_string())
                 .replace("{aliases}", &a.aliases.join(" ")),
@@ -200,23 +270,47 @@ pub fn entity_docs(
         docs.push(Doc {
             url: duty_url(&d.id),
             title: duty_title.replace("{source}", &d.source),
+            heading: String::new(),
             text: r.text_of(&d.text).to_owned(),
+        });
+    }
+    // A question's help (definition, examples) answers "is ransomware a
+    // leak?" wherever the pages show it; this document finds it anyway.
+    for q in &r.questions {
+        let text = [&q.help, &q.definition]
+            .into_iter()
+            .flatten()
+            .chain(&q.examples)
+            .map(|t| r.text_of(t))
+            .chain(q.answers.iter().map(|a| r.text_of(&a.text)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        docs.push(Doc {
+            url: questions_url(),
+            title: r.text_of(&q.text).to_owned(),
+            heading: String::new(),
+            text,
         });
     }
     Ok(docs)
 }
 
-/// `window.HANDBOOK_SEARCH = {docs: [[url, title, text]], terms: {token:
-/// [doc, count, doc, count, ...]}}`.
 /// Term counts per document URL, kept by a long-running process.
 pub type TermCache = HashMap<String, (u64, Vec<(String, usize)>)>;
 
-pub fn index_script(docs: &[Doc], mut cache: Option<&mut TermCache>) -> String {
+/// `window.HANDBOOK_SEARCH = {docs: [[url, title, text, heading]], terms:
+/// {token: [doc, count, doc, count, ...]}, synonyms: {fold: {char: char},
+/// groups: [{terms, finds}]}}`.
+pub fn index_script(
+    docs: &[Doc],
+    synonyms: &Synonyms,
+    mut cache: Option<&mut TermCache>,
+) -> String {
     // Hash maps while counting, sorted once at the end (serde_json writes
     // map keys sorted), so the index is identical on every build.
     let count = |d: &Doc| -> Vec<(String, usize)> {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for t in tokenize(&format!("{} {}", d.title, d.text)) {
+        for t in tokenize_with(&format!("{} {} {}", d.title, d.heading, d.text), synonyms) {
             *counts.entry(t).or_insert(0) += 1;
         }
         let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
@@ -225,9 +319,10 @@ pub fn index_script(docs: &[Doc], mut cache: Option<&mut TermCache>) -> String {
     };
     // Tokenising is the expensive part: reuse what a long-running process
     // counted before, and do the rest on every core.
+    let fold: String = synonyms.fold.iter().flat_map(|(a, b)| [*a, *b]).collect();
     let keys: Vec<u64> = docs
         .iter()
-        .map(|d| crate::site::cache::hash_of(&[&d.title, &d.text]))
+        .map(|d| crate::site::cache::hash_of(&[&d.title, &d.heading, &d.text, &fold]))
         .collect();
     let mut per_doc: Vec<Option<Vec<(String, usize)>>> = docs
         .iter()
@@ -280,13 +375,23 @@ pub fn index_script(docs: &[Doc], mut cache: Option<&mut TermCache>) -> String {
     }
     let terms: BTreeMap<String, Vec<usize>> = terms.into_iter().collect();
     let data = json!({
-        "docs": docs.iter().map(|d| json!([d.url, d.title, d.text])).collect::<Vec<_>>(),
+        "docs": docs.iter().map(|d| json!([d.url, d.title, d.text, d.heading])).collect::<Vec<_>>(),
         "terms": terms,
+        "synonyms": synonyms,
     });
     let text = serde_json::to_string(&data)
         .unwrap_or_else(|_| "{}".into())
         .replace("</", "<\\/");
     format!("window.HANDBOOK_SEARCH = {text};\n")
+}
+
+/// The synonym table for pages without the index (the agency filter):
+/// `window.HANDBOOK_DATA.synonyms`, the same object the index carries.
+pub fn synonyms_script(synonyms: &Synonyms) -> String {
+    let json = serde_json::to_string(synonyms)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+    format!("window.HANDBOOK_DATA.synonyms = {json};\n")
 }
 
 #[cfg(test)]
@@ -299,6 +404,39 @@ mod tests {
         assert_eq!(tokenize("通報 NCERT 網站"), vec!["通報", "ncert", "網站"]);
         assert_eq!(tokenize("４級"), vec!["4", "級"]);
         assert_eq!(tokenize("36小時"), vec!["36", "小時"]);
+    }
+
+    #[test]
+    fn folds_variants_when_the_table_says_so() {
+        let mut s = Synonyms::default();
+        s.fold.insert('台', '臺');
+        assert_eq!(tokenize_with("台北市", &s), vec!["臺北", "北市"]);
+        assert_eq!(tokenize("台北"), vec!["台北"]);
+    }
+
+    #[test]
+    fn a_page_is_one_document_per_heading_with_an_id() {
+        let html = "<header><h1>x</h1></header><main id=\"main\"><h1>頁</h1><p>開頭</p>\
+            <h2 id=\"馬上記下時間\">馬上<em>記下</em>時間</h2><p>一</p><h3>小節</h3><p>二</p>\
+            <h2 id=\"a&amp;b\">通報</h2><p>三</p></main><footer>尾</footer>";
+        let docs = Doc::sections("chapters/x.html", "標題", html);
+        let got: Vec<(&str, &str, &str)> = docs
+            .iter()
+            .map(|d| (d.url.as_str(), d.heading.as_str(), d.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("chapters/x.html", "", "頁 開頭"),
+                (
+                    "chapters/x.html#馬上記下時間",
+                    "馬上 記下 時間",
+                    "一 小節 二"
+                ),
+                ("chapters/x.html#a&b", "通報", "三"),
+            ]
+        );
+        assert!(docs.iter().all(|d| d.title == "標題"));
     }
 
     #[test]

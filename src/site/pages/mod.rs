@@ -77,6 +77,11 @@ pub fn duty_url(id: &str) -> String {
 pub fn level_url(id: &LevelId) -> String {
     format!("levels.html#{}", Anchor::level(id))
 }
+/// The levels page's list of the classification questions (its heading's
+/// `id` in `levels.html`).
+pub fn questions_url() -> String {
+    "levels.html#questions-title".into()
+}
 /// The number of colour steps `style.css` declares (`.sev-1`, most severe,
 /// to `.sev-5`); a policy's levels are spread over them by rank.
 const SEVERITY_STEPS: usize = 5;
@@ -253,7 +258,7 @@ fn base_context(shared: &SharedContext, page: &PageOut) -> tera::Context {
 const RENDER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// A rendered page: its path, its HTML and, when searchable, its document.
-type RenderedPage = (String, String, Option<super::search::Doc>);
+type RenderedPage = (String, String, Vec<super::search::Doc>);
 
 /// Renders every page and asset of the site. With a cache, pages whose
 /// template context did not change since the last call are reused.
@@ -333,9 +338,11 @@ pub fn render_all(
                             let searchable = !(page.path.starts_with("classify/n")
                                 || page.path.contains("/outcome-")
                                 || page.path == "print.html");
-                            let doc = searchable.then(|| {
-                                super::search::Doc::from_html(&page.path, &page.title, &html)
-                            });
+                            let doc = if searchable {
+                                super::search::Doc::sections(&page.path, &page.title, &html)
+                            } else {
+                                Vec::new()
+                            };
                             Ok((i, (page.path.clone(), html, doc)))
                         })
                         .collect()
@@ -376,11 +383,19 @@ pub fn render_all(
     search_docs.extend(super::search::entity_docs(r, &prepared.locale, &timings)?);
     files.insert(
         "assets/search-index.js".into(),
-        super::search::index_script(&search_docs, cache.map(|c| &mut c.terms)).into_bytes(),
+        super::search::index_script(
+            &search_docs,
+            &prepared.synonyms,
+            cache.map(|c| &mut c.terms),
+        )
+        .into_bytes(),
     );
     files.insert(
         "assets/data.js".into(),
-        (data_script(r) + &text_script(&prepared.locale) + &timing::data_script(r, &timings))
+        (data_script(r)
+            + &text_script(&prepared.locale)
+            + &timing::data_script(r, &timings)
+            + &super::search::synonyms_script(&prepared.synonyms))
             .into_bytes(),
     );
     for (name, text) in &theme.assets {

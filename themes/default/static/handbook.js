@@ -1080,9 +1080,11 @@
       var hits = logic.search(index, trimmed, 30);
       status.textContent = hits.length ? T("script.search_found", { count: hits.length }) : T("script.search_none");
       hits.forEach(function (h) {
-        var ex = logic.excerpt(h.text || "", trimmed);
+        var ex = logic.excerpt(h.text || "", (h.matched || []).concat([trimmed]), 60, index.synonyms);
+        // A section's result names its page and heading: page › heading.
+        var label = h.heading ? T("search.trail", { page: h.title, heading: h.heading }) : h.title;
         list.appendChild(el("li", null, [
-          el("a", { href: root + h.url, text: h.title }),
+          el("a", { href: root + h.url, text: label }),
           el("p", null, [ex.before, ex.match ? el("mark", { text: ex.match }) : null, ex.after])
         ]));
       });
@@ -1109,19 +1111,37 @@
     var count = $("agency-count");
     if (!input || !table) return;
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
-    function norm(s) {
+    // The synonym table (data.js) folds variants (臺/台) and expands a
+    // query through its groups, as the search does: a row matches when
+    // every clause of the query has an alternative the row contains.
+    var logic = window.HandbookLogic;
+    var synonyms = (window.HANDBOOK_DATA && window.HANDBOOK_DATA.synonyms) || null;
+    function nfkc(s) {
       s = String(s || "");
-      if (s.normalize) s = s.normalize("NFKC");
-      return s.toLowerCase().replace(/\s+/g, "");
+      return s.normalize ? s.normalize("NFKC") : s;
+    }
+    function norm(s) {
+      s = nfkc(s);
+      s = logic ? logic.normaliseText(s, synonyms) : s.toLowerCase();
+      return s.replace(/\s+/g, "");
     }
     var texts = rows.map(function (r) {
       return norm(r.textContent);
     });
+    function clausesOf(value) {
+      var clauses = logic ? logic.expandQuery(nfkc(value), synonyms) : [[value]];
+      return clauses.map(function (c) {
+        return c.map(norm).filter(function (alt) { return alt; });
+      }).filter(function (c) { return c.length; });
+    }
     function filter() {
       var q = norm(input.value);
+      var clauses = clausesOf(input.value);
       var shown = 0;
       rows.forEach(function (r, i) {
-        var match = !q || texts[i].indexOf(q) >= 0;
+        var match = !q || clauses.every(function (c) {
+          return c.some(function (alt) { return texts[i].indexOf(alt) >= 0; });
+        });
         r.hidden = !match;
         if (match) shown++;
       });

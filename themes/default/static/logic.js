@@ -538,8 +538,28 @@
     return /^[0-9a-z]$/.test(ch);
   }
 
-  /** Mirrors site::search::tokenize: CJK bigrams and ASCII words. */
-  function tokenize(text) {
+  var own = Object.prototype.hasOwnProperty;
+
+  /**
+   * Mirrors site::synonyms::Synonyms::normalise: full-width ASCII to ASCII,
+   * ASCII lower case, then the synonym table's variant folding (`fold`,
+   * character to character), so index and query see one spelling.
+   */
+  function normaliseText(text, synonyms) {
+    var fold = (synonyms && synonyms.fold) || {};
+    var out = "";
+    for (var ch of String(text || "")) {
+      var cp = ch.codePointAt(0);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) { cp -= 0xFEE0; ch = String.fromCodePoint(cp); }
+      if (cp < 128) ch = ch.toLowerCase();
+      if (own.call(fold, ch)) ch = fold[ch];
+      out += ch;
+    }
+    return out;
+  }
+
+  /** Mirrors site::search::tokenize_with: CJK bigrams and ASCII words. */
+  function tokenize(text, synonyms) {
     var tokens = [];
     var run = [];
     var word = "";
@@ -548,10 +568,8 @@
       for (var i = 0; i + 1 < run.length; i++) tokens.push(run[i] + run[i + 1]);
       run = [];
     }
-    for (var ch of String(text || "")) {
+    for (var ch of normaliseText(text, synonyms)) {
       var cp = ch.codePointAt(0);
-      if (cp >= 0xFF01 && cp <= 0xFF5E) { cp -= 0xFEE0; ch = String.fromCodePoint(cp); }
-      if (cp < 128) ch = ch.toLowerCase();
       if (isCjk(cp)) {
         if (word) { tokens.push(word); word = ""; }
         run.push(ch);
@@ -568,51 +586,194 @@
     return tokens;
   }
 
+  function unique(list) {
+    return list.filter(function (x, i) { return list.indexOf(x) === i; });
+  }
+
   /**
-   * Ranked search over the index search.rs writes: documents containing every
-   * query token, scored by term frequency weighted by rarity, with a bonus
-   * for title matches. Returns [{url, title, text, score}].
+   * A query as clauses, each a list of alternative strings (normalised): a
+   * word of a synonym group (the longest that starts at a place; an ASCII
+   * word only as a whole word) becomes one clause of the word as typed,
+   * the group's other terms and its `finds`; the text between such words
+   * is a clause of itself. A result must satisfy every clause through at
+   * least one of its alternatives.
+   */
+  function expandQuery(query, synonyms) {
+    var q = normaliseText(String(query || "").trim(), synonyms);
+    var groups = (synonyms && synonyms.groups) || [];
+    var words = [];
+    groups.forEach(function (g, gi) {
+      g.terms.forEach(function (t) {
+        var w = normaliseText(String(t).trim(), synonyms);
+        if (w) words.push({ word: w, group: gi });
+      });
+    });
+    words.sort(function (a, b) { return b.word.length - a.word.length; });
+    function wordAt(i, w) {
+      if (!q.startsWith(w, i)) return false;
+      var before = i > 0 ? q[i - 1] : "";
+      var after = q.charAt(i + w.length);
+      if (isAsciiAlnum(w[0]) && before && isAsciiAlnum(before)) return false;
+      if (isAsciiAlnum(w[w.length - 1]) && after && isAsciiAlnum(after)) return false;
+      return true;
+    }
+    var clauses = [];
+    var plain = "";
+    function flush() {
+      if (plain.trim()) clauses.push([plain.trim()]);
+      plain = "";
+    }
+    var i = 0;
+    while (i < q.length) {
+      var hit = null;
+      for (var k = 0; k < words.length && !hit; k++) if (wordAt(i, words[k].word)) hit = words[k];
+      if (!hit) {
+        plain += q[i];
+        i++;
+        continue;
+      }
+      flush();
+      var g = groups[hit.group];
+      var norm = function (t) { return normaliseText(String(t).trim(), synonyms); };
+      var terms = unique([hit.word].concat(g.terms.map(norm)));
+      var clause = unique(terms.concat((g.finds || []).map(norm)));
+      clause.terms = terms.length;
+      clauses.push(clause);
+      i += hit.word.length;
+    }
+    flush();
+    return clauses;
+  }
+
+  /** Each document's length relative to the mean (memoised on the index). */
+  function docLengths(index) {
+    if (index.lengthsCache && index.lengthsCache.length === index.docs.length) return index.lengthsCache;
+    var total = 0;
+    var raw = index.docs.map(function (d) {
+      var len = String(d[1]).length + String(d[2]).length + String(d[3] || "").length;
+      total += len;
+      return len;
+    });
+    var mean = total / Math.max(1, raw.length) || 1;
+    index.lengthsCache = raw.map(function (len) { return len / mean; });
+    return index.lengthsCache;
+  }
+
+  /** BM25's term-frequency saturation: k1 = 1.2, b = 0.75. */
+  function saturate(count, relativeLength) {
+    var k1 = 1.2;
+    var b = 0.75;
+    return count * (k1 + 1) / (count + k1 * (1 - b + b * relativeLength));
+  }
+
+  /**
+   * Ranked search over the index search.rs writes: the query expanded
+   * through the index's synonym table (expandQuery); a document must
+   * contain every token of some alternative of every clause; scored by term
+   * frequency weighted by rarity (an alternative other than the typed word
+   * counts a little less), with bonuses when the section's heading (or the
+   * page title) and the text contain the words found. Returns [{url, title,
+   * heading, text, score, matched}], `matched` the alternative each clause
+   * was found by.
    */
   function search(index, query, limit) {
-    var tokens = tokenize(query);
-    if (tokens.length === 0) return [];
-    var unique = tokens.filter(function (t, i) { return tokens.indexOf(t) === i; });
-    var scores = null;
+    var synonyms = index.synonyms || null;
+    var clauses = expandQuery(query, synonyms);
     var n = index.docs.length;
-    for (var k = 0; k < unique.length; k++) {
-      var postings = index.terms[unique[k]];
-      if (!postings) return [];
-      var idf = Math.log(1 + n / (postings.length / 2));
-      var next = {};
-      for (var p = 0; p < postings.length; p += 2) {
-        var doc = postings[p];
-        if (scores === null || Object.prototype.hasOwnProperty.call(scores, doc)) {
-          next[doc] = (scores === null ? 0 : scores[doc]) + postings[p + 1] * idf;
-        }
-      }
-      scores = next;
+    var lengths = docLengths(index);
+    // How many alternatives of a clause are the group's terms (the rest
+    // are its `finds`, which count least).
+    function termCount(clause) {
+      return clause.terms === undefined ? clause.length : clause.terms;
     }
-    var q = String(query).trim().toLowerCase();
+    var scores = null;
+    var matched = {};
+    for (var c = 0; c < clauses.length; c++) {
+      var best = {};
+      var bestAlt = {};
+      var usable = false;
+      for (var a = 0; a < clauses[c].length; a++) {
+        var alt = clauses[c][a];
+        var tokens = unique(tokenize(alt, synonyms));
+        if (tokens.length === 0) continue;
+        usable = true;
+        var weight = a === 0 ? 1 : a < termCount(clauses[c]) ? 0.8 : 0.6;
+        var found = null;
+        for (var k = 0; k < tokens.length; k++) {
+          var postings = index.terms[tokens[k]];
+          if (!postings) { found = {}; break; }
+          var idf = Math.log(1 + n / (postings.length / 2));
+          var next = {};
+          for (var p = 0; p < postings.length; p += 2) {
+            var doc = postings[p];
+            if (found === null || own.call(found, doc)) {
+              next[doc] = (found === null ? 0 : found[doc]) + saturate(postings[p + 1], lengths[doc]) * idf;
+            }
+          }
+          found = next;
+        }
+        Object.keys(found).forEach(function (d) {
+          // The mean over the alternative's tokens, so a long name does not
+          // outweigh a short one for having more of them.
+          var score = found[d] / tokens.length * weight;
+          if (!own.call(best, d) || score > best[d]) { best[d] = score; bestAlt[d] = alt; }
+        });
+      }
+      if (!usable) continue;
+      var merged = {};
+      Object.keys(best).forEach(function (d) {
+        if (scores === null || own.call(scores, d)) {
+          merged[d] = (scores === null ? 0 : scores[d]) + best[d];
+          matched[d] = (matched[d] || []).concat([bestAlt[d]]);
+        }
+      });
+      scores = merged;
+    }
+    if (scores === null) return [];
+    function containsAll(text, words) {
+      var t = normaliseText(text, synonyms);
+      return words.every(function (w) { return t.indexOf(w) >= 0; });
+    }
     var results = Object.keys(scores).map(function (d) {
       var doc = index.docs[+d];
+      var heading = doc[3] || "";
+      var words = matched[d] || [];
       var score = scores[d];
-      if (doc[1].toLowerCase().indexOf(q) >= 0) score *= 3;
-      if (doc[2].toLowerCase().indexOf(q) >= 0) score *= 1.5;
-      return { url: doc[0], title: doc[1], text: doc[2], score: score, order: +d };
+      if (containsAll(heading || doc[1], words)) score *= 3;
+      else if (containsAll(doc[1] + " " + heading, words)) score *= 2;
+      if (containsAll(doc[2], words)) score *= 1.5;
+      return { url: doc[0], title: doc[1], heading: heading, text: doc[2], score: score, order: +d, matched: words };
     });
     results.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    // A page section and an entity at the same address are one result.
+    var seen = {};
+    results = results.filter(function (r) {
+      if (own.call(seen, r.url)) return false;
+      seen[r.url] = true;
+      return true;
+    });
     return results.slice(0, limit || 50);
   }
 
-  /** A short excerpt around the first match of the query (or its first token). */
-  function excerpt(text, query, width) {
+  /**
+   * A short excerpt around the first match of the query (or its first
+   * token); `query` may be a list of words tried in order (a result's
+   * `matched`), and `synonyms` folds the text as the index does.
+   */
+  function excerpt(text, query, width, synonyms) {
     width = width || 60;
-    var lower = text.toLowerCase();
-    var q = String(query).trim().toLowerCase();
-    var at = q ? lower.indexOf(q) : -1;
-    var len = q.length;
-    if (at < 0) {
-      var tokens = tokenize(query);
+    var lower = synonyms ? normaliseText(text, synonyms) : text.toLowerCase();
+    if (lower.length !== text.length) lower = text.toLowerCase();
+    var queries = Array.isArray(query) ? query : [query];
+    var at = -1;
+    var len = 0;
+    for (var j = 0; j < queries.length && at < 0; j++) {
+      var q = synonyms ? normaliseText(String(queries[j]).trim(), synonyms) : String(queries[j]).trim().toLowerCase();
+      at = q ? lower.indexOf(q) : -1;
+      len = q.length;
+    }
+    for (var m = 0; m < queries.length && at < 0; m++) {
+      var tokens = tokenize(queries[m], synonyms);
       for (var i = 0; i < tokens.length && at < 0; i++) { at = lower.indexOf(tokens[i]); len = tokens[i].length; }
     }
     if (at < 0) return { before: "", match: "", after: text.slice(0, width * 2) };
@@ -640,6 +801,8 @@
     startTimes: startTimes,
     conflicts: conflicts,
     tokenize: tokenize,
+    normaliseText: normaliseText,
+    expandQuery: expandQuery,
     search: search,
     excerpt: excerpt
   };
