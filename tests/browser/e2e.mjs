@@ -165,7 +165,8 @@ try {
     }
     const level = await page.locator('#calc-level').inputValue().catch(() => null);
     if (level !== '3') fail(`?level=3 did not preselect level 3 (#calc-level is ${JSON.stringify(level)})`);
-    await page.fill('#calc-discovered', '2026-03-02T09:00');
+    await page.fill('#calc-discovered-date', '2026-03-02');
+    await page.fill('#calc-discovered-time', '09:00');
     if (level !== '3') await page.selectOption('#calc-level', '3');
     await page.locator('#calc-cond-support-requested').check();
     const details = page.locator('details.actual-times');
@@ -221,7 +222,8 @@ try {
       fail('#calculator is hidden');
       return;
     }
-    await page.fill('#calc-discovered', '2026-03-02T03:00');
+    await page.fill('#calc-discovered-date', '2026-03-02');
+    await page.fill('#calc-discovered-time', '03:00');
     const details = page.locator('details.actual-times');
     if ((await details.count()) && !(await details.evaluate((d) => d.open))) {
       await details.locator('summary').click();
