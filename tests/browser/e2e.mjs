@@ -292,6 +292,12 @@ try {
     const readers = (data.handbook && data.handbook.readers) || [];
     if (!readers.length) fail('the bundled data.js has no handbook.readers');
     const at = '2026-03-02T03:00';
+    // Never "now": without ?d= the discovery date and time are empty and no deadline is shown.
+    await page.goto(pageUrl('deadlines.html', '?level=3'));
+    await settle(page);
+    const empty = [await page.inputValue('#calc-discovered-date'), await page.inputValue('#calc-discovered-time')];
+    if (empty.join('')) fail(`the discovery time is prefilled: ${JSON.stringify(empty)}`);
+    if (await page.locator('tr[data-event]').count()) fail('deadlines are shown before a discovery time is given');
     for (const reader of readers) {
       await page.goto(pageUrl('deadlines.html', `?d=${at}&role=${encodeURIComponent(reader)}&level=3`));
       await settle(page);
