@@ -89,6 +89,9 @@ enum Command {
         /// The actual time an event happened, e.g. report=2026-03-01T09:40; later deadlines move with it.
         #[arg(long = "at", value_name = "EVENT=TIME")]
         at: Vec<String>,
+        /// Only the deadlines of this reader, in every format (ics too): an actor listed in `readers` of the [handbook] table of policy/policy.toml, e.g. the reporting agency. Refused for a policy that declares no readers.
+        #[arg(long, value_name = "ACTOR")]
+        role: Option<String>,
         #[arg(long, value_enum, default_value_t = DeadlineOut::Table)]
         format: DeadlineOut,
     },
@@ -199,6 +202,7 @@ fn main() -> ExitCode {
             support,
             portal_down,
             at,
+            role,
             format,
         } => commands::deadlines(
             &commands::DeadlinesOptions {
@@ -208,6 +212,7 @@ fn main() -> ExitCode {
                 support,
                 portal_down,
                 at,
+                role,
                 format: match format {
                     DeadlineOut::Table => DeadlineFormat::Table,
                     DeadlineOut::Json => DeadlineFormat::Json,

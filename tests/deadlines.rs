@@ -23,6 +23,7 @@ fn run(r: &Ruleset, level: u8, discovered: &str, support: bool, at: &[&str]) -> 
         support,
         portal_down: false,
         at: at.iter().map(|s| s.to_string()).collect(),
+        role: None,
         format: DeadlineFormat::Json,
     };
     let facts = facts_from_options(r, &opts).expect("valid options");

@@ -78,7 +78,7 @@ fn the_bundled_english_text_renders_every_page() {
     assert!(page.contains("<html lang=\"en\">"));
     assert!(page.contains("<h1>Deadline calculator</h1>"));
     assert!(
-        page.contains("<td>within 1 hour</td>"),
+        page.contains(">within 1 hour</td>"),
         "durations in English, singular"
     );
     assert!(

@@ -33,6 +33,8 @@ pub struct DeadlinesOptions {
     pub portal_down: bool,
     /// `EVENT=TIME` pairs.
     pub at: Vec<String>,
+    /// Only the deadlines of this reader (an actor of `[handbook] readers`).
+    pub role: Option<String>,
     pub format: DeadlineFormat,
 }
 
@@ -180,12 +182,52 @@ fn conflict_message(c: &Conflict, specs: &[EventSpec], facts: &IncidentFacts) ->
     }
 }
 
+/// The reader `--role` names, checked against `[handbook] readers`, or a
+/// usage error listing the readers (or saying the policy declares none).
+pub fn reader_from_options<'a>(
+    ruleset: &Ruleset,
+    role: Option<&'a str>,
+) -> Result<Option<&'a str>, String> {
+    let Some(role) = role else { return Ok(None) };
+    let readers = &ruleset.handbook.readers;
+    if readers.is_empty() {
+        return Err(format!(
+            "--role {role}: this policy declares no readers (`readers` in the [handbook] table of policy/policy.toml), so every deadline is everyone's; leave out --role"
+        ));
+    }
+    if readers.iter().any(|r| r == role) {
+        return Ok(Some(role));
+    }
+    let listed: Vec<String> = readers
+        .iter()
+        .map(|r| match ruleset.opt_text_of(ruleset.actor_name(r)) {
+            Some(name) => format!("{r} ({name})"),
+            None => r.clone(),
+        })
+        .collect();
+    Err(format!(
+        "--role {role} is not a reader of this policy: use one of {}",
+        listed.join(", ")
+    ))
+}
+
+/// The rows of `due` that are the reader's own (all of them without a
+/// reader), in `compute`'s order: what the site's `splitByRole` calls mine.
+pub fn rows_of_reader(due: Vec<DueTime>, reader: Option<&str>) -> Vec<DueTime> {
+    match reader {
+        Some(role) => due.into_iter().filter(|d| d.actor == role).collect(),
+        None => due,
+    }
+}
+
 pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let ruleset = match ruleset_or_exit(&opts.root, err) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let facts = match facts_from_options(&ruleset, opts) {
+    let checked = facts_from_options(&ruleset, opts)
+        .and_then(|f| Ok((f, reader_from_options(&ruleset, opts.role.as_deref())?)));
+    let (facts, reader) = match checked {
         Ok(f) => f,
         Err(msg) => {
             let _ = writeln!(err, "error: {msg}");
@@ -193,11 +235,11 @@ pub fn deadlines(opts: &DeadlinesOptions, out: &mut dyn Write, err: &mut dyn Wri
         }
     };
     let specs = ruleset.event_specs();
-    let due = compute(&specs, &facts);
+    let due = rows_of_reader(compute(&specs, &facts), reader);
     let starts = start_times(&specs, &facts);
     let text = match opts.format {
-        DeadlineFormat::Json => json_output(&ruleset, &facts, &starts, &due),
-        DeadlineFormat::Table => table(&ruleset, &facts, &starts, &due),
+        DeadlineFormat::Json => json_output(&ruleset, &facts, reader, &starts, &due),
+        DeadlineFormat::Table => table(&ruleset, &facts, reader, &starts, &due),
         DeadlineFormat::Ics => match calendar_words(&opts.root, err) {
             Ok(words) => ics::deadlines(&ruleset, &facts, &due, &words),
             Err(code) => return code,
@@ -237,10 +279,12 @@ fn calendar_words(root: &Path, err: &mut dyn Write) -> Result<ics::CalendarWords
     }
 }
 
-/// `{"level":N,"discovered":"...","starts":[...],"deadlines":[...]}`.
+/// `{"level":N,"discovered":"...","role":...,"starts":[...],"deadlines":[...]}`;
+/// with a reader, `deadlines` holds only that reader's rows.
 pub fn json_output(
     ruleset: &Ruleset,
     facts: &IncidentFacts,
+    reader: Option<&str>,
     starts: &[StartTime],
     due: &[DueTime],
 ) -> String {
@@ -250,6 +294,7 @@ pub fn json_output(
         "discovered": format_time(&facts.discovered, zone),
         "timezone": ruleset.meta.timezone,
         "conditions": facts.conditions,
+        "role": reader,
         "ruleset": {"version": ruleset.meta.version, "digest": ruleset.digest},
         "edition": ruleset.meta.edition,
         "starts": starts.iter().map(|s| json!({
@@ -284,6 +329,7 @@ fn pad(s: &str, width: usize) -> String {
 fn table(
     ruleset: &Ruleset,
     facts: &IncidentFacts,
+    reader: Option<&str>,
     starts: &[StartTime],
     due: &[DueTime],
 ) -> String {
@@ -350,6 +396,12 @@ fn table(
         facts.level,
         format_time(&facts.discovered, zone)
     );
+    if let Some(role) = reader {
+        s.push_str(&format!(
+            "Only the deadlines of {role} {} (--role); other bodies' are left out.\n\n",
+            name(ruleset.actor_name(role))
+        ));
+    }
     for st in starts {
         let Some(t) = st.time else { continue };
         let event_name = name(ruleset.event(&st.event).map(|e| &e.name));

@@ -107,7 +107,8 @@ const interactive = {
       notes.add('deadlines: #calculator is hidden (handbook.js not active) — filled state not checked');
       return;
     }
-    await page.fill('#calc-discovered', '2026-03-02T09:00');
+    await page.fill('#calc-discovered-date', '2026-03-02');
+    await page.fill('#calc-discovered-time', '09:00');
     // The second most severe level (level 3 of the bundled policy), or the
     // only one: read from the page, so any policy's levels work.
     const levels = await page.locator('#calc-level option').evaluateAll((os) => os.map((o) => o.value));

@@ -164,7 +164,8 @@ try {
     }
     const chosen = await page.locator('#calc-level').inputValue().catch(() => null);
     if (chosen !== String(level)) await page.selectOption('#calc-level', String(level));
-    await page.fill('#calc-discovered', DISCOVERED);
+    await page.fill('#calc-discovered-date', DISCOVERED.slice(0, 10));
+    await page.fill('#calc-discovered-time', DISCOVERED.slice(11, 16));
     const details = page.locator('details.actual-times');
     if (Object.keys(actual).length && (await details.count()) && !(await details.evaluate((d) => d.open))) {
       await details.locator('summary').click();

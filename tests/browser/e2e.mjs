@@ -20,6 +20,10 @@
 //     on-time one does not, and contradictory times (among them a direct
 //     re-check before the review deadline or after an on-time review) give
 //     an inline message (#calc-conflicts) instead of a result;
+//   * role views: for each reader, deadlines.html?d=…&role=…&level=3 shows
+//     exactly `handbook deadlines --role` first (the rest folded), names the
+//     .ics by the local date, and a received time goes into the URL and
+//     survives a reload;
 //   * search (JS): search.html?q=通報 lists at least one result link, and
 //     the first one opens.
 // A JS feature that handbook.js does not provide yet is a failure with a
@@ -165,7 +169,8 @@ try {
     }
     const level = await page.locator('#calc-level').inputValue().catch(() => null);
     if (level !== '3') fail(`?level=3 did not preselect level 3 (#calc-level is ${JSON.stringify(level)})`);
-    await page.fill('#calc-discovered', '2026-03-02T09:00');
+    await page.fill('#calc-discovered-date', '2026-03-02');
+    await page.fill('#calc-discovered-time', '09:00');
     if (level !== '3') await page.selectOption('#calc-level', '3');
     await page.locator('#calc-cond-support-requested').check();
     const details = page.locator('details.actual-times');
@@ -221,7 +226,8 @@ try {
       fail('#calculator is hidden');
       return;
     }
-    await page.fill('#calc-discovered', '2026-03-02T03:00');
+    await page.fill('#calc-discovered-date', '2026-03-02');
+    await page.fill('#calc-discovered-time', '03:00');
     const details = page.locator('details.actual-times');
     if ((await details.count()) && !(await details.evaluate((d) => d.open))) {
       await details.locator('summary').click();
@@ -279,6 +285,52 @@ try {
     if (await isVisible(page, '#calc-conflicts')) fail('the message stays after the times were corrected');
     if (await isVisible(page, '#calc-starts')) fail('an occurrence was given, yet #calc-starts still says it is assumed');
     if (!(await isVisible(page, '#calc-result'))) fail('no result after the times were corrected');
+    drain(js, fail);
+  });
+
+  await step('calculator role views: each reader sees what `handbook deadlines --role` prints first, the rest folded; the URL keeps the state', async (fail) => {
+    const readers = (data.handbook && data.handbook.readers) || [];
+    if (!readers.length) fail('the bundled data.js has no handbook.readers');
+    const at = '2026-03-02T03:00';
+    // Never "now": without ?d= the discovery date and time are empty and no deadline is shown.
+    await page.goto(pageUrl('deadlines.html', '?level=3'));
+    await settle(page);
+    const empty = [await page.inputValue('#calc-discovered-date'), await page.inputValue('#calc-discovered-time')];
+    if (empty.join('')) fail(`the discovery time is prefilled: ${JSON.stringify(empty)}`);
+    if (await page.locator('tr[data-event]').count()) fail('deadlines are shown before a discovery time is given');
+    for (const reader of readers) {
+      await page.goto(pageUrl('deadlines.html', `?d=${at}&role=${encodeURIComponent(reader)}&level=3`));
+      await settle(page);
+      if (!(await page.locator(`#calc-role-${reader}`).isChecked())) fail(`?role=${reader} did not choose the reader`);
+      const cli = cliJson(['deadlines', '--level', '3', '--discovered', at, '--role', reader, '--format', 'json']);
+      const want = cli.deadlines.map((d) => `${d.event}@${d.due ?? ''}`);
+      const got = await page.evaluate(() =>
+        [...document.querySelectorAll('#calc-table tr[data-event]')].map((tr) => `${tr.getAttribute('data-event')}@${tr.getAttribute('data-due')}`),
+      );
+      if (JSON.stringify(got) !== JSON.stringify(want)) fail(`${reader}: mine ${JSON.stringify(got)}, CLI --role ${JSON.stringify(want)}`);
+      const others = await page.locator('details.calc-others tr[data-event]').count();
+      const all = cliJson(['deadlines', '--level', '3', '--discovered', at, '--format', 'json']).deadlines.length;
+      if (others + got.length !== all) fail(`${reader}: ${got.length} mine + ${others} folded, CLI has ${all}`);
+      if (await page.locator('details.calc-others').evaluate((d) => d.open)) fail(`${reader}: other bodies' deadlines are not folded`);
+      const ics = (await page.getAttribute('#calc-ics', 'download')) || '';
+      if (got.some((r) => !r.endsWith('@')) && !ics.startsWith('incident-deadlines-20260302T0300-')) fail(`${reader}: .ics name ${ics} is not the local date and time`);
+    }
+    // An entered time goes into the URL and survives a reload.
+    // The second reader (a reviewer in the bundled policy) gets inputs for when another body's step reached them.
+    await page.goto(pageUrl('deadlines.html', `?d=${at}&role=${encodeURIComponent(readers[1] || readers[0])}&level=3`));
+    await settle(page);
+    const received = page.locator('#calc-received input[data-event]');
+    if (readers.length > 1 && !(await received.count())) fail('a reviewer is offered no input for the time a report was received');
+    else if (await received.count()) {
+      const id = await received.first().getAttribute('data-event');
+      await received.first().fill('2026-03-02T03:20');
+      await page.waitForTimeout(100);
+      if (!decodeURIComponent(page.url()).includes(`t=${id}:2026-03-02T03:20`)) fail(`the received time is not in the URL: ${page.url()}`);
+      await page.reload();
+      await settle(page);
+      if ((await page.locator(`input[data-event="${id}"]`).inputValue()) !== '2026-03-02T03:20') fail('the received time is lost on reload');
+      if ((await page.locator('#calc-discovered-time').inputValue()) !== '03:00') fail('the discovery time is lost on reload');
+    }
     drain(js, fail);
   });
 

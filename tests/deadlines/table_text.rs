@@ -31,6 +31,7 @@ fn assert_table_names_everything(root: &str, level: &str, discovered: &str) {
         support: false,
         portal_down: false,
         at: Vec::new(),
+        role: None,
         format: DeadlineFormat::Table,
     };
     let facts = facts_from_options(&r, &opts).expect("valid options");

@@ -33,6 +33,7 @@ pub fn deadline_vector(
         support,
         portal_down,
         at: at.iter().map(|(e, t)| format!("{e}={t}")).collect(),
+        role: None,
         format: DeadlineFormat::Json,
     };
     let specs = r.event_specs();

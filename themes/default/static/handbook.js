@@ -182,6 +182,23 @@
     return localText(ms).slice(5);
   }
 
+  /**
+   * A clock time as readers need it at a glance: HH:MM with the weekday and,
+   * within a day of now, today/tomorrow/yesterday; else with the date
+   * (locale [clock], parts from HandbookLogic.clockParts in the policy's zone).
+   */
+  function clockText(ms, nowMs) {
+    var c = window.HandbookLogic.clockParts(ms, nowMs, ZONE);
+    var near = c.days === 0 ? T("clock.today") : c.days === 1 ? T("clock.tomorrow") : c.days === -1 ? T("clock.yesterday") : null;
+    var values = {
+      hhmm: c.hhmm,
+      weekday: T("clock.weekdays." + c.weekday),
+      date: T("clock.date", { y: c.y, mo: c.mo, d: c.d, mm: pad(c.mo), dd: pad(c.d) }),
+      day: near
+    };
+    return near === null ? T("clock.far", values) : T("clock.near", values);
+  }
+
   /** An elapsed time in the locale's words: days, hours and minutes, or "under a minute". */
   function duration(ms) {
     var minutes = Math.floor(Math.abs(ms) / 60000);
@@ -597,28 +614,125 @@
 
   function initCalculator(form, data, logic) {
     var result = $("calc-result");
-    var discovered = $("calc-discovered");
+    var discoveredDate = $("calc-discovered-date");
+    var discoveredTime = $("calc-discovered-time");
     var levelSelect = $("calc-level");
-    var nowButton = $("calc-now");
-    if (!result || !discovered || !levelSelect) return;
+    var roleBox = $("calc-role");
+    var receivedBox = $("calc-received");
+    var actualBox = form.querySelector("details.actual-times");
+    if (!result || !discoveredDate || !discoveredTime || !levelSelect) return;
 
     var events = {};
     (data.events || []).forEach(function (e) {
       events[e.id] = e;
     });
     var actors = data.actors || {};
-
-    // Defaults: now (in the policy's zone, to the minute), level from ?level=N.
-    function nowValue() {
-      return inputValue(Math.floor(Date.now() / 60000) * 60000);
+    // "Who am I": the policy's readers; none offered when it declares none.
+    var readers = (data.handbook || {}).readers || [];
+    if (roleBox && readers.length) {
+      readers.forEach(function (id) {
+        roleBox.appendChild(el("p", { className: "field check" }, [
+          el("input", { id: "calc-role-" + id, name: "role", type: "radio", value: id }),
+          el("label", { "for": "calc-role-" + id, text: actors[id] || id })
+        ]));
+      });
+      roleBox.hidden = false;
     }
-    var fromUrl = queryParam("discovered");
-    discovered.value = fromUrl && logic.parseTime(fromUrl, ZONE) !== null ? inputValue(logic.parseTime(fromUrl, ZONE)) : nowValue();
+
+    // The state comes from the URL (incident-state.js's format; the older
+    // ?discovered= and ?level= still read). The discovery time is never
+    // taken from the clock: it stays empty until the reader gives it.
+    var state = logic.decodeIncident(window.location.search);
+    var legacy = queryParam("discovered");
+    var legacyMs = legacy ? logic.parseTime(legacy, ZONE) : null;
+    var start = state.discovered || (legacyMs !== null ? inputValue(legacyMs) : null);
+    if (start) {
+      discoveredDate.value = start.slice(0, 10);
+      discoveredTime.value = start.slice(11, 16);
+    }
     var wanted = queryParam("level");
     if (wanted) {
       for (var i = 0; i < levelSelect.options.length; i++) {
         if (levelSelect.options[i].value === String(wanted).trim()) levelSelect.selectedIndex = i;
       }
+    }
+    if (state.role && readers.indexOf(state.role) >= 0) {
+      var chosen = $("calc-role-" + state.role);
+      if (chosen) chosen.checked = true;
+    }
+    Object.keys(state.actual).forEach(function (id) {
+      var input = form.querySelector('input[data-event="' + id + '"]');
+      if (input) input.value = state.actual[id];
+    });
+    var boxesAtStart = form.querySelectorAll('input[type="checkbox"][name="condition"]');
+    for (var b = 0; b < boxesAtStart.length; b++) {
+      if (state.conditions.indexOf(boxesAtStart[b].value) >= 0) boxesAtStart[b].checked = true;
+    }
+
+    /** The chosen reader, or null (every deadline is then "mine"). */
+    function currentRole() {
+      var picked = form.querySelector('input[name="role"]:checked');
+      var id = picked ? picked.value : "";
+      return id && readers.indexOf(id) >= 0 ? id : null;
+    }
+
+    /** "YYYY-MM-DDTHH:MM" from the date and time inputs, or "" while either is empty. */
+    function discoveredValue() {
+      var d = discoveredDate.value;
+      var t = discoveredTime.value.slice(0, 5);
+      return d && t ? d + "T" + t : "";
+    }
+
+    /**
+     * The reader's deadlines that count from another body's step (a review
+     * from the report): their actual-time inputs move into "when you
+     * received it", labelled so; the others stay under the actual times.
+     */
+    var actualFields = actualBox ? Array.prototype.slice.call(actualBox.querySelectorAll("p.field")) : [];
+    var actualLabels = actualFields.map(function (f) {
+      var label = f.querySelector("label");
+      return label ? label.textContent : "";
+    });
+    function placeReceived(role) {
+      if (!receivedBox || !actualBox) return;
+      var received = {};
+      if (role) {
+        (data.events || []).forEach(function (e) {
+          var from = e.anchor ? events[e.anchor] : null;
+          if (e.actor === role && from && from.actor !== role && e.anchor !== data.discoveryEvent) received[e.anchor] = true;
+        });
+      }
+      var any = false;
+      actualFields.forEach(function (field, i) {
+        var input = field.querySelector("input[data-event]");
+        var label = field.querySelector("label");
+        var id = input ? input.getAttribute("data-event") : "";
+        if (received[id]) {
+          any = true;
+          receivedBox.appendChild(field);
+          if (label) label.textContent = T("deadlines.received", { name: eventName(id) });
+        } else {
+          actualBox.appendChild(field);
+          if (label) label.textContent = actualLabels[i];
+        }
+      });
+      receivedBox.hidden = !any;
+    }
+
+    /** The inputs back into the URL, so a reload keeps them and a link reproduces them. */
+    function syncUrl() {
+      var s = logic.emptyIncident();
+      s.discovered = discoveredValue() || null;
+      s.role = currentRole();
+      var inputs = form.querySelectorAll("input[data-event]");
+      for (var k = 0; k < inputs.length; k++) {
+        if (inputs[k].value) s.actual[inputs[k].getAttribute("data-event")] = inputs[k].value.slice(0, 16);
+      }
+      var boxes = form.querySelectorAll('input[type="checkbox"][name="condition"]');
+      for (var j = 0; j < boxes.length; j++) if (boxes[j].checked) s.conditions.push(boxes[j].value);
+      var query = logic.encodeIncident(s);
+      query += (query ? "&" : "") + "level=" + encodeURIComponent(levelSelect.value);
+      replaceUrl("?" + query + window.location.hash);
     }
 
     // The result area: a summary (announced), then details that change
@@ -628,19 +742,23 @@
     var summary = el("p", { id: "calc-summary", className: "calc-summary" });
     var nextLine = el("p", { id: "calc-next", className: "calc-next", "aria-live": "off" });
     var detail = el("div", { className: "calc-detail", "aria-live": "off" });
+    var mineTitle = el("h3", { className: "calc-mine-title" });
+    var noneMine = el("p", { className: "calc-none-mine" });
     var tableWrap = el("div", { className: "table-wrap" });
+    var othersSummary = el("summary");
+    var othersWrap = el("div", { className: "table-wrap" });
+    var othersBox = el("details", { className: "calc-others" }, [othersSummary, othersWrap]);
     var timelineWrap = el("div", { className: "timeline-wrap" });
     var ics = el("a", { id: "calc-ics", className: "button", href: "#", download: "incident-deadlines.ics", text: T("script.calc_ics") });
     var actions = el("div", { className: "calc-actions" }, [ics]);
     var icsHelp = el("p", { className: "help", text: T("script.calc_ics_help", { zone: ZONE }) });
-    detail.appendChild(tableWrap);
-    detail.appendChild(timelineWrap);
+    append(detail, [mineTitle, noneMine, tableWrap, othersBox, timelineWrap]);
     result.setAttribute("aria-labelledby", "calc-title");
     // Starting times taken as assumed (the occurrence when not given).
     var startNote = el("p", { id: "calc-starts", className: "assumed" });
     append(result, [title, summary, startNote, nextLine, detail, actions, icsHelp]);
 
-    var last = null; // {facts, rows}
+    var last = null; // {facts, rows, mine, others, role}
     var icsUrl = null;
     var conflictBox = $("calc-conflicts");
 
@@ -656,7 +774,7 @@
      * one message per pair, the inputs marked invalid, no result shown.
      */
     function showConflicts(found) {
-      var inputs = form.querySelectorAll("input[data-event], #calc-discovered");
+      var inputs = form.querySelectorAll("input[data-event], #calc-discovered-date, #calc-discovered-time");
       for (var i = 0; i < inputs.length; i++) inputs[i].removeAttribute("aria-invalid");
       if (!conflictBox) return;
       clear(conflictBox);
@@ -676,14 +794,18 @@
         }));
         // Only filled-in inputs: a deadline's event may have no time given.
         [c.event, c.other].forEach(function (id) {
-          var input = form.querySelector('input[data-event="' + id + '"]') || (id === data.discoveryEvent ? discovered : null);
+          var input = form.querySelector('input[data-event="' + id + '"]');
           if (input && input.value) input.setAttribute("aria-invalid", "true");
+          if (id === data.discoveryEvent) {
+            discoveredDate.setAttribute("aria-invalid", "true");
+            discoveredTime.setAttribute("aria-invalid", "true");
+          }
         });
       });
     }
 
     function readFacts() {
-      var at = logic.parseTime(discovered.value, ZONE);
+      var at = logic.parseTime(discoveredValue(), ZONE);
       if (at === null) return null;
       var conditions = [];
       var boxes = form.querySelectorAll('input[type="checkbox"][name="condition"]');
@@ -707,6 +829,9 @@
     }
 
     function update() {
+      var role = currentRole();
+      placeReceived(role);
+      syncUrl();
       var facts = readFacts();
       result.hidden = false;
       if (!facts) {
@@ -728,7 +853,8 @@
         return;
       }
       var rows = logic.computeDeadlines(data, facts);
-      last = { facts: facts, rows: rows };
+      var split = logic.splitByRole(rows, role);
+      last = { facts: facts, rows: rows, mine: split.mine, others: split.others, role: role };
       clear(startNote);
       logic.startTimes(data, facts).forEach(function (st) {
         if (!st.assumed) return;
@@ -750,13 +876,23 @@
         count: rows.length,
         timed: timed.length
       });
-      renderTable(rows, facts);
-      renderCalendar(rows, facts);
+      var actor = role ? actors[role] || role : "";
+      mineTitle.textContent = role ? T("deadlines.mine_title", { actor: actor }) : "";
+      mineTitle.hidden = !role;
+      noneMine.textContent = T("deadlines.none_mine", { actor: actor });
+      noneMine.hidden = !role || split.mine.length > 0;
+      renderTable(tableWrap, "calc-table", split.mine, facts);
+      othersBox.hidden = !role || split.others.length === 0;
+      othersSummary.textContent = T("deadlines.others_title", { count: split.others.length });
+      renderTable(othersWrap, "calc-table-others", role ? split.others : [], facts);
+      // Only the reader's own deadlines go into their calendar file.
+      renderCalendar(split.mine, facts, role);
       refresh();
     }
 
-    function renderTable(rows, facts) {
-      clear(tableWrap);
+    function renderTable(wrap, id, rows, facts) {
+      clear(wrap);
+      if (!rows.length) return;
       // Explicit roles keep the table semantics when narrow screens lay the
       // rows out as cards (display: block).
       var tbody = el("tbody", { role: "rowgroup" });
@@ -767,7 +903,7 @@
           className: "due",
           role: "cell",
           "data-label": T("common.deadline"),
-          text: r.due ? localText(r.dueMs) : T("duration.unspecified")
+          text: r.due ? clockText(r.dueMs, Date.now()) : T("duration.unspecified")
         });
         var nameCell = el("th", { scope: "row", role: "rowheader" }, [el("a", { href: "#event-" + r.event, text: eventName(r.event) })]);
         if (r.kind === "right") nameCell.appendChild(el("small", { className: "note", text: T("deadlines.right") }));
@@ -794,7 +930,7 @@
           el("td", { className: "source", role: "cell", "data-label": T("common.basis") }, src(r.source))
         ]));
       });
-      var table = el("table", { id: "calc-table", className: "calc-table", role: "table" }, [
+      var table = el("table", { id: id, className: "calc-table", role: "table" }, [
         el("caption", { text: T("script.calc_caption", { level: levelName(facts.level), zone: ZONE }) }),
         el("thead", { role: "rowgroup" }, el("tr", { role: "row" }, [
           T("common.item"), T("common.actor"), T("common.deadline"), T("script.remaining"), T("common.basis")
@@ -803,19 +939,20 @@
         }))),
         tbody
       ]);
-      tableWrap.appendChild(table);
+      wrap.appendChild(table);
     }
 
     /** Updates what depends on the clock: remaining times, the next deadline, the timeline. */
     function refresh() {
       if (!last) return;
       var now = Date.now();
-      var rows = tableWrap.querySelectorAll("tbody tr");
-      var next = null;
-      var overdue = 0;
-      last.rows.forEach(function (r, i) {
+      var shown = last.mine.concat(last.role ? last.others : []);
+      var rows = Array.prototype.slice.call(tableWrap.querySelectorAll("tbody tr"))
+        .concat(Array.prototype.slice.call(othersWrap.querySelectorAll("tbody tr")));
+      shown.forEach(function (r, i) {
         var tr = rows[i];
         if (!tr) return;
+        if (r.due) tr.querySelector("td.due").textContent = clockText(r.dueMs, now);
         var cell = tr.querySelector("td.remaining");
         var state = "";
         var text;
@@ -830,23 +967,27 @@
         } else if (r.dueMs >= now) {
           text = T("script.left", { left: duration(r.dueMs - now) });
           state = r.dueMs - now < 3600000 ? "soon" : "";
-          if (!next || r.dueMs < next.dueMs) next = r;
         } else {
           text = T("script.overdue_by", { late: duration(now - r.dueMs) });
           state = "overdue";
-          overdue++;
         }
         cell.textContent = text;
         tr.classList.toggle("overdue", state === "overdue");
         tr.classList.toggle("soon", state === "soon");
         tr.classList.toggle("done", state === "done");
       });
+      // "My next deadline": among my own rows only.
+      var next = logic.nextDeadline(last.mine, now);
+      var overdue = last.mine.filter(function (r) {
+        return r.dueMs !== null && r.actual === null && r.kind !== "right" && r.dueMs < now;
+      }).length;
+      if (next && next.dueMs < now) next = null;
       clear(nextLine);
       nextLine.hidden = false;
       if (next) {
         append(nextLine, [
           T("script.next_before"), el("strong", { text: eventName(next.event) }),
-          T("script.next_after", { time: localText(next.dueMs), left: duration(next.dueMs - now) })
+          T("script.next_after", { time: clockText(next.dueMs, now), left: duration(next.dueMs - now) })
         ]);
         if (overdue) nextLine.appendChild(document.createTextNode(T("script.also_overdue", { count: overdue })));
       } else if (overdue) {
@@ -854,7 +995,7 @@
       } else {
         nextLine.hidden = true;
       }
-      renderTimeline(last.rows, last.facts, now);
+      renderTimeline(last.mine, last.facts, now);
     }
 
     /**
@@ -1011,7 +1152,7 @@
       return s + fold("END:VCALENDAR");
     }
 
-    function renderCalendar(rows, facts) {
+    function renderCalendar(rows, facts, role) {
       var text = calendarText(rows, facts);
       var any = rows.some(function (r) {
         return r.dueMs !== null && r.dueMs !== undefined;
@@ -1019,7 +1160,10 @@
       if (icsUrl && window.URL && URL.revokeObjectURL) URL.revokeObjectURL(icsUrl);
       icsUrl = null;
       ics.hidden = !any;
-      ics.setAttribute("download", "incident-deadlines-" + icsUtc(facts.discovered).slice(0, 13) + "-L" + facts.level + ".ics");
+      // Named by the discovery's local date and time in the policy's zone
+      // (what the reader entered), not by UTC.
+      var local = inputValue(facts.discovered).replace(/[-:]/g, "");
+      ics.setAttribute("download", "incident-deadlines-" + local + "-L" + facts.level + (role ? "-" + role : "") + ".ics");
       if (any && window.Blob && window.URL && URL.createObjectURL) {
         icsUrl = URL.createObjectURL(new Blob([text], { type: "text/calendar;charset=utf-8" }));
         ics.href = icsUrl;
@@ -1032,17 +1176,20 @@
       ev.preventDefault();
       update();
     });
-    if (nowButton) {
-      nowButton.addEventListener("click", function () {
-        discovered.value = nowValue();
+    // Today/yesterday set the date in the policy's zone; the time stays the reader's.
+    [$("calc-today"), $("calc-yesterday")].forEach(function (button) {
+      if (!button) return;
+      button.addEventListener("click", function () {
+        discoveredDate.value = logic.localDate(Date.now(), Number(button.getAttribute("data-days")), ZONE);
+        if (!discoveredTime.value) discoveredTime.focus();
         update();
       });
-    }
+    });
     var resizeTimer = null;
     window.addEventListener("resize", function () {
       if (resizeTimer) window.clearTimeout(resizeTimer);
       resizeTimer = window.setTimeout(function () {
-        if (last) renderTimeline(last.rows, last.facts, Date.now());
+        if (last) renderTimeline(last.mine, last.facts, Date.now());
       }, 150);
     });
     window.setInterval(refresh, 30000);
