@@ -68,7 +68,7 @@ const NOT_POLICY_IDS: &[(&str, &str, &str)] = &[
     ),
     // The tool's word for the time of discovery: the `--discovered` flag,
     // the field of `deadlines --format json` that echoes it, and the
-    // calculator's form field and URL parameter. The event it sets is the
+    // calculator's older URL parameter, still read. The event it sets is the
     // `discovery` role; the bundled policy names that event `discovered`.
     (
         "src/commands/deadlines.rs",
@@ -77,11 +77,6 @@ const NOT_POLICY_IDS: &[(&str, &str, &str)] = &[
     ),
     (
         "themes/default/static/handbook.js",
-        "discovered",
-        "the --discovered input",
-    ),
-    (
-        "themes/default/templates/deadlines.html",
         "discovered",
         "the --discovered input",
     ),
