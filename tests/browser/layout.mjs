@@ -106,42 +106,62 @@ function measure(vw) {
   const offenders = [];
   const regions = new Set();
   const regionFailures = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0) continue;
-    const cs = getComputedStyle(el);
-    if (cs.visibility === 'hidden' || cs.display === 'contents') continue;
-    if (el.closest('noscript, template, [hidden]')) continue;
-    // An SVG drawing is judged as one box: its shapes are clipped to it.
-    if (el.ownerSVGElement) continue;
+  // Judge one box (an element's, or the line boxes of a text node, which can
+  // overflow an element whose own box fits: a long URL in a nowrap line).
+  // Returns true when the box is an offender outside any allowed region.
+  const judge = (el, r) => {
     // Positions relative to the page, not the current scroll position.
     const left = r.left + window.scrollX;
     const right = r.right + window.scrollX;
-    const past = right > vw + tolerance || left < -tolerance;
-    if (!past) continue;
-    if (visuallyHidden(el, r)) continue;
+    if (right <= vw + tolerance && left >= -tolerance) return false;
+    if (visuallyHidden(el, r)) return false;
     const c = clipper(el);
-    if (c) {
-      const cr = c.getBoundingClientRect();
-      const contained = c.scrollWidth > c.clientWidth + tolerance || cr.right > vw + tolerance;
-      if (!contained) continue; // the clipper's box holds it (e.g. a transformed child)
-      if (isLabelledRegion(c) && ['auto', 'scroll'].includes(getComputedStyle(c).overflowX)) {
-        // Allowed when the region fits; when it does not, the region itself
-        // is an offender below, reported once instead of for each child.
-        if (cr.right + window.scrollX <= vw + tolerance && cr.left + window.scrollX >= -tolerance) {
-          regions.add(nameOf(c));
-        }
-        continue;
-      } else {
-        regionFailures.push({
-          sel: describe(el),
-          width: Math.round(r.width),
-          why: `inside ${describe(c)} (overflow-x ${getComputedStyle(c).overflowX}, not a labelled scroll region)`,
-        });
-        continue;
+    if (!c) return true;
+    const cr = c.getBoundingClientRect();
+    const contained = c.scrollWidth > c.clientWidth + tolerance || cr.right > vw + tolerance;
+    if (!contained) return false; // the clipper's box holds it (e.g. a transformed child)
+    const ox = getComputedStyle(c).overflowX;
+    if (isLabelledRegion(c) && (ox === 'auto' || ox === 'scroll')) {
+      // Allowed when the region fits; when it does not, the region itself
+      // is an offender, reported once instead of for each child.
+      if (cr.right + window.scrollX <= vw + tolerance && cr.left + window.scrollX >= -tolerance) {
+        regions.add(nameOf(c));
       }
+      return false;
     }
-    offenders.push(el);
+    regionFailures.push({
+      sel: describe(el),
+      width: Math.round(r.width),
+      why: `inside ${describe(c)} (overflow-x ${ox}, not a labelled scroll region)`,
+    });
+    return false;
+  };
+  const skipped = (el) => {
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'contents') return true;
+    if (el.closest('noscript, template, [hidden]')) return true;
+    // An SVG drawing is judged as one box: its shapes are clipped to it.
+    return !!el.ownerSVGElement;
+  };
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (skipped(el)) continue;
+    if (judge(el, r)) offenders.push(el);
+  }
+  const boxOffenders = new Set(offenders);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+    const el = t.parentElement;
+    if (!el || !t.textContent.trim() || boxOffenders.has(el) || skipped(el)) continue;
+    range.selectNodeContents(t);
+    const r = range.getBoundingClientRect();
+    if (r.width === 0) continue;
+    if (judge(el, r) && !offenders.includes(el)) {
+      el.dataset.layoutTextRight = String(Math.round(r.right + window.scrollX));
+      offenders.push(el);
+    }
   }
   // The outermost offenders: their parent is not itself past the edge.
   const set = new Set(offenders);
@@ -149,10 +169,12 @@ function measure(vw) {
     .filter((el) => !set.has(el.parentElement))
     .map((el) => {
       const r = el.getBoundingClientRect();
+      const textRight = el.dataset.layoutTextRight;
+      delete el.dataset.layoutTextRight;
       return {
-        sel: describe(el),
+        sel: describe(el) + (textRight ? ' (its text)' : ''),
         width: Math.round(r.width),
-        right: Math.round(r.right + window.scrollX),
+        right: textRight ? Number(textRight) : Math.round(r.right + window.scrollX),
         text: (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60),
       };
     })
