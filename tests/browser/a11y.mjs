@@ -1,5 +1,7 @@
 // Gate: axe-core finds no WCAG 2.0/2.1 A and AA violations on one page of
-// every page type, in light and dark colour schemes, at a phone and a
+// every page type (pageTypes() in lib.mjs: every chapter, every top-level
+// page, and one page of each folder of generated pages, so pages added later
+// are included without editing a list), in light and dark colour schemes, at a phone and a
 // desktop width, each both with JavaScript and as a reader without it gets
 // the page (the site must work from a USB stick with scripts off). Interactive
 // states (the deadline calculator filled in, a search with
@@ -169,46 +171,59 @@ const interactive = {
   },
 };
 
-const browser = await launch();
-try {
-  for (const scheme of SCHEMES) {
-    for (const viewport of VIEWPORTS) {
-      for (const javaScriptEnabled of [true, false]) {
-        // axe needs JavaScript (and its timers), so "no JS" is emulated: the
-        // site's own scripts are served empty and <noscript> content is
-        // shown, which is what a reader without JavaScript gets.
-        const context = await browser.newContext({ viewport, colorScheme: scheme });
-        // Offline: nothing outside file:// may load (e2e.mjs reports these).
-        await context.route(/^(https?|wss?|ftp):/, (route) => route.abort());
-        if (!javaScriptEnabled) {
-          await context.route(/^file:.*\.m?js(\?.*)?$/, (route) =>
-            route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
-          );
-        }
-        const page = await context.newPage();
-        page.setDefaultTimeout(10000);
-        for (const { name, path } of types) {
-          const label = `${path} (${name}${javaScriptEnabled ? '' : ', no JS'})`;
-          try {
-            await page.goto(pageUrl(path));
-            await page.emulateMedia({ colorScheme: scheme });
-            if (!javaScriptEnabled) await showNoscript(page);
-            await settle(page);
-            await check(page, label, scheme, viewport.width);
-            if (javaScriptEnabled && interactive[name]) {
-              await interactive[name](page, label, scheme, viewport.width);
-            }
-          } catch (e) {
-            failures.push({
-              where: `${label} [${scheme}, ${viewport.width}px]`,
-              message: e.message.split('\n')[0],
-            });
-          }
-        }
-        await context.close();
+// One context per scheme × width × JS state; two run at a time (the CI
+// machine has two cores: while axe runs in one renderer, the other loads).
+const configs = [];
+for (const scheme of SCHEMES) {
+  for (const viewport of VIEWPORTS) {
+    for (const javaScriptEnabled of [true, false]) configs.push({ scheme, viewport, javaScriptEnabled });
+  }
+}
+const PARALLEL = 2;
+
+async function runConfig(browser, { scheme, viewport, javaScriptEnabled }) {
+  // axe needs JavaScript (and its timers), so "no JS" is emulated: the
+  // site's own scripts are served empty and <noscript> content is
+  // shown, which is what a reader without JavaScript gets.
+  const context = await browser.newContext({ viewport, colorScheme: scheme });
+  // Offline: nothing outside file:// may load (e2e.mjs reports these).
+  await context.route(/^(https?|wss?|ftp):/, (route) => route.abort());
+  if (!javaScriptEnabled) {
+    await context.route(/^file:.*\.m?js(\?.*)?$/, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
+    );
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  for (const { name, path } of types) {
+    const label = `${path} (${name}${javaScriptEnabled ? '' : ', no JS'})`;
+    try {
+      await page.goto(pageUrl(path));
+      await page.emulateMedia({ colorScheme: scheme });
+      if (!javaScriptEnabled) await showNoscript(page);
+      await settle(page);
+      await check(page, label, scheme, viewport.width);
+      if (javaScriptEnabled && interactive[name]) {
+        await interactive[name](page, label, scheme, viewport.width);
       }
+    } catch (e) {
+      failures.push({
+        where: `${label} [${scheme}, ${viewport.width}px]`,
+        message: e.message.split('\n')[0],
+      });
     }
   }
+  await context.close();
+}
+
+const t0 = Date.now();
+const browser = await launch();
+try {
+  const queue = [...configs];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) await runConfig(browser, c);
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
 } finally {
   await browser.close();
 }
@@ -248,7 +263,8 @@ if (violations.length) {
 console.log(
   `axe: ${types.length} page types × JS on/off × ${SCHEMES.length} schemes × ` +
     `${VIEWPORTS.length} widths, ` +
-    `${checks} checks, ${violations.length} violation(s), ${failures.length} other failure(s)`,
+    `${checks} checks, ${violations.length} violation(s), ${failures.length} other failure(s), ` +
+    `${((Date.now() - t0) / 1000).toFixed(1)}s`,
 );
 const failedChecks = checks - passedChecks + failures.length;
 console.log(`${passedChecks} passed, ${failedChecks} failed`);

@@ -106,7 +106,9 @@ export function allowedRequest(url) {
  * One page of every page type, as { name, path } with path relative to
  * public/. Pages that are picked by content (a classify leaf, a tree
  * question/outcome page, an org unit page) are the first in natural order.
- * A type with no page at all is reported in `missing`.
+ * A type with no page at all is reported in `missing`. Every other
+ * top-level page and the first page of every other folder are added too, so
+ * new page kinds are covered without editing this function.
  */
 export function pageTypes() {
   const pages = htmlPages();
@@ -152,6 +154,23 @@ export function pageTypes() {
     'print',
   ]) {
     add(p, `${p}.html`);
+  }
+  // Pages added later are included without editing this list: every other
+  // top-level page (incident.html, report.html, ...) and the first page of
+  // every other folder of generated pages (worksheets/, ...), one per family.
+  const picked = new Set(types.map((t) => t.path));
+  const families = new Set(['chapters', 'classify', 'trees', 'org', 'contacts']);
+  for (const p of pages) {
+    if (picked.has(p)) continue;
+    const slash = p.indexOf('/');
+    if (slash < 0) {
+      add(p.replace(/\.html$/, ''), p);
+    } else if (!families.has(p.slice(0, slash))) {
+      const family = p.slice(0, slash);
+      families.add(family);
+      add(`${family}/ (first of its pages)`, p);
+    }
+    picked.add(p);
   }
   return { types, missing };
 }
