@@ -62,7 +62,7 @@ pub(super) fn channels(r: &Ruleset) -> Value {
         .unwrap_or_default();
     json!({
         "phone_line": contact_context(r, &r.handbook.phone_line),
-        "portal": r.handbook.portal.as_deref().and_then(|p| contact_context(r, p)),
+        "online": r.handbook.portal.as_deref().and_then(|p| contact_context(r, p)),
         "faxes": faxes,
     })
 }
