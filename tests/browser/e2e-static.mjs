@@ -11,8 +11,8 @@
 //     link, the "not sure" note and a link to the reporting agency's
 //     worksheet → that worksheet, whose report line states the 1-hour rule
 //     and whose worked example gives the report's due time (from
-//     `handbook deadlines`, 23:30 + 1 h on the next day); no page on the
-//     way scrolls horizontally;
+//     `handbook deadlines`, 23:30 + 1 h on the next day) → report.html, a
+//     blank form; no page on the way scrolls horizontally;
 //   * JS on: report.html with an incident in its query is pre-filled (time,
 //     role, answers, level), its script names the phone and fax numbers, and
 //     "copy as text" answers;
@@ -142,6 +142,14 @@ try {
       const expected = `${y} 年 ${Number(mo)} 月 ${Number(d)} 日（${weekday}）${hm}`;
       if (d === '30') fail(`the report is due ${due}: the example does not cross midnight`);
       if (!example.includes(expected)) fail(`the worked example does not give ${expected}: 「${example}」`);
+      // The blank report form is one link away.
+      const report = p.locator('main a[href$="report.html"]');
+      if ((await report.count()) === 0) fail('the worksheet does not link report.html');
+      else {
+        await Promise.all([p.waitForNavigation(), report.first().click()]);
+        await noScroll();
+        if (!(await p.locator('form.report-form').isVisible())) fail('report.html shows no form without JavaScript');
+      }
     } finally {
       await p.close();
     }

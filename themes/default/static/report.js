@@ -123,8 +123,26 @@
   var text = document.getElementById("report-text");
   var status = document.getElementById("report-status");
 
+  /**
+   * What prints: each choice list marks the chosen option, and a time
+   * field with no value prints as a blank line (the browser's own empty
+   * date pattern is not the reader's).
+   */
+  function markChoices() {
+    Array.prototype.slice.call(document.querySelectorAll(".print-choices")).forEach(function (list) {
+      var select = document.getElementById(list.getAttribute("data-for"));
+      Array.prototype.slice.call(list.children).forEach(function (li) {
+        li.classList.toggle("chosen", !!select && select.value !== "" && li.getAttribute("data-value") === select.value);
+      });
+    });
+    all("input[type='datetime-local']").forEach(function (input) {
+      input.classList.toggle("has-value", input.value !== "");
+    });
+  }
+
   function update() {
     text.value = reportText();
+    markChoices();
   }
 
   function copied(ok) {
