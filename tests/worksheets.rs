@@ -61,9 +61,7 @@ fn line_events(page: &str) -> Vec<String> {
 
 /// The text of the element that starts at the first `marker` after `from`.
 fn element_text<'a>(page: &'a str, marker: &str) -> &'a str {
-    let at = page
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker}"));
+    let at = page.find(marker).unwrap_or_else(|| panic!("no {marker}"));
     let rest = &page[at..];
     let end = rest.find("</li>").expect("closed");
     &rest[..end]
@@ -88,7 +86,15 @@ fn computed_events(level: &LevelId, r: &Ruleset, actor: Option<&str>) -> Vec<Str
         .collect()
 }
 
-const WEEKDAYS: [&str; 7] = ["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"];
+const WEEKDAYS: [&str; 7] = [
+    "星期日",
+    "星期一",
+    "星期二",
+    "星期三",
+    "星期四",
+    "星期五",
+    "星期六",
+];
 
 fn zh_time(t: chrono::NaiveDateTime) -> String {
     format!(
@@ -147,7 +153,10 @@ fn every_level_and_reader_has_a_worksheet_with_only_their_deadlines() {
             );
         }
     }
-    let count = files.keys().filter(|p| p.starts_with("worksheets/")).count();
+    let count = files
+        .keys()
+        .filter(|p| p.starts_with("worksheets/"))
+        .count();
     assert_eq!(count, r.levels.len() * r.handbook.readers.len());
 }
 
@@ -170,11 +179,20 @@ fn the_reporting_agencys_level_3_worksheet_states_the_hour_and_crosses_midnight(
     assert_ne!(report_due.date(), start.date(), "crosses midnight");
     assert!(page.contains(&format!("在 {}", zh_time(start))));
     let example = element_text(page, "<li data-event=\"report\"");
-    assert!(example.contains(&format!("從 {} 起", zh_time(start))), "{example}");
-    assert!(example.contains(&format!("期限 {}", zh_time(report_due))), "{example}");
+    assert!(
+        example.contains(&format!("從 {} 起", zh_time(start))),
+        "{example}"
+    );
+    assert!(
+        example.contains(&format!("期限 {}", zh_time(report_due))),
+        "{example}"
+    );
     let recover = element_text(page, "<li data-event=\"recover\"");
     let recover_due = start + Duration::hours(36);
-    assert!(recover.contains(&format!("期限 {}", zh_time(recover_due))), "{recover}");
+    assert!(
+        recover.contains(&format!("期限 {}", zh_time(recover_due))),
+        "{recover}"
+    );
 }
 
 #[test]
@@ -190,11 +208,20 @@ fn another_bodys_event_is_written_down_as_received() {
         .and_then(|d| d.and_hms_opt(23, 30, 0))
         .expect("a time");
     let due = start + Duration::hours(2);
-    assert!(example.contains(&format!("期限 {}", zh_time(due))), "{example}");
+    assert!(
+        example.contains(&format!("期限 {}", zh_time(due))),
+        "{example}"
+    );
     // A time the guideline does not set is worded so, with no blank.
     let office = &files["worksheets/3-office.html"];
-    let recheck = element_text(office, "<li class=\"worksheet-line\" data-event=\"recheck\"");
-    assert!(recheck.contains("綱要沒有訂「資安辦複核」的時限"), "{recheck}");
+    let recheck = element_text(
+        office,
+        "<li class=\"worksheet-line\" data-event=\"recheck\"",
+    );
+    assert!(
+        recheck.contains("綱要沒有訂「資安辦複核」的時限"),
+        "{recheck}"
+    );
     assert!(!recheck.contains("class=\"blank\""), "{recheck}");
 }
 
@@ -218,9 +245,15 @@ fn questions_explain_themselves_and_not_sure_takes_the_severe_branch() {
             assert!(page.contains(&e["zh-TW"]), "{path} lacks an example");
         }
         let Some(unsure) = &q.unsure else { continue };
-        let answer = q.answers.iter().find(|a| &a.id == unsure).expect("declared");
+        let answer = q
+            .answers
+            .iter()
+            .find(|a| &a.id == unsure)
+            .expect("declared");
         let href_of = |marker: &str| {
-            let at = page.find(marker).unwrap_or_else(|| panic!("{path}: {marker}"));
+            let at = page
+                .find(marker)
+                .unwrap_or_else(|| panic!("{path}: {marker}"));
             let start = page[..at].rfind("href=\"").expect("href") + 6;
             page[start..at].to_owned()
         };
@@ -271,12 +304,17 @@ fn a_policy_without_readers_gets_one_worksheet_per_level() {
         assert_eq!(line_events(page), expected, "{path}");
         assert!(page.contains("<html lang=\"en\""));
     }
-    let count = files.keys().filter(|p| p.starts_with("worksheets/")).count();
+    let count = files
+        .keys()
+        .filter(|p| p.starts_with("worksheets/"))
+        .count();
     assert_eq!(count, r.levels.len());
     // A level with an elapsed deadline phrases the hand calculation in English.
     let significant = files
         .iter()
-        .find(|(p, html)| p.starts_with("worksheets/") && html.contains("is due within 24 hours of that time"))
+        .find(|(p, html)| {
+            p.starts_with("worksheets/") && html.contains("is due within 24 hours of that time")
+        })
         .map(|(p, _)| p.clone());
     assert!(significant.is_some(), "no English hand calculation");
 }

@@ -16,7 +16,9 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 use serde_json::{Value, json};
 
-use super::{PageOut, classify_url, event_url, level_context, level_url, report_url, worksheet_url};
+use super::{
+    PageOut, classify_url, event_url, level_context, level_url, report_url, worksheet_url,
+};
 use crate::diagnostics::{Diagnostic, Rule};
 use crate::ruleset::deadlines::{self, EventKind, IncidentFacts, Within};
 use crate::ruleset::{Level, Ruleset};
@@ -114,9 +116,15 @@ impl ClockWords {
         self.pattern
             .replace("{year}", &w.year().to_string())
             .replace("{month}", &w.month().to_string())
-            .replace("{month_name}", self.months.get(month).map_or("", String::as_str))
+            .replace(
+                "{month_name}",
+                self.months.get(month).map_or("", String::as_str),
+            )
             .replace("{day}", &w.day().to_string())
-            .replace("{weekday}", self.weekdays.get(weekday).map_or("", String::as_str))
+            .replace(
+                "{weekday}",
+                self.weekdays.get(weekday).map_or("", String::as_str),
+            )
             .replace("{time}", &format!("{:02}:{:02}", w.hour(), w.minute()))
     }
 }
@@ -266,6 +274,7 @@ pub fn report_page(r: &Ruleset, locale: &Locale) -> Result<PageOut, Box<Diagnost
             json!({
                 "id": q.id,
                 "text": r.text_of(&q.text),
+                "unsure": q.unsure.is_some(),
                 "answers": q.answers.iter().map(|a| json!({"id": a.id, "text": r.text_of(&a.text)})).collect::<Vec<_>>(),
             })
         })
