@@ -54,14 +54,11 @@ pub(super) fn contact_context(r: &Ruleset, id: &str) -> Option<Value> {
 pub(super) fn channels(r: &Ruleset) -> Value {
     let faxes: Vec<Value> = r
         .event(&r.handbook.initial_report)
-        .map(|e| {
-            e.contacts
-                .iter()
-                .filter(|id| r.contacts.iter().any(|c| &c.id == *id && c.kind == "fax"))
-                .filter_map(|id| contact_context(r, id))
-                .collect()
-        })
-        .unwrap_or_default();
+        .into_iter()
+        .flat_map(|e| &e.contacts)
+        .filter(|id| r.contacts.iter().any(|c| &c.id == *id && c.kind == "fax"))
+        .filter_map(|id| contact_context(r, id))
+        .collect();
     json!({
         "phone_line": contact_context(r, &r.handbook.phone_line),
         "online": r.handbook.portal.as_deref().and_then(|p| contact_context(r, p)),
@@ -183,13 +180,16 @@ pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Bo
             actual: Default::default(),
         };
         let rows = deadlines::compute(&specs, &facts);
+        let starts = deadlines::start_times(&specs, &facts);
         for reader in &readers {
             let mine = rows
                 .iter()
                 .filter(|d| reader.is_none_or(|id| &d.actor == id));
             let lines: Vec<Value> = mine
-                .map(|d| {
-                    let anchor = d.anchor.as_deref().unwrap_or_default();
+                .filter_map(|d| {
+                    // Every row `compute` lists has an anchor (starts are
+                    // inputs, not rows).
+                    let anchor = d.anchor.as_deref()?;
                     let anchor_actor = r.event(anchor).map(|e| e.actor.as_str());
                     let anchor_is_start = r.event(anchor).is_some_and(|e| e.anchor.is_none());
                     // Whose clock the anchor is: the reader's own start, the
@@ -206,10 +206,12 @@ pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Bo
                         rows.iter()
                             .find(|x| x.event == anchor)
                             .and_then(|x| x.due)
-                            .or_else(|| (anchor == r.handbook.discovery).then_some(start))
+                            .or_else(|| {
+                                starts.iter().find(|x| x.event == anchor).and_then(|x| x.time)
+                            })
                     };
                     let e = r.event(&d.event);
-                    json!({
+                    Some(json!({
                         "id": d.event,
                         "name": name_of(&d.event),
                         "url": event_url(&d.event),
@@ -227,7 +229,7 @@ pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Bo
                         "example_from": anchor_time.map(|t| clock.show(&t, zone)),
                         "example_due": d.due.map(|t| clock.show(&t, zone)),
                         "example_assumed": d.assumed,
-                    })
+                    }))
                 })
                 .collect();
             let reader_name = reader.and_then(|id| r.actor_name(id)).map(|t| r.text_of(t));
