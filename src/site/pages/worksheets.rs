@@ -207,7 +207,10 @@ pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Bo
                             .find(|x| x.event == anchor)
                             .and_then(|x| x.due)
                             .or_else(|| {
-                                starts.iter().find(|x| x.event == anchor).and_then(|x| x.time)
+                                starts
+                                    .iter()
+                                    .find(|x| x.event == anchor)
+                                    .and_then(|x| x.time)
                             })
                     };
                     let e = r.event(&d.event);
