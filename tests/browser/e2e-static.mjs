@@ -17,7 +17,8 @@
 //     role, answers, level), its script names the phone and fax numbers, and
 //     "copy as text" answers;
 //   * report.html and the worksheet print: page.pdf({format: 'A4'}) gives a
-//     PDF, and under print media every visible text is at least 12 px (9 pt);
+//     PDF, the pages' own @page size is A4, and under print media every
+//     visible text is at least 12 px (9 pt);
 //   * no console error, page error or request outside public/ throughout.
 
 import { launch, levelPath, loadData, pageUrl, requireSite } from './lib.mjs';
@@ -211,6 +212,12 @@ try {
         await settle(p);
         const pdf = await p.pdf({ format: 'A4' });
         if (!pdf || pdf.length < 1000 || pdf.subarray(0, 5).toString() !== '%PDF-') fail('page.pdf gave no PDF');
+        // The page's own @page size is A4 too (595 × 842 pt).
+        const own = (await p.pdf({ preferCSSPageSize: true })).toString('latin1');
+        const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(own);
+        if (!box || Math.abs(+box[1] - 595.3) > 2 || Math.abs(+box[2] - 841.9) > 2) {
+          fail(`the page's own print size is not A4: ${box ? `${box[1]} × ${box[2]} pt` : 'no MediaBox'}`);
+        }
         await p.emulateMedia({ media: 'print' });
         const small = await smallText(p, 12);
         for (const s of small.slice(0, 10)) fail(`text below 9 pt in print: ${s}`);
