@@ -243,6 +243,23 @@ impl Renames {
                     old.to_owned()
                 }
             }
+            // `worksheets/<level>-<reader>.html` or `worksheets/<level>.html`.
+            ["worksheets", file] => {
+                let stem = file.strip_suffix(".html").expect("a worksheet page");
+                let level = |l: &str| self.try_get(Kind::Level, "", l).map(str::to_owned);
+                if let Some(new) = level(stem) {
+                    return format!("worksheets/{new}.html");
+                }
+                let (new_level, reader) = self
+                    .pairs()
+                    .filter(|(k, _, _)| *k == Kind::Level)
+                    .find_map(|(_, l, new)| {
+                        let reader = stem.strip_prefix(l)?.strip_prefix('-')?;
+                        Some((new.to_owned(), reader))
+                    })
+                    .unwrap_or_else(|| panic!("{old}: no level of the policy"));
+                format!("worksheets/{new_level}-{}.html", self.actor(reader))
+            }
             _ => old.to_owned(),
         }
     }

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::timing::{Timings, level_steps};
-use super::{PageOut, classify_url, event_url, level_url};
+use super::{PageOut, classify_url, event_url, level_url, report_url, worksheets};
 use crate::diagnostics::Diagnostic;
 use crate::ruleset::Ruleset;
 use crate::ruleset::classify::{Outcome, TreeNode};
@@ -94,6 +94,16 @@ pub fn pages(
                     "trail": trail,
                     "question": q.map(|q| r.text_of(&q.text)),
                     "help": q.and_then(|q| q.help.as_ref()).map(|t| r.text_of(t)),
+                    "definition": q.and_then(|q| q.definition.as_ref()).map(|t| r.text_of(t)),
+                    "examples": q.map(|q| q.examples.iter().map(|t| r.text_of(t)).collect::<Vec<_>>()).unwrap_or_default(),
+                    // "Not sure" leads where the policy's `unsure` answer
+                    // leads, and says which answer it counts as.
+                    "unsure": q.and_then(|q| {
+                        let id = q.unsure.as_deref()?;
+                        let answer = q.answers.iter().find(|a| a.id == id)?;
+                        let branch = branches.iter().find(|b| b.answer == id)?;
+                        Some(json!({"text": r.text_of(&answer.text), "url": classify_url(branch.node)}))
+                    }),
                     "at_least": at_least.as_ref().and_then(|l| r.level(l)).map(|l| json!({"id": l.id, "name": r.text_of(&l.name), "url": level_url(&l.id)})),
                     "source": q.map(|q| q.source.clone()),
                     "answers": branches.iter().map(|b| json!({
@@ -143,6 +153,10 @@ pub fn pages(
                         "decision": c.decision,
                     })).collect::<Vec<_>>(),
                     "next_steps": next_steps,
+                    "channels": worksheets::channels(r),
+                    "worksheets": level.and_then(|l| r.level(l)).map(|l| worksheets::worksheet_links(r, l)).unwrap_or_default(),
+                    "report_url": report_url(),
+                    "has_unsure": r.questions.iter().any(|q| q.unsure.is_some()),
                 })
             }
         };

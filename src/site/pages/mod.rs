@@ -12,6 +12,7 @@ mod drills;
 pub(crate) mod reference;
 mod timing;
 mod trees;
+mod worksheets;
 
 pub use timing::{TIMING_TEMPLATE, Timings};
 
@@ -128,6 +129,20 @@ pub fn level_context(r: &Ruleset, l: &crate::ruleset::Level) -> Value {
         "summary": r.text_of(&l.summary),
         "source": l.source,
     })
+}
+
+/// The hand-calculation worksheet of a level for a reader (an actor of
+/// `handbook.readers`), or the level's one worksheet when the policy has no
+/// readers.
+pub fn worksheet_url(level: &LevelId, reader: Option<&str>) -> String {
+    match reader {
+        Some(reader) => format!("worksheets/{level}-{reader}.html"),
+        None => format!("worksheets/{level}.html"),
+    }
+}
+/// The report worksheet.
+pub fn report_url() -> String {
+    "report.html".into()
 }
 
 pub fn agency_url(number: i64) -> String {
@@ -287,6 +302,8 @@ pub fn render_all(
     pages.extend(trees::pages(r, locale, &timings)?);
     pages.extend(directory::pages(r, locale, &timings)?);
     pages.extend(reference::pages(r, locale, year, &timings)?);
+    pages.extend(worksheets::pages(r, locale, year)?);
+    pages.push(worksheets::report_page(r, locale)?);
 
     // The full context of each page decides whether it must be rendered.
     let shared = SharedContext::new(r, &prepared.locale, &chapter_nav)?;
@@ -337,6 +354,7 @@ pub fn render_all(
                             // finds the originals and the entities.
                             let searchable = !(page.path.starts_with("classify/n")
                                 || page.path.contains("/outcome-")
+                                || page.path.starts_with("worksheets/")
                                 || page.path == "print.html");
                             let doc = if searchable {
                                 super::search::Doc::sections(&page.path, &page.title, &html)
