@@ -400,6 +400,30 @@
         });
         section.appendChild(el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1", text: zh(o.title) }));
         section.appendChild(el("p", { className: "lead" }, [zh(o.text), " ", src(o.source)]));
+        // The outcome's channels right under its text, as the static page
+        // shows them: the visible number, a link only where href says so
+        // (a fax has none).
+        var channels = (o.contacts || []).map(function (id) {
+          return findBy(data.contacts || [], "id", id);
+        }).filter(Boolean);
+        if (channels.length) {
+          var cl = el("ul", { className: "outcome-contacts", "aria-label": T("tree.contacts_label") });
+          channels.forEach(function (c) {
+            cl.appendChild(el("li", { className: "outcome-contact contact-" + c.kind }, [
+              el("span", { className: "kind", text: T("contact_kind." + c.kind) }), " ",
+              el("a", { className: "name", href: root + "contacts/index.html#contact-" + c.id, text: zh(c.name) }),
+              c.hours ? " " : null,
+              c.hours ? el("span", { className: "hours", text: T("contacts.hours", { hours: zh(c.hours) }) }) : null,
+              el("br"),
+              c.href ? el("a", { className: "contact-value", href: c.href, text: c.value })
+                : el("span", { className: "contact-value" + (c.placeholder ? " placeholder" : ""), text: c.value }),
+              c.placeholder ? " " : null,
+              c.placeholder ? el("strong", { className: "placeholder-mark", text: T("contacts.placeholder") }) : null,
+              " ", src(c.source)
+            ]));
+          });
+          section.appendChild(cl);
+        }
         var fullPage = root + "trees/" + tree.id + "/outcome-" + o.id + ".html";
         var staticLinks = k === pageNode ? document.querySelector(".tree-static .links") : null;
         if (staticLinks) {
@@ -441,7 +465,7 @@
           });
           section.appendChild(ul);
         }
-        var more = (o.contacts || []).length || (o.duties || []).length;
+        var more = (o.duties || []).length;
         section.appendChild(el("p", { className: "tree-actions" }, [
           el("a", {
             className: "button tree-outcome-link",
