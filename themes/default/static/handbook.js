@@ -92,6 +92,15 @@
     return s;
   }
 
+  // A space where CJK touches an ASCII letter or digit, for locale words
+  // joined with a value (the filters.rs `space_cjk` the pages use).
+  var CJK = "\u2E80-\u2FDF\u3005-\u3007\u3040-\u30FF\u3100-\u312F\u31A0-\u31BF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}";
+  var CJK_THEN_WORD = new RegExp("([" + CJK + "])([A-Za-z0-9])", "gu");
+  var WORD_THEN_CJK = new RegExp("([A-Za-z0-9])([" + CJK + "])", "gu");
+  function spaceCjk(s) {
+    return String(s).replace(CJK_THEN_WORD, "$1 $2").replace(WORD_THEN_CJK, "$1 $2");
+  }
+
   function src(source) {
     return source ? el("span", { className: "src", text: T("common.source", { section: source }) }) : null;
   }
@@ -236,7 +245,7 @@
       return {
         text: zh(q.text),
         help: zh(q.help),
-        note: info ? T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after") : "",
+        note: info ? spaceCjk(T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after")) : "",
         source: q.source,
         answers: n.branches.map(function (b) {
           var a = findBy(q.answers, "id", b.answer);
@@ -320,7 +329,7 @@
       section.appendChild(el("p", { className: "tree-actions" }, [
         el("a", { className: "button", href: root + "deadlines.html?level=" + level, text: T("classify.calculate") }),
         " ",
-        el("a", { href: root + "levels.html#level-" + level, text: T("classify.level_details", { level: levelName }) })
+        el("a", { href: root + "levels.html#level-" + level, text: spaceCjk(T("classify.level_details", { level: levelName })) })
       ]));
     } else if (status === "not-an-incident") {
       title.textContent = T("classify.result", { result: T("classify.not_an_incident") });
