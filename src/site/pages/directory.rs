@@ -46,7 +46,7 @@ fn with_no_phone_notes(r: &Ruleset, mut cards: Vec<Value>) -> Vec<Value> {
                 json!({
                     "owner": n.owner,
                     "channels": n.channels,
-                    "phone": {
+                    "line": {
                         "name": r.text_of(&n.phone_line.name),
                         "value": n.phone_line.value,
                         "href": n.phone_line.href,
