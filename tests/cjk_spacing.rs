@@ -95,8 +95,8 @@ fn violations(text: &str) -> Vec<String> {
     for line in text.lines() {
         let chars: Vec<char> = line.chars().collect();
         for (i, w) in chars.windows(2).enumerate() {
-            let touching = (is_cjk(w[0]) && is_ascii_word(w[1]))
-                || (is_ascii_word(w[0]) && is_cjk(w[1]));
+            let touching =
+                (is_cjk(w[0]) && is_ascii_word(w[1])) || (is_ascii_word(w[0]) && is_cjk(w[1]));
             if touching {
                 let from = i.saturating_sub(8);
                 let to = (i + 10).min(chars.len());

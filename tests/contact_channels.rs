@@ -21,8 +21,13 @@ fn rendered() -> BTreeMap<String, Vec<u8>> {
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    String::from_utf8(files.get(path).unwrap_or_else(|| panic!("{path} built")).clone())
-        .expect("UTF-8")
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} built"))
+            .clone(),
+    )
+    .expect("UTF-8")
 }
 
 /// The entities Tera's escaping writes, back to characters.
@@ -94,7 +99,11 @@ fn every_tree_outcome_shows_its_contacts_right_under_its_text() {
                     c.value
                 ),
             };
-            assert!(li.contains(&value), "{path}: {} shown as {value}: {li}", c.id);
+            assert!(
+                li.contains(&value),
+                "{path}: {} shown as {value}: {li}",
+                c.id
+            );
             let expected_scheme = match c.kind.as_str() {
                 "phone" => Some("tel:+"),
                 "email" => Some("mailto:"),
@@ -139,7 +148,10 @@ fn no_page_links_a_fax_number_and_every_tel_link_is_a_phone() {
             if let Some(number) = h.strip_prefix("tel:") {
                 tel_links += 1;
                 assert!(!faxes.contains(&number), "{path}: a fax as a tel: link");
-                assert!(phones.contains(&number), "{path}: tel:{number} is no phone contact");
+                assert!(
+                    phones.contains(&number),
+                    "{path}: tel:{number} is no phone contact"
+                );
             }
         }
         for fax in &faxes {
@@ -165,6 +177,7 @@ fn an_owner_without_a_phone_says_so_and_names_the_phone_line() {
     let page = text(&files, "contacts/index.html");
     let mut owners: Vec<&str> = r.contacts.iter().map(|c| c.owner.as_str()).collect();
     owners.dedup();
+    let digits = regex::Regex::new(r"\d[\d\-()]{5,}").expect("regex");
     let mut without = 0;
     for owner in owners {
         let own: Vec<_> = r.contacts.iter().filter(|c| c.owner == owner).collect();
@@ -186,7 +199,6 @@ fn an_owner_without_a_phone_says_so_and_names_the_phone_line() {
             "{owner}: the phone line's number, dialable: {note}"
         );
         // Only the phone line's number: nothing invented for the owner.
-        let digits = regex::Regex::new(r"\d[\d\-()]{5,}").expect("regex");
         for m in digits.find_iter(&note) {
             assert!(
                 line.value.contains(m.as_str()) || line_href.contains(m.as_str()),
@@ -195,7 +207,10 @@ fn an_owner_without_a_phone_says_so_and_names_the_phone_line() {
             );
         }
         let unfolded = vcf.replace("\r\n ", "");
-        assert!(!unfolded.contains("\r\nTEL"), "{owner}: no phone in its vCard");
+        assert!(
+            !unfolded.contains("\r\nTEL"),
+            "{owner}: no phone in its vCard"
+        );
         assert!(
             unfolded.contains(&line.value),
             "{owner}: its vCard names the phone line's number"
@@ -216,11 +231,10 @@ fn vcard_names_stand_on_their_own() {
     let mut cards = 0;
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".vcf")) {
         cards += 1;
-        let s = String::from_utf8(bytes.clone()).expect("UTF-8").replace("\r\n ", "");
-        let fn_line = s
-            .lines()
-            .find_map(|l| l.strip_prefix("FN:"))
-            .expect("FN");
+        let s = String::from_utf8(bytes.clone())
+            .expect("UTF-8")
+            .replace("\r\n ", "");
+        let fn_line = s.lines().find_map(|l| l.strip_prefix("FN:")).expect("FN");
         for short in &shorts {
             assert!(
                 !fn_line.starts_with(short),

@@ -62,7 +62,10 @@ fn an_acknowledged_finding_is_told_in_the_handbooks_words() {
     let p = &p[p.find('>').expect("tag") + 1..p.find("</p>").expect("end")];
     let expected = prepared
         .locale
-        .fill("gaps.detected", &[("count", &note.detected.len().to_string())])
+        .fill(
+            "gaps.detected",
+            &[("count", &note.detected.len().to_string())],
+        )
         .expect("locale");
     assert_eq!(p, expected);
     assert!(

@@ -40,7 +40,8 @@ fn with_no_phone_notes(r: &Ruleset, mut cards: Vec<Value>) -> Vec<Value> {
         let at = r.contacts.iter().position(|c| c.owner == o)?;
         Some((o, at))
     }) {
-        if let (Some(n), Some(Value::Object(card))) = (cards::no_phone(r, owner), cards.get_mut(at)) {
+        if let (Some(n), Some(Value::Object(card))) = (cards::no_phone(r, owner), cards.get_mut(at))
+        {
             card.insert(
                 "no_phone".into(),
                 json!({
