@@ -279,13 +279,13 @@ fn a_project_that_does_not_build_yet_is_served_with_its_diagnostics() {
     assert_eq!(status, 200, "the fix brings the site up");
 }
 
-/// Two chapters of 500 KB, so the print page, which has them all, is about
-/// 1 MB.
+/// Two chapters of 500 KB, marked `print = true`, so the print page, which
+/// has them in full, is about 1 MB.
 fn add_long_chapters(root: &Path) {
     let line = "很長的章節內容，用來測試讀得很慢的用戶端不會拖慢別人。\n\n";
     for i in 0..2 {
         let body = format!(
-            "+++\ntitle = \"很長的章節 {i}\"\nweight = {}\nslug = \"long-{i}\"\n+++\n\n{}",
+            "+++\ntitle = \"很長的章節 {i}\"\nweight = {}\nslug = \"long-{i}\"\nprint = true\n+++\n\n{}",
             900 + i,
             line.repeat(500_000 / line.len())
         );

@@ -20,6 +20,49 @@ pub fn qr_path(c: &Contact) -> Option<String> {
     (c.kind == "phone" && c.href.is_some()).then(|| format!("contacts/{}-qr.svg", c.id))
 }
 
+/// The name a card stands on: the owner's name, with a leading reference to
+/// its parent by the parent's `short` (本會報資通安全組 under 行政院國家資通安全會報,
+/// `short` 本會報) spelled out as the parent's full name, so a contact saved
+/// on a phone says whose it is without the handbook around it.
+pub fn card_name(r: &Ruleset, owner: &str) -> Option<String> {
+    let name = r.text_of(r.actor_name(owner)?);
+    let expanded = r
+        .units
+        .iter()
+        .find(|u| u.id == owner)
+        .and_then(|u| u.parent.as_deref())
+        .and_then(|p| r.units.iter().find(|u| u.id == p))
+        .and_then(|parent| {
+            let short = r.text_of(parent.short.as_ref()?);
+            let rest = name.strip_prefix(short).filter(|_| !short.is_empty())?;
+            Some(format!("{}{rest}", r.text_of(&parent.name)))
+        });
+    Some(expanded.unwrap_or_else(|| name.to_owned()))
+}
+
+/// What a reader of an owner without a phone contact is told instead of a
+/// number (never an invented one): the owner's own channels, and the
+/// policy's phone line (`[handbook] phone_line`) to call.
+pub struct NoPhone<'a> {
+    pub owner: String,
+    pub channels: Vec<&'a str>,
+    pub phone_line: &'a Contact,
+}
+
+/// `None` when the owner has a phone contact (the phone line is one).
+pub fn no_phone<'a>(r: &'a Ruleset, owner: &str) -> Option<NoPhone<'a>> {
+    let own: Vec<&Contact> = r.contacts.iter().filter(|c| c.owner == owner).collect();
+    if own.iter().any(|c| c.kind == "phone") {
+        return None;
+    }
+    let phone_line = r.contacts.iter().find(|c| c.id == r.handbook.phone_line)?;
+    Some(NoPhone {
+        owner: r.text_of(r.actor_name(owner)?).to_owned(),
+        channels: own.iter().map(|c| r.text_of(&c.name)).collect(),
+        phone_line,
+    })
+}
+
 /// A vCard 3.0 (the version every phone imports) for one owner; each
 /// contact's note is the locale's `cards.note` (`{name}`, `{purpose}`).
 ///
@@ -28,10 +71,7 @@ pub fn qr_path(c: &Contact) -> Option<String> {
 /// `contacts.placeholder_note`.
 pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Diagnostic>> {
     let note = locale.get("cards.note")?;
-    let name = r
-        .actor_name(owner)
-        .map(|t| r.text_of(t).to_owned())
-        .unwrap_or_else(|| owner.to_owned());
+    let name = card_name(r, owner).unwrap_or_else(|| owner.to_owned());
     let parent = r
         .units
         .iter()
@@ -76,6 +116,16 @@ pub fn vcard(r: &Ruleset, locale: &Locale, owner: &str) -> Result<String, Box<Di
             note.replace("{name}", r.text_of(&c.name))
                 .replace("{purpose}", r.text_of(&c.purpose)),
         );
+    }
+    if let Some(n) = no_phone(r, owner).filter(|n| !n.phone_line.placeholder) {
+        notes.push(locale.fill(
+            "cards.no_phone",
+            &[
+                ("owner", &n.owner),
+                ("phone", r.text_of(&n.phone_line.name)),
+                ("value", &n.phone_line.value),
+            ],
+        )?);
     }
     lines.push(format!("NOTE:{}", escape(&notes.join("\n"))));
     lines.push("END:VCARD".to_owned());

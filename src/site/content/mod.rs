@@ -47,6 +47,10 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default)]
     pub draft: bool,
+    /// Printed in full on `print.html` (what a reader needs in an incident);
+    /// the other chapters are listed there by title and address.
+    #[serde(default)]
+    pub print: bool,
     #[serde(default)]
     pub extra: toml::Table,
 }

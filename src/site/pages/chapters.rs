@@ -23,6 +23,8 @@ pub struct Chapter {
     /// The same chapter rendered for the print page, whose links start at
     /// the site root.
     pub print_html: String,
+    /// The front matter's `print`: printed in full on `print.html`.
+    pub print: bool,
     pub headings: Vec<Heading>,
 }
 
@@ -64,6 +66,7 @@ pub fn render_chapters(
                 description: page.front.description.clone().unwrap_or_default(),
                 html: markdown.html,
                 print_html: print.html,
+                print: page.front.print,
                 headings: markdown.headings,
             };
             if let Some(c) = cache.as_deref_mut() {
@@ -147,7 +150,7 @@ pub fn pages(
         template: "print.html",
         title: locale.get("nav.print")?.to_owned(),
         context: json!({
-            "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "content": c.print_html})).collect::<Vec<_>>(),
+            "print_chapters": chapters.iter().map(|c| json!({"slug": c.slug, "title": c.title, "description": c.description, "url": chapter_url(&c.slug), "print": c.print, "content": c.print_html})).collect::<Vec<_>>(),
             "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "deadline_rows": super::reference::deadline_rows(r, "", timings, &durations),
             "contacts": r.contacts.iter().map(|c| json!({"name": r.text_of(&c.name), "value": c.value, "href": c.href, "placeholder": c.placeholder, "purpose": r.text_of(&c.purpose), "source": c.source})).collect::<Vec<_>>(),

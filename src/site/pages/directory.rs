@@ -33,6 +33,34 @@ fn contact_card(
     }))
 }
 
+/// The first card of each owner without a phone says so and names the
+/// phone line to call instead (`cards::no_phone`): `no_phone` in the card.
+fn with_no_phone_notes(r: &Ruleset, mut cards: Vec<Value>) -> Vec<Value> {
+    for (owner, at) in owners_in_policy_order(r).into_iter().filter_map(|o| {
+        let at = r.contacts.iter().position(|c| c.owner == o)?;
+        Some((o, at))
+    }) {
+        if let (Some(n), Some(Value::Object(card))) = (cards::no_phone(r, owner), cards.get_mut(at))
+        {
+            card.insert(
+                "no_phone".into(),
+                json!({
+                    "owner": n.owner,
+                    "channels": n.channels,
+                    "line": {
+                        "name": r.text_of(&n.phone_line.name),
+                        "value": n.phone_line.value,
+                        "href": n.phone_line.href,
+                        "placeholder": n.phone_line.placeholder,
+                        "url": contact_url(&n.phone_line.id),
+                    },
+                }),
+            );
+        }
+    }
+    cards
+}
+
 /// The owners of contacts, each once, in the order their first contact is
 /// listed in the policy (the order readers see the cards in), not by id.
 fn owners_in_policy_order(r: &Ruleset) -> Vec<&str> {
@@ -64,6 +92,7 @@ pub fn pages(
         .iter()
         .map(|c| contact_card(r, locale, c))
         .collect::<Result<_, _>>()?;
+    let cards = with_no_phone_notes(r, cards);
     let mut out = Vec::new();
     let owners = owners_in_policy_order(r);
     out.push(PageOut {

@@ -476,6 +476,9 @@ pub fn data_script(r: &Ruleset) -> String {
         "conditions": r.conditions,
         "actors": actors,
         "trees": r.trees,
+        // What a tree outcome shows under its text: each channel's value and
+        // link (`href`: none for a fax or a placeholder).
+        "contacts": r.contacts,
         // The `[handbook]` roles: readers, follow-ups, report items and the
         // ids the script singles out.
         "handbook": r.handbook,

@@ -188,7 +188,10 @@ pub fn pages(
                 "reason": r.text_of(&i.reason),
                 "readings": i.readings.iter().map(|x| json!({"source": x.source, "text": r.text_of(&x.text)})).collect::<Vec<_>>(),
                 "rule": i.rule,
-                "detected": i.detected,
+                // How many findings the note accepts, never their text: the
+                // checker's messages are English words for policy editors,
+                // and the note's own title and reason say it to readers.
+                "detected_count": (!i.detected.is_empty()).then(|| i.detected.len().to_string()),
                 "source": i.source,
             })).collect::<Vec<_>>(),
         }),

@@ -1,6 +1,8 @@
 //! The authored decision trees (reporting channel, support, escalation,
 //! national-security screening): one page per question and per outcome,
-//! each outcome linking to the events, contacts, duties and units it names.
+//! each outcome showing its contacts (the visible number, a `tel:` or
+//! `mailto:` link, a fax as plain text) right under its text and linking to
+//! the events, duties and units it names.
 
 use serde_json::json;
 
@@ -20,15 +22,13 @@ pub fn pages(
 ) -> Result<Vec<PageOut>, Box<Diagnostic>> {
     // What each related link of an outcome is, in the theme's words.
     let kind = |key: &str| locale.get(key).map(str::to_owned);
-    let (k_level, k_deadline, k_contact, k_duty, k_unit, k_tree) = (
+    let (k_level, k_deadline, k_duty, k_unit, k_tree) = (
         kind("tree.kind_level")?,
         kind("tree.kind_deadline")?,
-        kind("tree.kind_contact")?,
         kind("tree.kind_duty")?,
         kind("tree.kind_unit")?,
         kind("tree.kind_tree")?,
     );
-    let contact_text = kind("tree.contact")?;
     let outcome_title = kind("tree.outcome_title")?;
     let mut out = Vec::new();
     for tree in &r.trees {
@@ -107,9 +107,6 @@ pub fn pages(
                 .chain(o.events.iter().filter_map(|id| r.event(id)).map(|e| {
                     json!({"kind": k_deadline, "text": r.text_of(&e.name), "url": event_url(&e.id), "event": e.id, "timing": timings.all(&e.id), "source": e.source})
                 }))
-                .chain(o.contacts.iter().filter_map(|id| r.contacts.iter().find(|c| &c.id == id)).map(|c| {
-                    json!({"kind": k_contact, "text": contact_text.replace("{name}", r.text_of(&c.name)).replace("{value}", &c.value), "url": contact_url(&c.id), "href": c.href, "placeholder": c.placeholder, "source": c.source})
-                }))
                 .chain(o.duties.iter().filter_map(|id| r.duties.iter().find(|d| &d.id == id)).map(|d| {
                     json!({"kind": k_duty, "text": r.text_of(&d.text), "url": duty_url(&d.id), "source": d.source})
                 }))
@@ -120,6 +117,28 @@ pub fn pages(
                     json!({"kind": k_tree, "text": r.text_of(&t.title), "url": tree_node_url(&t.id, &t.start, &t.start)})
                 }))
                 .collect();
+            // The outcome's channels themselves, shown right under its text:
+            // a reader told to call or write needs the number there, not
+            // further down among the related links.
+            let contacts = o
+                .contacts
+                .iter()
+                .filter_map(|id| r.contacts.iter().find(|c| &c.id == id))
+                .map(|c| {
+                    Ok(json!({
+                        "id": c.id,
+                        "name": r.text_of(&c.name),
+                        "kind": c.kind,
+                        "kind_label": locale.get(&format!("contact_kind.{}", c.kind))?,
+                        "value": c.value,
+                        "href": c.href,
+                        "placeholder": c.placeholder,
+                        "hours": c.hours.as_ref().map(|t| r.text_of(t)),
+                        "url": contact_url(&c.id),
+                        "source": c.source,
+                    }))
+                })
+                .collect::<Result<Vec<_>, Box<Diagnostic>>>()?;
             out.push(PageOut {
                 path: tree_outcome_url(&tree.id, &o.id),
                 template: "tree.html",
@@ -134,6 +153,7 @@ pub fn pages(
                     "outcome_title": r.text_of(&o.title),
                     "outcome_text": r.text_of(&o.text),
                     "source": o.source,
+                    "contacts": contacts,
                     "links": links,
                 }),
             });

@@ -92,6 +92,15 @@
     return s;
   }
 
+  // A space where CJK touches an ASCII letter or digit, for locale words
+  // joined with a value (the filters.rs `space_cjk` the pages use).
+  var CJK = "\u2E80-\u2FDF\u3005-\u3007\u3040-\u30FF\u3100-\u312F\u31A0-\u31BF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{3FFFF}";
+  var CJK_THEN_WORD = new RegExp("([" + CJK + "])([A-Za-z0-9])", "gu");
+  var WORD_THEN_CJK = new RegExp("([A-Za-z0-9])([" + CJK + "])", "gu");
+  function spaceCjk(s) {
+    return String(s).replace(CJK_THEN_WORD, "$1 $2").replace(WORD_THEN_CJK, "$1 $2");
+  }
+
   function src(source) {
     return source ? el("span", { className: "src", text: T("common.source", { section: source }) }) : null;
   }
@@ -253,7 +262,7 @@
       return {
         text: zh(q.text),
         help: zh(q.help),
-        note: info ? T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after") : "",
+        note: info ? spaceCjk(T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after")) : "",
         source: q.source,
         answers: n.branches.map(function (b) {
           var a = findBy(q.answers, "id", b.answer);
@@ -337,7 +346,7 @@
       section.appendChild(el("p", { className: "tree-actions" }, [
         el("a", { className: "button", href: root + "deadlines.html?level=" + level, text: T("classify.calculate") }),
         " ",
-        el("a", { href: root + "levels.html#level-" + level, text: T("classify.level_details", { level: levelName }) })
+        el("a", { href: root + "levels.html#level-" + level, text: spaceCjk(T("classify.level_details", { level: levelName })) })
       ]));
     } else if (status === "not-an-incident") {
       title.textContent = T("classify.result", { result: T("classify.not_an_incident") });
@@ -417,6 +426,30 @@
         });
         section.appendChild(el("h2", { id: "tree-r-title", className: "tree-result-title", tabindex: "-1", text: zh(o.title) }));
         section.appendChild(el("p", { className: "lead" }, [zh(o.text), " ", src(o.source)]));
+        // The outcome's channels right under its text, as the static page
+        // shows them: the visible number, a link only where href says so
+        // (a fax has none).
+        var channels = (o.contacts || []).map(function (id) {
+          return findBy(data.contacts || [], "id", id);
+        }).filter(Boolean);
+        if (channels.length) {
+          var cl = el("ul", { className: "outcome-contacts", "aria-label": T("tree.contacts_label") });
+          channels.forEach(function (c) {
+            cl.appendChild(el("li", { className: "outcome-contact contact-" + c.kind }, [
+              el("span", { className: "kind", text: T("contact_kind." + c.kind) }), " ",
+              el("a", { className: "name", href: root + "contacts/index.html#contact-" + c.id, text: zh(c.name) }),
+              c.hours ? " " : null,
+              c.hours ? el("span", { className: "hours", text: T("contacts.hours", { hours: zh(c.hours) }) }) : null,
+              el("br"),
+              c.href ? el("a", { className: "contact-value", href: c.href, text: c.value })
+                : el("span", { className: "contact-value" + (c.placeholder ? " placeholder" : ""), text: c.value }),
+              c.placeholder ? " " : null,
+              c.placeholder ? el("strong", { className: "placeholder-mark", text: T("contacts.placeholder") }) : null,
+              " ", src(c.source)
+            ]));
+          });
+          section.appendChild(cl);
+        }
         var fullPage = root + "trees/" + tree.id + "/outcome-" + o.id + ".html";
         var staticLinks = k === pageNode ? document.querySelector(".tree-static .links") : null;
         if (staticLinks) {
@@ -458,7 +491,7 @@
           });
           section.appendChild(ul);
         }
-        var more = (o.contacts || []).length || (o.duties || []).length;
+        var more = (o.duties || []).length;
         section.appendChild(el("p", { className: "tree-actions" }, [
           el("a", {
             className: "button tree-outcome-link",
