@@ -24,6 +24,8 @@ pub struct Chapter {
     /// the site root.
     pub print_html: String,
     pub headings: Vec<Heading>,
+    /// The events the chapter explains (front matter `events`).
+    pub events: Vec<String>,
 }
 
 pub fn render_chapters(
@@ -65,6 +67,7 @@ pub fn render_chapters(
                 html: markdown.html,
                 print_html: print.html,
                 headings: markdown.headings,
+                events: page.front.events.clone(),
             };
             if let Some(c) = cache.as_deref_mut() {
                 c.chapters.insert(page.slug.clone(), (key, chapter.clone()));
@@ -116,6 +119,7 @@ pub fn pages(
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
+            "incident_start": super::incident::start_form(r),
             "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
             "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),

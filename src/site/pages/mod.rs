@@ -8,6 +8,7 @@ mod chapters;
 pub use chapters::Chapter;
 mod classify;
 mod directory;
+mod incident;
 pub(crate) mod reference;
 mod timing;
 mod trees;
@@ -281,6 +282,7 @@ pub fn render_all(
     pages.extend(trees::pages(r, locale, &timings)?);
     pages.extend(directory::pages(r, locale, &timings)?);
     pages.extend(reference::pages(r, locale, year, &timings)?);
+    pages.push(incident::page(locale)?);
 
     // The full context of each page decides whether it must be rendered.
     let shared = SharedContext::new(r, &prepared.locale, &chapter_nav)?;
@@ -379,7 +381,10 @@ pub fn render_all(
     );
     files.insert(
         "assets/data.js".into(),
-        (data_script(r) + &text_script(&prepared.locale) + &timing::data_script(r, &timings))
+        (data_script(r)
+            + &text_script(&prepared.locale)
+            + &timing::data_script(r, &timings)
+            + &incident::data_script(r, &chapters))
             .into_bytes(),
     );
     for (name, text) in &theme.assets {
