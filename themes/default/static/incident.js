@@ -38,10 +38,11 @@
       else if (k === "text") node.textContent = v;
       else node.setAttribute(k, v === true ? "" : String(v));
     });
-    (Array.isArray(children) ? children : [children]).forEach(function (c) {
+    (function add(c) {
       if (c === null || c === undefined || c === false) return;
-      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
+      if (Array.isArray(c)) c.forEach(add);
+      else node.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+    })(children);
     return node;
   }
 
@@ -483,21 +484,14 @@
       el("span", { className: "incident-level-label", text: level.label || text(level.name) }),
       el("small", { text: text(level.name) })
     ]));
-    if (s.unsure.length) {
-      section.appendChild(el("div", { className: "incident-assumed note" }, [
-        el("p", null, el("strong", { text: T("incident.assumed_title") })),
-        el("ul", null, s.unsure.map(function (qid) {
-          var q = findBy(data.questions, "id", qid) || { answers: [] };
-          var a = findBy(q.answers, "id", L.answersById(s)[qid]);
-          return el("li", { text: T("incident.assumed_item", { question: text(q.text), answer: a ? text(a.text) : "" }) });
-        }))
-      ]));
-    }
     var facts = L.incidentFacts(s, outcome.level, ZONE);
     var rows = facts ? L.computeDeadlines(data, facts) : [];
     var split = L.splitByRole(rows, READERS.length ? s.role : null);
     var now = Date.now();
-    var next = L.nextDeadline(split.mine, now);
+    // What to do now is the earliest of my deadlines not yet done, even when
+    // it is past: an overdue report is still the first thing to do (so the
+    // earliest open row: nextDeadline from the beginning of time).
+    var next = L.nextDeadline(split.mine, Number.NEGATIVE_INFINITY);
     var box = el("div", { className: "incident-next" }, el("h3", { text: T("incident.next_title") }));
     section.appendChild(box);
     if (next) {
@@ -515,10 +509,21 @@
         el("span", { text: text(e.name) })
       ]));
       box.appendChild(countdown);
-      checklist(s, e).forEach(function (n) { section.appendChild(n); });
     } else {
       box.appendChild(el("p", { text: T("incident.no_next") }));
     }
+    // The answers taken as the more severe case, right under the deadline.
+    if (s.unsure.length) {
+      section.appendChild(el("div", { className: "incident-assumed note" }, [
+        el("p", null, el("strong", { text: T("incident.assumed_title") })),
+        el("ul", null, s.unsure.map(function (qid) {
+          var q = findBy(data.questions, "id", qid) || { answers: [] };
+          var a = findBy(q.answers, "id", L.answersById(s)[qid]);
+          return el("li", { text: T("incident.assumed_item", { question: text(q.text), answer: a ? text(a.text) : "" }) });
+        }))
+      ]));
+    }
+    if (next) checklist(s, findBy(data.events, "id", next.event) || {}).forEach(function (n) { section.appendChild(n); });
     var later = split.mine.filter(function (r) { return r !== next; });
     if (later.length) {
       section.appendChild(el("h3", { text: T("incident.later_title") }));
