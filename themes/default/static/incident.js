@@ -395,7 +395,7 @@
   /** A contact as a reader uses it: a link when it has one (never a fax), else its value. */
   function contactItem(c) {
     var value = c.href
-      ? el("a", { href: c.href, className: c.kind === "phone" ? "tel" : null, text: c.kind === "url" ? c.name : c.value })
+      ? el("a", { href: c.href, className: c.href.indexOf("tel:") === 0 ? "tel" : null, text: c.kind === "url" ? c.name : c.value })
       : el("span", { className: c.placeholder ? "placeholder" : null, text: c.value });
     return el("li", { "data-contact": c.id }, [
       el("span", { className: "kind", text: T("contact_kind." + c.kind) }), T("common.colon"),
@@ -474,7 +474,7 @@
     section.appendChild(ws.facts());
     if (status !== "level") {
       section.appendChild(el("h2", { id: "incident-r-title", tabindex: "-1", text: T("incident.result_title") }));
-      section.appendChild(el("p", { className: "lead", text: T(status === "not-an-incident" ? "incident.not_an_incident" : "incident.uncovered") }));
+      section.appendChild(el("p", { className: "lead", text: T(status === "unclassified" ? "incident.uncovered" : "incident.not_an_incident") }));
       section.appendChild(el("p", { className: "tree-nav" }, [el("button", { type: "button", className: "secondary incident-back", text: T("incident.back") }), " ", ws.newButton()]));
       return section;
     }
