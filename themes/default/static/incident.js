@@ -482,7 +482,7 @@
     section.appendChild(el("h2", { id: "incident-r-title", className: "incident-level " + (level.sev || ""), tabindex: "-1" }, [
       el("span", { className: "visually-hidden", text: T("incident.result_title") + T("common.colon") }),
       el("span", { className: "incident-level-label", text: level.label || text(level.name) }),
-      el("small", { text: text(level.name) })
+      level.label && level.label !== text(level.name) ? el("small", { text: text(level.name) }) : null
     ]));
     var facts = L.incidentFacts(s, outcome.level, ZONE);
     var rows = facts ? L.computeDeadlines(data, facts) : [];
