@@ -3,6 +3,9 @@
 //
 //   node tests/browser/e2e-incident.mjs
 //
+// axe-core (WCAG 2.1 A/AA) also checks the start, question and result
+// screens, light and dark.
+//
 // home → today's date + 03:00 → the reader who makes the initial report →
 // the answers of a level of rank 2 (found by walking data.js's level tree,
 // never written here) → the result shows the report deadline (03:00 + the
@@ -13,6 +16,7 @@
 // returns to the previous question, "start a new incident" clears the state
 // (and the device's copy), and no console error on the way.
 
+import { createRequire } from 'node:module';
 import { launch, loadData, pageUrl, requireSite } from './lib.mjs';
 import { drain, finish, settle, step, watchedContext } from './harness.mjs';
 
@@ -182,6 +186,33 @@ try {
     await settle(page);
     if ((await page.locator('.incident-result').count()) !== 0) fail('a reload after clearing resumes the old incident');
     drain(js, fail);
+  });
+
+  await step('axe: no violations on the start, question and result screens, light and dark', async (fail) => {
+    const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+    const before = new URL(resultUrl);
+    const first = new URL(resultUrl);
+    first.searchParams.delete('a');
+    const screens = [['start', pageUrl('incident.html', '?date=&time=')], ['question', first.href], ['result', before.href]];
+    // Its own context: axe reads the stylesheets, which file:// refuses
+    // with console errors that are axe's, not the page's.
+    const ax = await browser.newContext(VIEWPORT);
+    const page = await ax.newPage();
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const [name, url] of screens) {
+        await page.goto(url);
+        await settle(page);
+        await page.addScriptTag({ path: AXE });
+        await page.evaluate(() => document.querySelectorAll('details').forEach((d) => { d.open = true; }));
+        const violations = await page.evaluate(async () => {
+          const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+          return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        for (const v of violations) fail(`${name} (${scheme}): ${v}`);
+      }
+    }
+    await ax.close();
   });
 
   await step('no errors reported late', async (fail) => {
