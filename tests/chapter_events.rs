@@ -61,12 +61,13 @@ fn known_events_reach_data_js() {
     let data = std::fs::read_to_string(out.join("assets/data.js")).expect("data.js");
     let line = data
         .lines()
-        .find(|l| l.starts_with("window.HANDBOOK_DATA.chapters = "))
-        .expect("chapters in data.js");
-    let chapters: serde_json::Value = serde_json::from_str(
-        line["window.HANDBOOK_DATA.chapters = ".len()..].trim_end_matches(';'),
+        .find(|l| l.starts_with("Object.assign(window.HANDBOOK_DATA, {\"chapters\":"))
+        .expect("the incident data in data.js");
+    let extra: serde_json::Value = serde_json::from_str(
+        line["Object.assign(window.HANDBOOK_DATA, ".len()..].trim_end_matches(");"),
     )
-    .expect("chapters JSON");
+    .expect("incident data JSON");
+    let chapters = &extra["chapters"];
     let stage = chapters
         .as_array()
         .and_then(|a| a.iter().find(|c| c["url"] == "chapters/stage.html"))

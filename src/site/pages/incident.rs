@@ -92,16 +92,15 @@ pub fn data_script(r: &Ruleset, chapters: &[Chapter]) -> String {
         })
         .collect();
     // Plain data always serialises; `</` is escaped as in `data_script`.
-    let json = |v: Value| {
-        serde_json::to_string(&v)
-            .unwrap_or_else(|_| "null".into())
-            .replace("</", "<\\/")
-    };
-    format!(
-        "window.HANDBOOK_DATA.chapters = {};\nwindow.HANDBOOK_DATA.contacts = {};\nwindow.HANDBOOK_DATA.treeUrls = {};\nwindow.HANDBOOK_DATA.worksheets = {};\n",
-        json(json!(chapters)),
-        json(json!(contacts)),
-        json(json!(trees)),
-        json(json!(worksheets)),
-    )
+    // One object on one line, as every statement of data.js.
+    let extra = json!({
+        "chapters": chapters,
+        "contacts": contacts,
+        "treeUrls": trees,
+        "worksheets": worksheets,
+    });
+    let json = serde_json::to_string(&extra)
+        .unwrap_or_else(|_| "{}".into())
+        .replace("</", "<\\/");
+    format!("Object.assign(window.HANDBOOK_DATA, {json});\n")
 }
