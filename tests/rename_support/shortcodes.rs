@@ -53,7 +53,7 @@ fn parse_call(inner: &str, at: usize) -> Result<(&str, Vec<Arg<'_>>), String> {
 
 /// The chapter with every id argument renamed.
 pub fn rename_chapter(text: &str, renames: &Renames) -> Result<String, String> {
-    let mut edits = Vec::new();
+    let mut edits = front_matter_events(text, renames)?;
     let mut from = 0;
     while let Some(start) = text[from..].find("{{").map(|i| i + from) {
         let end = text[start..]
@@ -73,6 +73,40 @@ pub fn rename_chapter(text: &str, renames: &Renames) -> Result<String, String> {
         from = end + 2;
     }
     Ok(apply(text, edits))
+}
+
+/// The front matter's `events = ["<event>", ...]` (one line), each id
+/// renamed.
+fn front_matter_events(text: &str, renames: &Renames) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    let Some(rest) = text.strip_prefix("+++\n") else {
+        return Ok(edits);
+    };
+    let end = rest.find("\n+++").ok_or("front matter is never closed")?;
+    let mut at = 4;
+    for line in rest[..end].split_inclusive('\n') {
+        if let Some(list) = line.trim_end().strip_prefix("events = [") {
+            let list = list.strip_suffix(']').ok_or("`events` must be one line")?;
+            let base = at + "events = [".len();
+            let mut offset = 0;
+            for item in list.split(',') {
+                let lead = item.len() - item.trim_start().len();
+                let id = item.trim();
+                let bare = id
+                    .strip_prefix('"')
+                    .and_then(|x| x.strip_suffix('"'))
+                    .ok_or("`events` ids must be quoted")?;
+                let start = base + offset + lead;
+                edits.push(Edit {
+                    range: start..start + id.len(),
+                    text: format!("\"{}\"", renames.get(Kind::Event, "", bare)),
+                });
+                offset += item.len() + 1;
+            }
+        }
+        at += line.len();
+    }
+    Ok(edits)
 }
 
 /// The new value of one argument, or `None` when it names no id (or the id

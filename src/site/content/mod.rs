@@ -51,6 +51,10 @@ pub struct FrontMatter {
     /// the other chapters are listed there by title and address.
     #[serde(default)]
     pub print: bool,
+    /// The policy's events this chapter explains (ids), so the incident
+    /// workspace can link the chapter for the stage a reader is at.
+    #[serde(default)]
+    pub events: Vec<String>,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -64,6 +68,10 @@ pub struct Page {
     pub slug: String,
     /// Byte offset of the body in the file, for shortcode positions.
     pub body_start: usize,
+    /// The front matter's text and its byte range in the file, to locate
+    /// what is wrong with a key's value once the rule set is known.
+    pub front_source: String,
+    pub front_range: std::ops::Range<usize>,
     /// Every well-formed shortcode of the body, parsed once (the malformed
     /// ones are reported as the page is read).
     pub shortcodes: Vec<Placed<Shortcode>>,
@@ -185,7 +193,7 @@ fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -
                 format!("front matter: {msg}"),
                 span,
                 "here",
-                "front matter keys are title, description, weight, slug, draft and [extra]",
+                "front matter keys are title, description, weight, slug, draft, print, events and [extra]",
             ));
             return None;
         }
@@ -238,6 +246,8 @@ fn parse_page(file: FileId, rel: &Path, text: &str, out: &mut Vec<Diagnostic>) -
         front,
         slug,
         body_start,
+        front_source: text[fm_start..fm_end].to_owned(),
+        front_range: fm_start..fm_end,
         shortcodes,
     })
 }
@@ -281,6 +291,9 @@ pub fn resolve_pages(
     let mut resolved = Vec::with_capacity(pages.len());
     let mut complete = true;
     for page in pages {
+        if !check_front_events(page, ruleset, out) {
+            complete = false;
+        }
         let mut facts = Vec::with_capacity(page.shortcodes.len());
         for sc in &page.shortcodes {
             match resolve(&sc.value, ruleset, &words, pages_known) {
@@ -306,6 +319,39 @@ pub fn resolve_pages(
         });
     }
     complete.then_some(resolved)
+}
+
+/// `content-reference` for each id of the front matter's `events` that is
+/// not an event of the rule set, located at the id in the front matter.
+/// Returns whether all resolved.
+fn check_front_events(page: &Page, ruleset: &Ruleset, out: &mut Vec<Diagnostic>) -> bool {
+    let mut all = true;
+    for id in &page.front.events {
+        if ruleset.events.iter().any(|e| &e.id == id) {
+            continue;
+        }
+        all = false;
+        // The id as written (quoted) inside the front matter; the
+        // front-matter opening when it cannot be found (an escaped spelling).
+        let quoted = format!("\"{id}\"");
+        let range = match page.front_source.find(&quoted) {
+            Some(i) => {
+                let at = page.front_range.start + i + 1;
+                at..at + id.len()
+            }
+            None => page.front_range.clone(),
+        };
+        out.push(
+            Diagnostic::error(
+                Rule::ContentReference,
+                format!("front matter names event `{id}`, which the policy does not have"),
+            )
+            .at(Span::new(page.file, range), "unknown event")
+            .hint("`events` lists ids of `[[event]]` entries in policy/deadlines.toml")
+            .subject(id.clone()),
+        );
+    }
+    all
 }
 
 /// The chapter's Markdown with every shortcode replaced by what

@@ -26,6 +26,8 @@ pub struct Chapter {
     /// The front matter's `print`: printed in full on `print.html`.
     pub print: bool,
     pub headings: Vec<Heading>,
+    /// The events the chapter explains (front matter `events`).
+    pub events: Vec<String>,
 }
 
 pub fn render_chapters(
@@ -68,6 +70,7 @@ pub fn render_chapters(
                 print_html: print.html,
                 print: page.front.print,
                 headings: markdown.headings,
+                events: page.front.events.clone(),
             };
             if let Some(c) = cache.as_deref_mut() {
                 c.chapters.insert(page.slug.clone(), (key, chapter.clone()));
@@ -119,6 +122,7 @@ pub fn pages(
             "first_steps": first_steps,
             "edition": super::reference::edition_context(r),
             "classify_url": classify_url(0),
+            "incident_start": super::incident::start_form(r),
             "levels": r.levels.iter().map(|l| super::level_context(r, l)).collect::<Vec<_>>(),
             "chapter_list": chapters.iter().map(|c| json!({"url": chapter_url(&c.slug), "title": c.title, "description": c.description})).collect::<Vec<_>>(),
             "trees": r.trees.iter().map(|t| json!({"url": format!("trees/{}/index.html", t.id), "title": r.text_of(&t.title), "summary": r.text_of(&t.summary)})).collect::<Vec<_>>(),

@@ -9,6 +9,7 @@ pub use chapters::Chapter;
 mod classify;
 mod directory;
 mod drills;
+mod incident;
 pub(crate) mod reference;
 mod timing;
 mod trees;
@@ -304,6 +305,7 @@ pub fn render_all(
     pages.extend(reference::pages(r, locale, year, &timings)?);
     pages.extend(worksheets::pages(r, locale, year)?);
     pages.push(worksheets::report_page(r, locale)?);
+    pages.push(incident::page(locale)?);
 
     // The full context of each page decides whether it must be rendered.
     let shared = SharedContext::new(r, &prepared.locale, &chapter_nav)?;
@@ -413,7 +415,8 @@ pub fn render_all(
         (data_script(r)
             + &text_script(&prepared.locale)
             + &timing::data_script(r, &timings)
-            + &super::search::synonyms_script(&prepared.synonyms))
+            + &super::search::synonyms_script(&prepared.synonyms)
+            + &incident::data_script(r, &chapters))
             .into_bytes(),
     );
     for (name, text) in &theme.assets {
