@@ -393,8 +393,8 @@ pub fn render_all(
         "assets/data.js".into(),
         (data_script(r)
             + &text_script(&prepared.locale)
-            + &timing::data_script(r, &timings)
-            + &super::search::synonyms_script(&prepared.synonyms))
+            + &super::search::synonyms_script(&prepared.synonyms)
+            + &timing::data_script(r, &timings))
             .into_bytes(),
     );
     for (name, text) in &theme.assets {
