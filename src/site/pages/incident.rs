@@ -20,12 +20,6 @@ use crate::site::locale::Locale;
 /// The page's output path, which the home page's start form submits to.
 pub const INCIDENT_PATH: &str = "incident.html";
 
-/// The static worksheet of a level for a reader (built by the worksheets
-/// pages; the lead keeps this one spelling with `pages::worksheet_url`).
-fn worksheet_url(level: &str, reader: &str) -> String {
-    format!("worksheets/{level}-{reader}.html")
-}
-
 /// The incident page: its static fallback links the level tree.
 pub fn page(locale: &Locale) -> Result<PageOut, Box<Diagnostic>> {
     Ok(PageOut {
@@ -81,14 +75,18 @@ pub fn data_script(r: &Ruleset, chapters: &[Chapter]) -> String {
         .levels
         .iter()
         .map(|l| {
-            let level = l.id.to_string();
-            let readers = r
-                .handbook
-                .readers
-                .iter()
-                .map(|reader| (reader.as_str(), worksheet_url(&level, reader)))
-                .collect();
-            (level, readers)
+            // Keyed by reader; a policy without readers has one sheet per
+            // level, under the empty key (the workspace has no role then).
+            let readers = if r.handbook.readers.is_empty() {
+                BTreeMap::from([("", super::worksheet_url(&l.id, None))])
+            } else {
+                r.handbook
+                    .readers
+                    .iter()
+                    .map(|reader| (reader.as_str(), super::worksheet_url(&l.id, Some(reader))))
+                    .collect()
+            };
+            (l.id.to_string(), readers)
         })
         .collect();
     // Plain data always serialises; `</` is escaped as in `data_script`.
@@ -98,6 +96,7 @@ pub fn data_script(r: &Ruleset, chapters: &[Chapter]) -> String {
         "contacts": contacts,
         "treeUrls": trees,
         "worksheets": worksheets,
+        "reportUrl": super::report_url(),
     });
     let json = serde_json::to_string(&extra)
         .unwrap_or_else(|_| "{}".into())

@@ -572,8 +572,9 @@
     })[0];
     if (chapter) items.push(el("li", null, el("a", { href: root + chapter.url, text: T("incident.chapter_link", { title: chapter.title }) })));
     var query = L.encodeIncident(s);
-    items.push(el("li", null, el("a", { className: "incident-report", href: root + "report.html?" + query, text: T("incident.report_link") })));
-    var sheet = s.role && (data.worksheets || {})[String(level)] ? data.worksheets[String(level)][s.role] : null;
+    items.push(el("li", null, el("a", { className: "incident-report", href: root + data.reportUrl + "?" + query, text: T("incident.report_link") })));
+    var sheets = (data.worksheets || {})[String(level)];
+    var sheet = sheets ? sheets[s.role || ""] || null : null;
     if (sheet) items.push(el("li", null, el("a", { className: "incident-worksheet", href: root + sheet, text: T("incident.worksheet_link") })));
     var byId = L.answersById(s);
     var follow = (HB.follow_ups || []).filter(function (f) {
