@@ -18,10 +18,6 @@ use crate::site::duration::DurationWords;
 use crate::site::ics::fill;
 use crate::site::locale::Locale;
 
-/// Weekday keys of `[drills.weekdays]`, from Sunday (as `Date.getUTCDay`
-/// and `num_days_from_sunday` count).
-const WEEKDAYS: [&str; 7] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
 /// The words a date or a due time is shown in, looked up once per build so
 /// phrasing cannot fail halfway through the page.
 pub struct DateWords {
@@ -40,9 +36,11 @@ impl DateWords {
         Ok(DateWords {
             date: get("drills.date")?,
             date_time: get("drills.date_time")?,
-            weekdays: WEEKDAYS
-                .iter()
-                .map(|d| get(&format!("drills.weekdays.{d}")))
+            // `[clock.weekdays]`, numbered from Sunday (0), as
+            // `num_days_from_sunday` and `Date.getUTCDay` count: the one
+            // set of weekday names every page uses.
+            weekdays: (0..7)
+                .map(|d| get(&format!("clock.weekdays.{d}")))
                 .collect::<Result<_, _>>()?,
             months: (1..=12)
                 .map(|m| get(&format!("content.month_names.m{m}")))

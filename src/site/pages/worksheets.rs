@@ -100,7 +100,7 @@ impl ClockWords {
         };
         Ok(ClockWords {
             pattern: locale.get("worksheet.time")?.to_owned(),
-            weekdays: list("worksheet.weekdays.d", 0..=6)?,
+            weekdays: list("clock.weekdays.", 0..=6)?,
             months: list("content.month_names.m", 1..=12)?,
         })
     }

@@ -141,7 +141,6 @@
     if (!section || !data || !data.text || !data.text.drills || !L) return;
     var words = data.text.drills;
     var months = data.text.content.month_names;
-    var weekdayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
     var zone = data.timezone;
     var select = document.getElementById("drill-helper-drill");
     var dateInput = document.getElementById("drill-helper-date");
@@ -155,7 +154,7 @@
       return fill(words.date, {
         year: p.y, month: p.mo, day: p.d,
         month_name: months["m" + p.mo],
-        weekday: words.weekdays[weekdayKeys[weekday(p)]]
+        weekday: data.text.clock.weekdays[weekday(p)]
       });
     }
 

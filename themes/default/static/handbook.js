@@ -259,15 +259,29 @@
       if (!q) return null;
       var least = atLeast(key);
       var info = least ? findBy(data.levels, "id", least) : null;
+      var answers = n.branches.map(function (b) {
+        var a = findBy(q.answers, "id", b.answer);
+        return { text: a ? zh(a.text) : b.answer, next: b.node };
+      });
+      // "Not sure" goes where the policy's `unsure` answer goes, as the
+      // static page's link does, and says which answer it counts as.
+      var unsureBranch = q.unsure ? n.branches.filter(function (b) { return b.answer === q.unsure; })[0] : null;
+      var unsureAnswer = unsureBranch ? findBy(q.answers, "id", q.unsure) : null;
+      if (unsureBranch && unsureAnswer) {
+        answers.push({
+          text: T("classify.unsure"),
+          detail: T("classify.unsure_counts", { answer: zh(unsureAnswer.text) }),
+          next: unsureBranch.node
+        });
+      }
       return {
         text: zh(q.text),
         help: zh(q.help),
+        definition: zh(q.definition),
+        examples: (q.examples || []).map(zh),
         note: info ? spaceCjk(T("classify.at_least_before") + zh(info.name) + T("classify.at_least_after")) : "",
         source: q.source,
-        answers: n.branches.map(function (b) {
-          var a = findBy(q.answers, "id", b.answer);
-          return { text: a ? zh(a.text) : b.answer, next: b.node };
-        })
+        answers: answers
       };
     }
     return {
@@ -593,14 +607,26 @@
             type: "button",
             className: "tree-answer",
             "data-answer": i,
-            text: a.text
+            text: a.detail ? a.text + a.detail : a.text
           })));
         });
+        var about = null;
+        if (question.definition || (question.examples && question.examples.length)) {
+          about = el("details", { className: "question-help" }, [
+            el("summary", { text: T("classify.definition_summary") }),
+            question.definition ? el("p", { className: "definition", text: question.definition }) : null,
+            question.examples && question.examples.length ? el("p", { className: "examples-title", text: T("classify.examples") }) : null,
+            question.examples && question.examples.length ? el("ul", { className: "examples" }, question.examples.map(function (e) {
+              return el("li", { text: e });
+            })) : null
+          ]);
+        }
         view.appendChild(el("section", { className: "question tree-step", "aria-labelledby": "tree-q-title" }, [
           el("p", { className: "step tree-progress", text: T("classify.step", { step: stack.length }) }),
           heading,
           question.note ? el("p", { className: "at-least", text: question.note }) : null,
           question.help ? el("p", { className: "help", text: question.help }) : null,
+          about,
           answers,
           el("p", null, src(question.source))
         ]));
