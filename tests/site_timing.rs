@@ -210,9 +210,11 @@ fn check_pages(
     shown
 }
 
-/// The JSON of a script `PREFIX{...}SUFFIX`.
+/// The JSON of a script's last statement `PREFIX{...}SUFFIX` (data.js adds
+/// several objects with the same `Object.assign` prefix; the timings are
+/// written last).
 fn script_json(script: &str, prefix: &str) -> Value {
-    let start = script.find(prefix).expect("prefix") + prefix.len();
+    let start = script.rfind(prefix).expect("prefix") + prefix.len();
     let end = script.rfind('}').expect("object") + 1;
     serde_json::from_str(&script[start..end]).expect("JSON")
 }

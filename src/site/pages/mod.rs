@@ -303,7 +303,7 @@ pub fn render_all(
     pages.extend(trees::pages(r, locale, &timings)?);
     pages.extend(directory::pages(r, locale, &timings)?);
     pages.extend(reference::pages(r, locale, year, &timings)?);
-    pages.extend(worksheets::pages(r, locale, year)?);
+    pages.extend(worksheets::pages(r, locale, year, &timings)?);
     pages.push(worksheets::report_page(r, locale)?);
     pages.push(incident::page(locale)?);
 

@@ -153,7 +153,12 @@ fn example_start(r: &Ruleset, year: i32) -> Result<DateTime<FixedOffset>, Box<Di
 
 /// Every worksheet page: each level with each reader, or each level alone
 /// when the policy has no readers.
-pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Box<Diagnostic>> {
+pub fn pages(
+    r: &Ruleset,
+    locale: &Locale,
+    year: i32,
+    timings: &super::timing::Timings,
+) -> Result<Vec<PageOut>, Box<Diagnostic>> {
     let durations = DurationWords::new(locale)?;
     let clock = ClockWords::new(locale)?;
     let specs = r.event_specs();
@@ -221,6 +226,10 @@ pub fn pages(r: &Ruleset, locale: &Locale, year: i32) -> Result<Vec<PageOut>, Bo
                         "actor": r.actor_name(&d.actor).map(|t| r.text_of(t)),
                         "anchor": name_of(anchor),
                         "anchor_whose": anchor_whose,
+                        // The one timing text of the event at this level
+                        // (what it counts from, any condition, a right):
+                        // the lines below only add the blanks to fill.
+                        "timing": timings.at_level(&d.event, &level.id),
                         "step": step_kind(d.within),
                         "duration": durations.text(d.within),
                         "right": d.kind == EventKind::Right,
